@@ -1,0 +1,1 @@
+"""The Telegram adapter: handlers, keyboards, messages and the Application."""

@@ -1,0 +1,1 @@
+"""Reminders and escalation: the pure policy, the sweep, the scheduler, the sender."""

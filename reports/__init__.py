@@ -1,0 +1,1 @@
+"""Reports: pandas aggregates, Excel workbooks, charts."""
