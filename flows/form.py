@@ -1,0 +1,296 @@
+"""The form model: sections (strategies) of indicators of questions, immutable.
+
+A :class:`Form` is what :func:`flows.form_loader.load_form` builds from a YAML file
+and what a round pins. :func:`form_to_dict` / :func:`form_from_dict` turn it into
+JSON-ready data and back exactly, for storing a loaded version in the database.
+
+``kinds`` may be set at section, indicator and question level; ``None`` means
+"every unit kind". A question is asked of a unit only if every level allows the
+unit's kind (:func:`applies_to_kind`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from flows.when import Expr, parse_when, to_source
+
+__all__ = [
+    "Choice",
+    "Form",
+    "Indicator",
+    "Question",
+    "QuestionPlace",
+    "QuestionType",
+    "Section",
+    "applies_to_kind",
+    "form_from_dict",
+    "form_to_dict",
+]
+
+DICT_FORMAT = 1
+"""Version of the :func:`form_to_dict` layout, stored under ``"format"``."""
+
+
+class QuestionType(StrEnum):
+    CHOICE = "choice"
+    MULTI = "multi"
+    TEXT = "text"
+    INTEGER = "integer"
+    DECIMAL = "decimal"
+    DATE = "date"
+    FILE = "file"
+
+
+CHOICE_TYPES = frozenset({QuestionType.CHOICE, QuestionType.MULTI})
+NUMBER_TYPES = frozenset({QuestionType.INTEGER, QuestionType.DECIMAL})
+
+
+def _allows(kinds: frozenset[str] | None, kind: str) -> bool:
+    return kinds is None or kind in kinds
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    id: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """One question. ``when_text`` keeps the ``when`` source as written in the file."""
+
+    id: str
+    type: QuestionType
+    text: str
+    required: bool = True
+    choices: tuple[Choice, ...] = ()
+    min: int | Decimal | None = None
+    max: int | Decimal | None = None
+    accept: tuple[str, ...] = ()  # file extensions, lowercase, no dot; empty: any
+    kinds: frozenset[str] | None = None
+    when: Expr | None = None
+    help: str | None = None
+    when_text: str | None = None
+
+    def choice(self, choice_id: str) -> Choice:
+        """The choice with this id; ``KeyError`` if there is none."""
+        for choice in self.choices:
+            if choice.id == choice_id:
+                return choice
+        raise KeyError(choice_id)
+
+    def applies_to(self, kind: str) -> bool:
+        """Whether the question's own ``kinds`` allow ``kind`` (parents not considered)."""
+        return _allows(self.kinds, kind)
+
+
+@dataclass(frozen=True, slots=True)
+class Indicator:
+    id: str
+    title: str
+    kinds: frozenset[str] | None
+    questions: tuple[Question, ...]
+
+    def applies_to(self, kind: str) -> bool:
+        return _allows(self.kinds, kind)
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    id: str
+    title: str
+    kinds: frozenset[str] | None
+    indicators: tuple[Indicator, ...]
+
+    def applies_to(self, kind: str) -> bool:
+        return _allows(self.kinds, kind)
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionPlace:
+    """A question with the section and indicator it belongs to, and its position."""
+
+    section: Section
+    indicator: Indicator
+    question: Question
+    index: int  # 0-based, in form order
+
+    def applies_to(self, kind: str) -> bool:
+        """Whether section, indicator and question all allow ``kind``."""
+        return (
+            self.section.applies_to(kind)
+            and self.indicator.applies_to(kind)
+            and self.question.applies_to(kind)
+        )
+
+    @property
+    def kinds(self) -> frozenset[str] | None:
+        """The kinds allowed by all three levels (``None``: every kind)."""
+        result: frozenset[str] | None = None
+        for kinds in (self.section.kinds, self.indicator.kinds, self.question.kinds):
+            if kinds is not None:
+                result = kinds if result is None else result & kinds
+        return result
+
+
+@dataclass(frozen=True, slots=True)
+class Form:
+    code: str
+    version: int | None
+    title: str
+    sections: tuple[Section, ...]
+    _places: dict[str, QuestionPlace] = field(
+        init=False, repr=False, compare=False, hash=False, default_factory=dict
+    )
+
+    def __post_init__(self) -> None:
+        places = {
+            question.id: QuestionPlace(section, indicator, question, index)
+            for index, (section, indicator, question) in enumerate(
+                (s, i, q) for s in self.sections for i in s.indicators for q in i.questions
+            )
+        }
+        object.__setattr__(self, "_places", places)
+
+    def questions(self) -> Iterator[QuestionPlace]:
+        """Every question in form order, with its section and indicator."""
+        return iter(self._places.values())
+
+    def place(self, question_id: str) -> QuestionPlace:
+        """Where a question is; ``KeyError`` if the form has no such question."""
+        return self._places[question_id]
+
+    def question(self, question_id: str) -> Question:
+        """The question with this id; ``KeyError`` if the form has no such question."""
+        return self._places[question_id].question
+
+    def __contains__(self, question_id: object) -> bool:
+        return question_id in self._places
+
+    def __len__(self) -> int:
+        return len(self._places)
+
+
+def applies_to_kind(form: Form, question_id: str, kind: str) -> bool:
+    """Whether a unit of ``kind`` is asked the question (section, indicator, question all allow)."""
+    return form.place(question_id).applies_to(kind)
+
+
+# ------------------------------------------------------------------ dict form
+
+
+def _kinds_out(kinds: frozenset[str] | None) -> dict[str, Any]:
+    return {} if kinds is None else {"kinds": sorted(kinds)}
+
+
+def _number_out(value: int | Decimal) -> int | str:
+    return value if isinstance(value, int) else str(value)
+
+
+def _question_to_dict(q: Question) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": q.id, "type": q.type.value, "text": q.text}
+    if not q.required:
+        out["required"] = False
+    if q.choices:
+        out["choices"] = [{"id": c.id, "label": c.label} for c in q.choices]
+    if q.min is not None:
+        out["min"] = _number_out(q.min)
+    if q.max is not None:
+        out["max"] = _number_out(q.max)
+    if q.accept:
+        out["accept"] = list(q.accept)
+    out |= _kinds_out(q.kinds)
+    if q.when is not None:
+        out["when"] = q.when_text if q.when_text is not None else to_source(q.when)
+    if q.help is not None:
+        out["help"] = q.help
+    return out
+
+
+def form_to_dict(form: Form) -> dict[str, Any]:
+    """JSON-ready data for ``form`` (numbers that are Decimals become strings)."""
+    return {
+        "format": DICT_FORMAT,
+        "form": form.code,
+        "version": form.version,
+        "title": form.title,
+        "sections": [
+            {
+                "id": s.id,
+                "title": s.title,
+                **_kinds_out(s.kinds),
+                "indicators": [
+                    {
+                        "id": i.id,
+                        "title": i.title,
+                        **_kinds_out(i.kinds),
+                        "questions": [_question_to_dict(q) for q in i.questions],
+                    }
+                    for i in s.indicators
+                ],
+            }
+            for s in form.sections
+        ],
+    }
+
+
+def _kinds_in(d: Mapping[str, Any]) -> frozenset[str] | None:
+    kinds = d.get("kinds")
+    return None if kinds is None else frozenset(kinds)
+
+
+def _number_in(value: int | str | None) -> int | Decimal | None:
+    if value is None or isinstance(value, int):
+        return value
+    return Decimal(value)
+
+
+def _question_from_dict(d: Mapping[str, Any]) -> Question:
+    when_text: str | None = d.get("when")
+    return Question(
+        id=d["id"],
+        type=QuestionType(d["type"]),
+        text=d["text"],
+        required=d.get("required", True),
+        choices=tuple(Choice(c["id"], c["label"]) for c in d.get("choices", ())),
+        min=_number_in(d.get("min")),
+        max=_number_in(d.get("max")),
+        accept=tuple(d.get("accept", ())),
+        kinds=_kinds_in(d),
+        when=None if when_text is None else parse_when(when_text),
+        help=d.get("help"),
+        when_text=when_text,
+    )
+
+
+def form_from_dict(d: Mapping[str, Any]) -> Form:
+    """The inverse of :func:`form_to_dict`: ``form_from_dict(form_to_dict(f)) == f``."""
+    if d.get("format", DICT_FORMAT) != DICT_FORMAT:
+        raise ValueError(f"unknown form dict format {d.get('format')!r}")
+    return Form(
+        code=d["form"],
+        version=d.get("version"),
+        title=d["title"],
+        sections=tuple(
+            Section(
+                id=s["id"],
+                title=s["title"],
+                kinds=_kinds_in(s),
+                indicators=tuple(
+                    Indicator(
+                        id=i["id"],
+                        title=i["title"],
+                        kinds=_kinds_in(i),
+                        questions=tuple(_question_from_dict(q) for q in i["questions"]),
+                    )
+                    for i in s["indicators"]
+                ),
+            )
+            for s in d["sections"]
+        ),
+    )

@@ -1,0 +1,683 @@
+"""Load a form from YAML, checking everything and reporting every problem at once.
+
+:func:`load_form` parses the text with ruamel.yaml (which keeps line numbers),
+walks it, and either returns a :class:`~flows.form.Form` or raises
+:class:`~flows.errors.FormError` listing each :class:`~flows.errors.FormProblem`
+in file order, such as::
+
+    form.yaml:14: sections[0].indicators[2].questions[1]: when refers to unknown question "s1i9"
+
+A problem's path is the object at fault; its message starts with the key at
+fault. Messages are English: the reader is the admin maintaining the file.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from os import PathLike
+from pathlib import Path
+from typing import Any, Final
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from flows.errors import FormError, FormProblem, WhenSyntaxError
+from flows.form import (
+    CHOICE_TYPES,
+    NUMBER_TYPES,
+    Choice,
+    Form,
+    Indicator,
+    Question,
+    QuestionType,
+    Section,
+)
+from flows.when import (
+    KEYWORDS,
+    ORDERING_OPS,
+    Expr,
+    Number,
+    Word,
+    iter_comparisons,
+    literal_date,
+    literal_source,
+    parse_when,
+)
+from flows.when import Literal as WhenLiteral
+
+__all__ = ["KNOWN_EXTENSIONS", "load_form", "load_form_file"]
+
+ID_PATTERN: Final = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+CODE_PATTERN: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+KIND_PATTERN: Final = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
+
+KNOWN_EXTENSIONS: Final = frozenset(
+    {
+        "pdf", "doc", "docx", "odt", "rtf", "txt",
+        "xls", "xlsx", "ods", "csv",
+        "ppt", "pptx", "odp",
+        "jpg", "jpeg", "png", "gif", "webp", "heic",
+        "zip", "mp4",
+    }
+)  # fmt: skip
+
+_TOP_KEYS: Final = ("form", "version", "title", "sections")
+_SECTION_KEYS: Final = ("id", "title", "kinds", "indicators")
+_INDICATOR_KEYS: Final = ("id", "title", "kinds", "questions")
+_QUESTION_KEYS: Final = (
+    "id", "type", "text", "required", "choices", "min", "max", "accept", "kinds", "when", "help",
+)  # fmt: skip
+_CHOICE_KEYS: Final = ("id", "label")
+_TYPE_NAMES: Final = ", ".join(t.value for t in QuestionType)
+
+
+def _show(value: object) -> str:
+    """A value as the admin wrote it, for messages."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f'"{value}"'
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return str(value)
+
+
+def _line(node: object) -> int | None:
+    lc = getattr(node, "lc", None)
+    return None if lc is None else int(lc.line) + 1
+
+
+def _key_line(mapping: object, key: object) -> int | None:
+    try:
+        return int(mapping.lc.key(key)[0]) + 1  # type: ignore[attr-defined]
+    except (AttributeError, KeyError, TypeError, IndexError):
+        return _line(mapping)
+
+
+def _item_line(seq: object, index: int) -> int | None:
+    try:
+        return int(seq.lc.item(index)[0]) + 1  # type: ignore[attr-defined]
+    except (AttributeError, KeyError, TypeError, IndexError):
+        return _line(seq)
+
+
+@dataclass(frozen=True, slots=True)
+class _PendingWhen:
+    question_id: str
+    expr: Expr
+    path: str
+    line: int | None
+
+
+class _Loader:
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.problems: list[FormProblem] = []
+        self.ids: dict[str, tuple[str, str, int | None]] = {}  # id -> (what, path, line)
+        self.question_order: list[str] = []  # question ids, also of broken questions
+        self.built: dict[str, Question] = {}
+        self.whens: list[_PendingWhen] = []
+
+    # ------------------------------------------------------------- helpers
+
+    def problem(self, path: str, line: int | None, message: str) -> None:
+        self.problems.append(FormProblem(path, line, message, self.source))
+
+    def mapping(
+        self,
+        node: object,
+        path: str,
+        line: int | None,
+        keys: Sequence[str],
+        required: Sequence[str],
+    ) -> dict[Any, Any] | None:
+        """Check that ``node`` is a mapping with known keys and the required ones."""
+        if not isinstance(node, dict):
+            expected = ", ".join(keys)
+            self.problem(path, line, f"must be a mapping with keys {expected}, got {_show(node)}")
+            return None
+        for key in node:
+            if key not in keys:
+                self.problem(
+                    path,
+                    _key_line(node, key),
+                    f'unknown key "{key}" (expected one of: {", ".join(keys)})',
+                )
+        for key in required:
+            if key not in node:
+                self.problem(path, line, f'missing required key "{key}"')
+        return node
+
+    def text(self, node: dict[Any, Any], key: str, path: str) -> str | None:
+        if key not in node:
+            return None
+        value = node[key]
+        if not isinstance(value, str):
+            self.problem(path, _key_line(node, key), f"{key} must be text, got {_show(value)}")
+            return None
+        if not value.strip():
+            self.problem(path, _key_line(node, key), f"{key} must not be empty")
+            return None
+        return str(value)
+
+    def ident(self, node: dict[Any, Any], path: str, what: str) -> str | None:
+        """Check an id and register it as used by ``what`` at ``path``."""
+        if "id" not in node:
+            return None
+        value, line = node["id"], _key_line(node, "id")
+        if not isinstance(value, str) or not ID_PATTERN.fullmatch(value):
+            self.problem(
+                path,
+                line,
+                f'id {_show(value)} is not valid: use a letter, then letters, digits or "_"',
+            )
+            return None
+        if value in KEYWORDS:
+            self.problem(path, line, f'id "{value}" is a reserved word of when expressions')
+            return None
+        if value in self.ids:
+            _, first_path, first_line = self.ids[value]
+            where = first_path if first_line is None else f"{first_path}, line {first_line}"
+            self.problem(path, line, f'duplicate id "{value}" (already used by {where})')
+            return None
+        self.ids[value] = (what, path, line)
+        return str(value)
+
+    def kinds(
+        self, node: dict[Any, Any], path: str, enclosing: frozenset[str] | None
+    ) -> tuple[bool, frozenset[str] | None]:
+        """``(ok, kinds)``; ``kinds`` is None when the key is absent."""
+        if "kinds" not in node:
+            return True, None
+        value, line = node["kinds"], _key_line(node, "kinds")
+        if not isinstance(value, list) or not all(isinstance(k, str) for k in value):
+            self.problem(
+                path,
+                line,
+                f"kinds must be a list of unit kinds such as [esa, school], got {_show(value)}",
+            )
+            return False, None
+        if not value:
+            self.problem(path, line, "kinds must not be empty (leave it out to ask every kind)")
+            return False, None
+        bad = [k for k in value if not KIND_PATTERN.fullmatch(k)]
+        for kind in bad:
+            self.problem(
+                path,
+                line,
+                f'kinds: "{kind}" is not a unit kind (a letter, then letters, digits, "_" or "-")',
+            )
+        kinds = frozenset(str(k) for k in value)
+        if not bad and enclosing is not None and not kinds & enclosing:
+            self.problem(
+                path,
+                line,
+                f"kinds [{', '.join(sorted(kinds))}] has no kind in common with the enclosing "
+                f"kinds [{', '.join(sorted(enclosing))}]; it would never be asked",
+            )
+            return False, None
+        return not bad, kinds
+
+    def items(self, node: dict[Any, Any], key: str, path: str) -> list[Any] | None:
+        """The list under ``key``: present, a list, not empty."""
+        if key not in node:
+            return None
+        value = node[key]
+        if not isinstance(value, list):
+            self.problem(path, _key_line(node, key), f"{key} must be a list, got {_show(value)}")
+            return None
+        if not value:
+            self.problem(path, _key_line(node, key), f"{key} must not be empty")
+            return None
+        return value
+
+    # --------------------------------------------------------------- levels
+
+    def form(self, data: object) -> Form | None:
+        if data is None:
+            self.problem("", None, "the form is empty")
+            return None
+        top = self.mapping(data, "", _line(data) or 1, _TOP_KEYS, ("form", "title", "sections"))
+        if top is None:
+            return None
+        code: str | None = None
+        if "form" in top:
+            value = top["form"]
+            if isinstance(value, str) and CODE_PATTERN.fullmatch(value):
+                code = value
+            else:
+                self.problem(
+                    "",
+                    _key_line(top, "form"),
+                    f'form must be a code of letters, digits, "-", "_" or "." '
+                    f"such as pb-plan-2567, got {_show(value)}",
+                )
+        version: int | None = None
+        version_ok = True
+        if "version" in top:
+            value = top["version"]
+            if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+                version = int(value)
+            else:
+                version_ok = False
+                self.problem(
+                    "",
+                    _key_line(top, "version"),
+                    f"version must be a whole number of 1 or more, got {_show(value)}",
+                )
+        title = self.text(top, "title", "")
+        sections: list[Section | None] = []
+        for index, node in enumerate(self.items(top, "sections", "") or ()):
+            line = _item_line(top["sections"], index)
+            sections.append(self.section(node, f"sections[{index}]", line))
+        if code is None or title is None or not version_ok or not sections:
+            return None
+        if any(s is None for s in sections):
+            return None
+        return Form(code, version, title, tuple(s for s in sections if s is not None))
+
+    def section(self, data: object, path: str, line: int | None) -> Section | None:
+        node = self.mapping(data, path, line, _SECTION_KEYS, ("id", "title", "indicators"))
+        if node is None:
+            return None
+        sid = self.ident(node, path, "section")
+        title = self.text(node, "title", path)
+        kinds_ok, kinds = self.kinds(node, path, None)
+        indicators = [
+            self.indicator(
+                item, f"{path}.indicators[{i}]", _item_line(node["indicators"], i), kinds
+            )
+            for i, item in enumerate(self.items(node, "indicators", path) or ())
+        ]
+        if sid is None or title is None or not kinds_ok or not indicators or None in indicators:
+            return None
+        return Section(sid, title, kinds, tuple(i for i in indicators if i is not None))
+
+    def indicator(
+        self, data: object, path: str, line: int | None, enclosing: frozenset[str] | None
+    ) -> Indicator | None:
+        node = self.mapping(data, path, line, _INDICATOR_KEYS, ("id", "title", "questions"))
+        if node is None:
+            return None
+        iid = self.ident(node, path, "indicator")
+        title = self.text(node, "title", path)
+        kinds_ok, kinds = self.kinds(node, path, enclosing)
+        inner = _narrow(enclosing, kinds)
+        questions = [
+            self.question(item, f"{path}.questions[{i}]", _item_line(node["questions"], i), inner)
+            for i, item in enumerate(self.items(node, "questions", path) or ())
+        ]
+        if iid is None or title is None or not kinds_ok or not questions or None in questions:
+            return None
+        return Indicator(iid, title, kinds, tuple(q for q in questions if q is not None))
+
+    def question(
+        self, data: object, path: str, line: int | None, enclosing: frozenset[str] | None
+    ) -> Question | None:
+        node = self.mapping(data, path, line, _QUESTION_KEYS, ("id", "type", "text"))
+        if node is None:
+            return None
+        ok = True
+        qid = self.ident(node, path, "question")
+        if qid is not None:
+            self.question_order.append(qid)
+        qtype = self.question_type(node, path)
+        text = self.text(node, "text", path)
+        required = True
+        if "required" in node:
+            if isinstance(node["required"], bool):
+                required = node["required"]
+            else:
+                ok = False
+                self.problem(
+                    path,
+                    _key_line(node, "required"),
+                    f"required must be true or false, got {_show(node['required'])}",
+                )
+        choices = self.choices(node, path, qtype)
+        bounds = self.bounds(node, path, qtype)
+        accept = self.accept(node, path, qtype)
+        kinds_ok, kinds = self.kinds(node, path, enclosing)
+        help_text = self.text(node, "help", path) if "help" in node else None
+        when, when_text, when_ok = self.when(node, path, qid)
+        ok = ok and kinds_ok and when_ok and ("help" not in node or help_text is not None)
+        if qid is None or qtype is None or text is None or choices is None or bounds is None:
+            return None
+        if accept is None or not ok:
+            return None
+        question = Question(
+            id=qid,
+            type=qtype,
+            text=text,
+            required=required,
+            choices=choices,
+            min=bounds[0],
+            max=bounds[1],
+            accept=accept,
+            kinds=kinds,
+            when=when,
+            help=help_text,
+            when_text=when_text,
+        )
+        self.built[qid] = question
+        return question
+
+    # -------------------------------------------------------- question parts
+
+    def question_type(self, node: dict[Any, Any], path: str) -> QuestionType | None:
+        if "type" not in node:
+            return None
+        value = node["type"]
+        try:
+            return QuestionType(value)
+        except ValueError:
+            self.problem(
+                path,
+                _key_line(node, "type"),
+                f"unknown type {_show(value)} (valid types: {_TYPE_NAMES})",
+            )
+            return None
+
+    def choices(
+        self, node: dict[Any, Any], path: str, qtype: QuestionType | None
+    ) -> tuple[Choice, ...] | None:
+        """The choices, ``()`` where there are none, ``None`` if broken."""
+        line = _key_line(node, "choices")
+        if "choices" not in node:
+            if qtype in CHOICE_TYPES:
+                self.problem(path, _line(node), f'a {qtype} question needs "choices" (2 or more)')
+                return None
+            return ()
+        if qtype is not None and qtype not in CHOICE_TYPES:
+            self.problem(path, line, "choices are only allowed on choice and multi questions")
+            return None
+        items = node["choices"]
+        if not isinstance(items, list):
+            self.problem(path, line, f"choices must be a list of {{id, label}}, got {_show(items)}")
+            return None
+        ok = True
+        choices: list[Choice] = []
+        seen: set[str] = set()
+        for index, item in enumerate(items):
+            item_path = f"{path}.choices[{index}]"
+            item_line = _item_line(items, index)
+            mapping = self.mapping(item, item_path, item_line, _CHOICE_KEYS, _CHOICE_KEYS)
+            if mapping is None:
+                ok = False
+                continue
+            cid = mapping.get("id")
+            label = self.text(mapping, "label", item_path)
+            if "id" in mapping and (not isinstance(cid, str) or not ID_PATTERN.fullmatch(cid)):
+                self.problem(
+                    item_path,
+                    _key_line(mapping, "id"),
+                    f'id {_show(cid)} is not valid: use a letter, then letters, digits or "_"',
+                )
+                cid = None
+            elif isinstance(cid, str) and cid in KEYWORDS:
+                self.problem(
+                    item_path,
+                    _key_line(mapping, "id"),
+                    f'id "{cid}" is a reserved word of when expressions',
+                )
+                cid = None
+            elif isinstance(cid, str) and cid in seen:
+                self.problem(item_path, _key_line(mapping, "id"), f'duplicate choice id "{cid}"')
+                cid = None
+            if not isinstance(cid, str) or label is None:
+                ok = False
+                continue
+            seen.add(cid)
+            choices.append(Choice(str(cid), label))
+        if len(items) < 2:
+            self.problem(
+                path,
+                line,
+                f"a {qtype or 'choice'} question needs at least 2 choices, got {len(items)}",
+            )
+            return None
+        return tuple(choices) if ok else None
+
+    def bounds(
+        self, node: dict[Any, Any], path: str, qtype: QuestionType | None
+    ) -> tuple[int | Decimal | None, int | Decimal | None] | None:
+        values: dict[str, int | Decimal | None] = {"min": None, "max": None}
+        ok = True
+        for key in ("min", "max"):
+            if key not in node:
+                continue
+            value, line = node[key], _key_line(node, key)
+            if qtype is not None and qtype not in NUMBER_TYPES:
+                self.problem(path, line, f"{key} is only allowed on integer and decimal questions")
+                ok = False
+            elif isinstance(value, bool) or not isinstance(value, int | float):
+                what = "a whole number" if qtype is QuestionType.INTEGER else "a number"
+                self.problem(path, line, f"{key} must be {what}, got {_show(value)}")
+                ok = False
+            elif qtype is QuestionType.INTEGER and not isinstance(value, int):
+                self.problem(path, line, f"{key} must be a whole number, got {_show(value)}")
+                ok = False
+            elif isinstance(value, int):
+                values[key] = int(value)
+            else:
+                try:
+                    number = Decimal(repr(float(value)))
+                except InvalidOperation:  # pragma: no cover - repr of a float always parses
+                    number = Decimal("NaN")
+                if not number.is_finite():
+                    self.problem(path, line, f"{key} must be a finite number, got {_show(value)}")
+                    ok = False
+                else:
+                    values[key] = number
+        low, high = values["min"], values["max"]
+        if ok and low is not None and high is not None and low > high:
+            self.problem(
+                path, _key_line(node, "min"), f"min ({low}) must not be greater than max ({high})"
+            )
+            ok = False
+        return (low, high) if ok else None
+
+    def accept(
+        self, node: dict[Any, Any], path: str, qtype: QuestionType | None
+    ) -> tuple[str, ...] | None:
+        if "accept" not in node:
+            return ()
+        value, line = node["accept"], _key_line(node, "accept")
+        if qtype is not None and qtype is not QuestionType.FILE:
+            self.problem(path, line, "accept is only allowed on file questions")
+            return None
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.problem(
+                path,
+                line,
+                f"accept must be a list of file extensions such as [pdf, jpg], got {_show(value)}",
+            )
+            return None
+        if not value:
+            self.problem(path, line, "accept must not be empty (leave it out to accept any file)")
+            return None
+        ok = True
+        result: list[str] = []
+        for raw in value:
+            ext = raw.strip().lower().removeprefix(".")
+            if ext not in KNOWN_EXTENSIONS:
+                known = ", ".join(sorted(KNOWN_EXTENSIONS))
+                self.problem(
+                    path, line, f'unknown file extension "{raw}" in accept (known: {known})'
+                )
+                ok = False
+            elif ext in result:
+                self.problem(path, line, f'file extension "{ext}" appears twice in accept')
+                ok = False
+            else:
+                result.append(ext)
+        return tuple(result) if ok else None
+
+    def when(
+        self, node: dict[Any, Any], path: str, qid: str | None
+    ) -> tuple[Expr | None, str | None, bool]:
+        if "when" not in node:
+            return None, None, True
+        value, line = node["when"], _key_line(node, "when")
+        if not isinstance(value, str):
+            self.problem(path, line, f"when must be an expression in text, got {_show(value)}")
+            return None, None, False
+        try:
+            expr = parse_when(value)
+        except WhenSyntaxError as error:
+            self.problem(
+                path, line, f"when has a syntax error at column {error.column}: {error.message}"
+            )
+            return None, None, False
+        if qid is not None:
+            self.whens.append(_PendingWhen(qid, expr, path, line))
+        return expr, str(value), True
+
+    # ------------------------------------------------------ when references
+
+    def check_whens(self) -> None:
+        position = {qid: index for index, qid in enumerate(self.question_order)}
+        for pending in self.whens:
+            said: set[str] = set()
+
+            def say(message: str, pending: _PendingWhen = pending, said: set[str] = said) -> None:
+                if message not in said:
+                    said.add(message)
+                    self.problem(pending.path, pending.line, message)
+
+            own = position[pending.question_id]
+            for ref, op, literal in iter_comparisons(pending.expr):
+                if ref == pending.question_id:
+                    say("when refers to the question itself")
+                elif ref not in position:
+                    other = self.ids.get(ref)
+                    if other is not None:
+                        what = _article(other[0])
+                        say(f'when refers to "{ref}", which is {what}, not a question')
+                    else:
+                        say(f'when refers to unknown question "{ref}"')
+                elif position[ref] > own:
+                    say(
+                        f'when refers to question "{ref}", which comes later; '
+                        "when must point backwards"
+                    )
+                elif ref in self.built:
+                    message = _type_problem(self.built[ref], op, literal)
+                    if message is not None:
+                        say(message)
+
+
+def _article(what: str) -> str:
+    return f"an {what}" if what[0] in "aeiou" else f"a {what}"
+
+
+def _narrow(outer: frozenset[str] | None, inner: frozenset[str] | None) -> frozenset[str] | None:
+    if outer is None:
+        return inner
+    return outer if inner is None else outer & inner
+
+
+def _literal_text(literal: WhenLiteral) -> str:
+    return f'"{literal.value}"' if isinstance(literal, Word) else literal_source(literal)
+
+
+def _type_problem(question: Question, op: str, literal: WhenLiteral) -> str | None:
+    """What is wrong with comparing ``question`` by ``op`` with ``literal``, if anything."""
+    qtype, ref = question.type, question.id
+    if qtype is QuestionType.FILE:
+        return f'when cannot use file question "{ref}"'
+    if op in ORDERING_OPS and qtype not in NUMBER_TYPES and qtype is not QuestionType.DATE:
+        return (
+            f'when uses "{op}" on {qtype} question "{ref}"; '
+            f"ordering needs an integer, decimal or date question"
+        )
+    if qtype in CHOICE_TYPES:
+        ids = [c.id for c in question.choices]
+        if isinstance(literal, Number) or literal.value not in ids:
+            return (
+                f'when compares {qtype} question "{ref}" with {_literal_text(literal)}, '
+                f"which is not one of its choices ({', '.join(ids)})"
+            )
+        return None
+    if qtype is QuestionType.TEXT:
+        if isinstance(literal, Number):
+            shown = _literal_text(literal)
+            return f'when compares text question "{ref}" with {shown}; use quoted text'
+        return None
+    if qtype in NUMBER_TYPES:
+        if not isinstance(literal, Number):
+            shown = _literal_text(literal)
+            return f'when compares {qtype} question "{ref}" with {shown}; expected a number'
+        return None
+    if literal_date(literal) is None:  # date
+        return (
+            f'when compares date question "{ref}" with {_literal_text(literal)}; '
+            f'expected a date in quotes such as "2024-03-15"'
+        )
+    return None
+
+
+def _sorted(problems: list[FormProblem]) -> list[FormProblem]:
+    return sorted(problems, key=lambda p: 0 if p.line is None else p.line)
+
+
+def _yaml_problem(error: YAMLError, source: str) -> FormProblem:
+    if isinstance(error, MarkedYAMLError):
+        mark = error.problem_mark or error.context_mark
+        line = None if mark is None else int(mark.line) + 1
+        parts = [part for part in (error.context, error.problem) if part]
+        return FormProblem("", line, "invalid YAML: " + ", ".join(parts), source)
+    return FormProblem("", None, f"invalid YAML: {error}", source)
+
+
+def load_form(text: str, source: str = "<form>") -> Form:
+    """Parse and check a YAML form; raise :class:`FormError` with every problem found.
+
+    ``source`` names the file in the problems (``form.yaml:14: ...``).
+    """
+    yaml = YAML(typ="rt")
+    try:
+        data = yaml.load(text.removeprefix("\ufeff"))
+    except YAMLError as error:
+        raise FormError([_yaml_problem(error, source)]) from None
+    loader = _Loader(source)
+    form = loader.form(data)
+    loader.check_whens()
+    if loader.problems or form is None:
+        if not loader.problems:  # pragma: no cover - every failure records a problem
+            loader.problem("", None, "the form is not valid")
+        raise FormError(_sorted(loader.problems))
+    return form
+
+
+def load_form_file(path: str | PathLike[str]) -> Form:
+    """Load a form file (UTF-8, with or without a BOM); problems name the file."""
+    source = str(path)
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as error:
+        message = f"cannot read the file: {error.strerror}"
+        raise FormError([FormProblem("", None, message, source)]) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        raise FormError(
+            [
+                FormProblem(
+                    "",
+                    line,
+                    f"the file is not UTF-8 text (byte 0x{raw[error.start]:02x} at offset "
+                    f"{error.start}); save it as UTF-8",
+                    source,
+                )
+            ]
+        ) from None
+    return load_form(text, source)
