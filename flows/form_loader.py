@@ -244,8 +244,15 @@ class _Loader:
         if data is None:
             self.problem("", None, "the form is empty")
             return None
+        if not isinstance(data, dict):
+            self.problem(
+                "",
+                1,
+                f"the form must be a mapping with keys {', '.join(_TOP_KEYS)}, got {_show(data)}",
+            )
+            return None
         top = self.mapping(data, "", _line(data) or 1, _TOP_KEYS, ("form", "title", "sections"))
-        if top is None:
+        if top is None:  # pragma: no cover - checked above
             return None
         code: str | None = None
         if "form" in top:
@@ -632,7 +639,10 @@ def _yaml_problem(error: YAMLError, source: str) -> FormProblem:
     if isinstance(error, MarkedYAMLError):
         mark = error.problem_mark or error.context_mark
         line = None if mark is None else int(mark.line) + 1
-        parts = [part for part in (error.context, error.problem) if part]
+        context = error.context
+        if context and error.context_mark is not None and error.context_mark is not mark:
+            context += f" (line {int(error.context_mark.line) + 1})"
+        parts = [part for part in (context, error.problem) if part]
         return FormProblem("", line, "invalid YAML: " + ", ".join(parts), source)
     return FormProblem("", None, f"invalid YAML: {error}", source)
 
