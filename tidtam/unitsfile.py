@@ -7,7 +7,8 @@ A units file lists the province's units, one per row, under a header row::
     PBN-ESA1,สำนักงานเขตพื้นที่การศึกษาประถมศึกษาเพชรบูรณ์ เขต 1,esa,PBN,เมืองเพชรบูรณ์
 
 It may be CSV (UTF-8, UTF-8 with a BOM, or cp874/TIS-620 as Excel writes it on Thai
-Windows) or XLSX (first sheet). Header names are case- and space-insensitive and may
+Windows; bytes that are valid UTF-8 are read as UTF-8, which real Thai text in cp874
+never is) or XLSX (the first sheet). Header names are case- and space-insensitive and may
 come in any order; ``parent_code`` and ``district`` are optional columns (a missing
 column reads as empty cells). An empty ``parent_code`` makes a root unit.
 
@@ -33,6 +34,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import re
 import warnings
 import zipfile
@@ -192,7 +194,7 @@ def _csv_rows(path: Path) -> list[tuple[int, list[str]]]:
                 )
             ]
         )
-    reader = csv.reader(text.splitlines(keepends=True), strict=False)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=False)
     rows: list[tuple[int, list[str]]] = []
     try:
         for number, record in enumerate(reader, start=1):
@@ -263,15 +265,13 @@ def _parse(file: str, raw_rows: Sequence[tuple[int, list[str]]]) -> list[UnitRow
     body = rows[1:]
 
     positions: dict[str, int] = {}
-    ignored: list[int] = []
     for index, heading in enumerate(header_cells):
         name = _normalise_header(heading)
         if not name:
-            ignored.append(index)
-        elif name in positions:
+            continue  # an empty heading: fine while its column is empty too (checked below)
+        if name in positions:
             problems.append(UnitsFileProblem(file, header_row, heading, "duplicate column"))
         elif name not in COLUMNS:
-            ignored.append(index)
             known = ", ".join(COLUMNS)
             problems.append(
                 UnitsFileProblem(file, header_row, heading, f"unknown column (expected {known})")
