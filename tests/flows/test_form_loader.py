@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from flows.errors import FlowsError, FormError, FormProblem
-from flows.form import Choice, QuestionType
+from flows.form import Choice, QuestionType, form_from_dict, form_to_dict
 from flows.form_loader import load_form, load_form_file
 from flows.when import parse_when
 
@@ -421,6 +421,10 @@ def test_valid_when_forms_load() -> None:
         '(a == yes or n >= 3) and d < "2024-03-15" and m not in [p] and a != "no"'
     )
     assert loaded.question("a").choices == (Choice("yes", "Y"), Choice("no", "N"))
+    data = form_to_dict(loaded)
+    assert data["sections"][0]["indicators"][0]["questions"][4]["min"] == "0.5"
+    assert form_from_dict(data) == loaded
+    assert hash(form_from_dict(data)) == hash(loaded)
 
 
 def test_accept_is_normalised() -> None:
