@@ -13,7 +13,9 @@ Grammar (keywords are lowercase; whitespace is free)::
 keyword), ``NUMBER`` is ``-?digits[.digits]``, ``STRING`` is ``"..."`` or ``'...'``
 with ``\\`` escaping the next character. ``and`` binds tighter than ``or``, ``not``
 tighter than both: ``not a == x or b == y and c > 3`` means
-``(not (a == x)) or ((b == y) and (c > 3))``.
+``(not (a == x)) or ((b == y) and (c > 3))``. An expression may nest ``not`` and
+parentheses at most :data:`MAX_NESTING` deep and hold at most :data:`MAX_COMPARISONS`
+comparisons, so that nothing here can exhaust the stack.
 
 :func:`evaluate` semantics, by the stored answer of the question on the left:
 
@@ -236,10 +238,18 @@ def _tokenize(text: str) -> list[_Token]:
 # ------------------------------------------------------------------------ parser
 
 
+MAX_NESTING: Final = 32
+"""Deepest nesting of ``not`` and parentheses a ``when`` may use."""
+MAX_COMPARISONS: Final = 64
+"""Most comparisons one ``when`` may hold (keeps evaluation recursion shallow)."""
+
+
 class _Parser:
     def __init__(self, text: str) -> None:
         self.tokens = _tokenize(text)
         self.index = 0
+        self.depth = 0
+        self.comparisons = 0
 
     @property
     def tok(self) -> _Token:
@@ -280,21 +290,37 @@ class _Parser:
         return expr
 
     def not_expr(self) -> Expr:
-        if self.is_word("not"):
-            self.advance()
-            return Not(self.not_expr())
-        if self.tok.kind == "punct" and self.tok.text == "(":
-            self.advance()
-            expr = self.or_expr()
-            if not (self.tok.kind == "punct" and self.tok.text == ")"):
-                raise self.fail('")"')
-            self.advance()
-            return expr
+        if self.is_word("not") or (self.tok.kind == "punct" and self.tok.text == "("):
+            if self.depth >= MAX_NESTING:
+                raise WhenSyntaxError(
+                    f"the expression is nested too deeply (more than {MAX_NESTING} levels)",
+                    self.tok.pos,
+                )
+            self.depth += 1
+            try:
+                return self.nested()
+            finally:
+                self.depth -= 1
         return self.comparison()
+
+    def nested(self) -> Expr:
+        if self.advance().text == "not":
+            return Not(self.not_expr())
+        expr = self.or_expr()
+        if not (self.tok.kind == "punct" and self.tok.text == ")"):
+            raise self.fail('")"')
+        self.advance()
+        return expr
 
     def comparison(self) -> Expr:
         if self.tok.kind != "ident" or self.tok.text in KEYWORDS:
             raise self.fail('a question id, "not" or "("')
+        self.comparisons += 1
+        if self.comparisons > MAX_COMPARISONS:
+            raise WhenSyntaxError(
+                f"the expression is too long (more than {MAX_COMPARISONS} comparisons)",
+                self.tok.pos,
+            )
         question = self.advance().text
         if self.tok.kind == "op":
             op = CompareOp(self.advance().text)

@@ -389,3 +389,18 @@ def test_evaluate_never_raises(expr: Expr, answers: dict[str, object]) -> None:
 @given(_exprs, st.dictionaries(_identifiers, _answer_values, max_size=6))
 def test_not_negates(expr: Expr, answers: dict[str, object]) -> None:
     assert evaluate(Not(expr), answers) is (not evaluate(expr, answers))
+
+
+def test_nesting_and_length_are_bounded() -> None:
+    assert parse_when("not " * 32 + "a == x") is not None
+    with pytest.raises(WhenSyntaxError) as caught:
+        parse_when("(" * 5000 + "a == x" + ")" * 5000)
+    assert caught.value.message == "the expression is nested too deeply (more than 32 levels)"
+    assert caught.value.column == 33
+    with pytest.raises(WhenSyntaxError, match="too deeply"):
+        parse_when("not " * 33 + "a == x")
+    assert parse_when(" and ".join(["a == x"] * 64)) is not None
+    with pytest.raises(WhenSyntaxError) as caught:
+        parse_when(" or ".join(["a == x"] * 65))
+    assert caught.value.message == "the expression is too long (more than 64 comparisons)"
+    assert caught.value.position == 64 * len("a == x or ")
