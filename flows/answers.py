@@ -1,0 +1,341 @@
+"""Answer values: what a unit answered to one question, typed, and its JSON form.
+
+An :class:`AnswerValue` holds ``value`` typed by the question's type:
+
+==========  ================================================================
+type        ``value``
+==========  ================================================================
+choice      ``str``: the choice id
+multi       ``tuple[str, ...]``: choice ids, in form order, at least one
+text        ``str`` (stripped, non-empty)
+integer     ``int``
+decimal     ``Decimal`` (finite; kept as typed, ``12.50`` keeps its places)
+date        ``datetime.date``
+file        ``tuple[FileRef, ...]``: at least one stored attachment
+==========  ================================================================
+
+Two answers carry no value (``value is None``) and still count as answered:
+
+* ``AnswerValue(None, none=True)`` (:data:`NONE`): "ไม่มี" / "-" typed to a text
+  question ("none / not relevant" is an answer, DESIGN §2);
+* ``AnswerValue(None, skipped=True)`` (:data:`SKIPPED`): an optional question the
+  reporter skipped.
+
+:func:`encode` / :func:`decode` turn an answer into JSON-ready data and back
+exactly: ``{"v": ...}``, ``{"v": null, "none": true}`` or
+``{"v": null, "skipped": true}``; decimals are strings, dates ISO strings, files
+lists of ``{"id": attachment_id, "name": name}``.
+
+:func:`validate` checks that an answer fits its question (choice ids exist,
+bounds hold, skipping only where optional); :func:`when_value` is the value
+:func:`flows.when.evaluate` expects; :func:`display` the short text for review.
+
+Errors (both subclass :class:`flows.errors.FlowsError`)::
+
+    FlowsError
+    └── AnswerError        an answer or its stored data does not fit the question
+                           (wrong type, malformed JSON data, invalid value);
+                           ``str()`` says what is wrong
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any, Final
+
+from flows.errors import FlowsError
+from flows.form import Question, QuestionType
+from flows.values import format_date_th
+
+__all__ = [
+    "NONE",
+    "SKIPPED",
+    "AnswerError",
+    "AnswerValue",
+    "FileRef",
+    "Value",
+    "decode",
+    "display",
+    "encode",
+    "validate",
+    "when_value",
+]
+
+
+class AnswerError(FlowsError):
+    """An answer (or its stored data) does not fit its question."""
+
+
+@dataclass(frozen=True, slots=True)
+class FileRef:
+    """An uploaded file, stored by the adapter as attachment ``attachment_id``."""
+
+    attachment_id: int
+    name: str
+
+
+Value = str | tuple[str, ...] | int | Decimal | dt.date | tuple[FileRef, ...]
+"""The Python types an answer's ``value`` may have (see the module docstring)."""
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerValue:
+    """One answer. ``value`` is ``None`` exactly when ``none`` or ``skipped`` is set."""
+
+    value: Value | None
+    none: bool = False
+    skipped: bool = False
+
+    def __post_init__(self) -> None:
+        if self.none and self.skipped:
+            raise AnswerError("an answer cannot be both none and skipped")
+        if (self.value is None) != (self.none or self.skipped):
+            raise AnswerError("value must be None exactly when the answer is none or skipped")
+
+    @property
+    def empty(self) -> bool:
+        """Whether the answer carries no value (none or skipped)."""
+        return self.value is None
+
+
+NONE: Final = AnswerValue(None, none=True)
+SKIPPED: Final = AnswerValue(None, skipped=True)
+
+
+# ------------------------------------------------------------------ validation
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_str_tuple(value: object) -> bool:
+    return isinstance(value, tuple) and all(isinstance(v, str) for v in value)
+
+
+def _is_file_tuple(value: object) -> bool:
+    return isinstance(value, tuple) and all(isinstance(v, FileRef) for v in value)
+
+
+def _check_shape(question: Question, value: object) -> None:
+    """Raise :class:`AnswerError` unless ``value`` has the Python type for the question."""
+    kind = question.type
+    ok = {
+        QuestionType.CHOICE: isinstance(value, str),
+        QuestionType.TEXT: isinstance(value, str),
+        QuestionType.MULTI: _is_str_tuple(value),
+        QuestionType.INTEGER: _is_int(value),
+        QuestionType.DECIMAL: isinstance(value, Decimal),
+        QuestionType.DATE: isinstance(value, dt.date) and not isinstance(value, dt.datetime),
+        QuestionType.FILE: _is_file_tuple(value),
+    }[kind]
+    if not ok:
+        raise AnswerError(f"{question.id}: {type(value).__name__} is not a {kind.value} value")
+
+
+def validate(question: Question, answer: AnswerValue) -> None:
+    """Raise :class:`AnswerError` unless ``answer`` is a valid answer to ``question``.
+
+    Valid: a value of the right type that the question accepts (existing choice
+    ids, multi ids distinct and in form order, non-empty text, numbers within
+    ``min``/``max``, finite decimals, at least one file); ``none`` only for text
+    questions; ``skipped`` only where the question is optional.
+    """
+    if answer.skipped:
+        if question.required:
+            raise AnswerError(f"{question.id}: a required question cannot be skipped")
+        return
+    if answer.none:
+        if question.type is not QuestionType.TEXT:
+            raise AnswerError(f"{question.id}: only text questions take 'none'")
+        return
+    value = answer.value
+    _check_shape(question, value)
+    ids = [c.id for c in question.choices]
+    match question.type:
+        case QuestionType.CHOICE:
+            if value not in ids:
+                raise AnswerError(f"{question.id}: unknown choice {value!r}")
+        case QuestionType.MULTI:
+            assert isinstance(value, tuple)
+            if not value:
+                raise AnswerError(f"{question.id}: no choice selected")
+            if list(value) != [i for i in ids if i in value] or len(set(value)) != len(value):
+                raise AnswerError(f"{question.id}: choices {value!r} unknown or out of order")
+        case QuestionType.TEXT:
+            assert isinstance(value, str)
+            if not value.strip():
+                raise AnswerError(f"{question.id}: empty text")
+        case QuestionType.INTEGER | QuestionType.DECIMAL:
+            assert isinstance(value, int | Decimal)
+            if isinstance(value, Decimal) and not value.is_finite():
+                raise AnswerError(f"{question.id}: {value} is not a finite number")
+            if question.min is not None and value < question.min:
+                raise AnswerError(f"{question.id}: {value} is below {question.min}")
+            if question.max is not None and value > question.max:
+                raise AnswerError(f"{question.id}: {value} is above {question.max}")
+        case QuestionType.FILE:
+            if not value:
+                raise AnswerError(f"{question.id}: no file")
+        case QuestionType.DATE:  # pragma: no branch - the shape check is enough
+            pass
+
+
+# ------------------------------------------------------------------ JSON form
+
+
+def encode(question: Question, answer: AnswerValue) -> dict[str, Any]:
+    """JSON-ready data for ``answer`` (see the module docstring for the layout).
+
+    Raises :class:`AnswerError` if the value's type does not fit the question.
+    """
+    if answer.skipped:
+        return {"v": None, "skipped": True}
+    if answer.none:
+        return {"v": None, "none": True}
+    value = answer.value
+    _check_shape(question, value)
+    out: object
+    if isinstance(value, Decimal):
+        out = str(value)
+    elif isinstance(value, dt.date):
+        out = value.isoformat()
+    elif question.type is QuestionType.MULTI:
+        assert isinstance(value, tuple)
+        out = list(value)
+    elif question.type is QuestionType.FILE:
+        assert isinstance(value, tuple)
+        out = [{"id": f.attachment_id, "name": f.name} for f in value if isinstance(f, FileRef)]
+    else:
+        out = value
+    return {"v": out}
+
+
+def _decode_value(question: Question, raw: object) -> Value:
+    match question.type:
+        case QuestionType.CHOICE | QuestionType.TEXT if isinstance(raw, str):
+            return raw
+        case QuestionType.MULTI if isinstance(raw, list) and all(isinstance(v, str) for v in raw):
+            return tuple(raw)
+        case QuestionType.INTEGER if _is_int(raw):
+            assert isinstance(raw, int)
+            return raw
+        case QuestionType.DECIMAL if isinstance(raw, str):
+            try:
+                return Decimal(raw)
+            except InvalidOperation:
+                pass
+        case QuestionType.DATE if isinstance(raw, str):
+            try:
+                return dt.date.fromisoformat(raw)
+            except ValueError:
+                pass
+        case QuestionType.FILE if isinstance(raw, list):
+            files = []
+            for item in raw:
+                if not isinstance(item, Mapping):
+                    break
+                ident, name = item.get("id"), item.get("name")
+                if not _is_int(ident) or not isinstance(name, str):
+                    break
+                assert isinstance(ident, int)
+                files.append(FileRef(ident, name))
+            else:
+                return tuple(files)
+    raise AnswerError(f"{question.id}: stored value {raw!r} is not a {question.type.value} value")
+
+
+def decode(question: Question, data: Mapping[str, Any]) -> AnswerValue:
+    """The inverse of :func:`encode`: ``decode(q, encode(q, a)) == a``.
+
+    Raises :class:`AnswerError` for data :func:`encode` cannot have produced.
+    """
+    if not isinstance(data, Mapping) or "v" not in data:
+        raise AnswerError(f"{question.id}: stored answer {data!r} has no 'v'")
+    none, skipped = data.get("none", False), data.get("skipped", False)
+    if none is True or skipped is True:
+        if data["v"] is not None or (none is True and skipped is True):
+            raise AnswerError(f"{question.id}: malformed stored answer {data!r}")
+        return NONE if none is True else SKIPPED
+    return AnswerValue(_decode_value(question, data["v"]))
+
+
+def when_value(answer: AnswerValue | None) -> object:
+    """The value :func:`flows.when.evaluate` expects: ``None`` for none or skipped."""
+    return None if answer is None else answer.value
+
+
+# ------------------------------------------------------------------ display
+
+_EN_MONTHS: Final = (
+    "Jan",
+    "Feb",
+    "Mar",
+    "Apr",
+    "May",
+    "Jun",
+    "Jul",
+    "Aug",
+    "Sep",
+    "Oct",
+    "Nov",
+    "Dec",
+)
+_WORDS: Final = {
+    "th": {"none": "ไม่มี", "skipped": "ข้ามคำถามนี้", "unanswered": "ยังไม่ได้ตอบ"},
+    "en": {"none": "None", "skipped": "Skipped", "unanswered": "Not answered"},
+}
+DISPLAY_TEXT_LIMIT: Final = 120
+"""Longer text answers are cut to this many characters (with "…") by :func:`display`."""
+
+
+def _label(question: Question, choice_id: str) -> str:
+    try:
+        return question.choice(choice_id).label
+    except KeyError:
+        return choice_id
+
+
+def _files(files: tuple[FileRef, ...], lang: str) -> str:
+    names = ", ".join(f.name for f in files)
+    if lang == "en":
+        return f"{len(files)} file{'' if len(files) == 1 else 's'}: {names}"
+    return f"{len(files)} ไฟล์: {names}"
+
+
+def display(question: Question, answer: AnswerValue | None, lang: str = "th") -> str:
+    """Short human text for ``answer`` (``None``: not answered), Thai or ``lang="en"``.
+
+    Examples: ``ดำเนินการแล้ว``, ``1,250``, ``15 มี.ค. 2567``, ``ไม่มี``,
+    ``ข้ามคำถามนี้``, ``2 ไฟล์: a.pdf, b.jpg``.
+    """
+    words = _WORDS.get(lang, _WORDS["th"])
+    if answer is None:
+        return words["unanswered"]
+    if answer.skipped:
+        return words["skipped"]
+    if answer.none:
+        return words["none"]
+    value = answer.value
+    if question.type is QuestionType.CHOICE and isinstance(value, str):
+        return _label(question, value)
+    if question.type is QuestionType.MULTI and _is_str_tuple(value):
+        assert isinstance(value, tuple)
+        return ", ".join(_label(question, str(v)) for v in value)
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int | Decimal):
+        return f"{value:,}"
+    if isinstance(value, dt.date):
+        if lang == "en":
+            return f"{value.day} {_EN_MONTHS[value.month - 1]} {value.year}"
+        return format_date_th(value)
+    if _is_file_tuple(value) and isinstance(value, tuple) and value:
+        return _files(tuple(f for f in value if isinstance(f, FileRef)), lang)
+    text = " ".join(str(value).split())
+    if len(text) > DISPLAY_TEXT_LIMIT:
+        return text[: DISPLAY_TEXT_LIMIT - 1] + "…"
+    return text
