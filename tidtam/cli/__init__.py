@@ -1,0 +1,23 @@
+"""The ``tidtam`` command line (DESIGN §3)."""
+
+from __future__ import annotations
+
+import typer
+
+from tidtam.cli import db, forms, invites, rounds, units
+
+app = typer.Typer(
+    name="tidtam",
+    no_args_is_help=True,
+    add_completion=False,
+    help="tidtam (ติดตาม): run a province's plan-monitoring round on Telegram.",
+)
+app.add_typer(db.app, name="db")
+app.add_typer(units.app, name="units")
+app.add_typer(forms.app, name="forms")
+app.add_typer(rounds.app, name="rounds")
+app.add_typer(invites.app, name="invites")
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,100 @@
+"""``tidtam invites``: one-time registration codes."""
+
+from __future__ import annotations
+
+import csv
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from storage.db import transaction
+from storage.invites import create_invites
+from storage.models import Role
+from storage.units import unit_by_code, units_of_kinds
+from tidtam.cli.common import database, echo_err, fail, load_settings, run
+from tidtam.invite_codes import format_code
+from tidtam.settings import Settings
+
+app = typer.Typer(no_args_is_help=True, help="Invites: one-time registration codes.")
+
+
+async def bot_username(settings: Settings) -> str | None:
+    """The bot's username: from the settings, or asked from Telegram when a token is set."""
+    if settings.bot_username:
+        return settings.bot_username.lstrip("@")
+    if settings.bot_token is None:
+        return None
+    from telegram import Bot
+    from telegram.error import TelegramError
+
+    bot = Bot(
+        settings.bot_token.get_secret_value(),
+        base_url=settings.telegram_api_url,
+        base_file_url=settings.telegram_file_url,
+    )
+    try:
+        async with bot:
+            return bot.username
+    except TelegramError as error:
+        echo_err(f"warning: could not ask Telegram for the bot's username: {error}")
+        return None
+
+
+@app.command("create")
+@run
+async def create_command(
+    role: Annotated[Role, typer.Option("--role", help="the role the code grants")],
+    out: Annotated[Path, typer.Option("--out", help="CSV file to write")],
+    unit: Annotated[str | None, typer.Option("--unit", help="one unit's code")] = None,
+    all_units: Annotated[bool, typer.Option("--all", help="every unit (of --kinds)")] = False,
+    kinds: Annotated[
+        str | None, typer.Option("--kinds", help="with --all: only these kinds")
+    ] = None,
+    days: Annotated[
+        int, typer.Option("--days", min=1, max=366, help="days until the codes expire")
+    ] = 60,
+) -> None:
+    """Create a fresh one-time code per unit and write them to a CSV file."""
+    if (unit is None) == (not all_units):
+        fail("give either --unit CODE or --all")
+    if kinds and not all_units:
+        fail("--kinds goes with --all")
+    settings = load_settings()
+    username = await bot_username(settings)
+    if username is None:
+        echo_err(
+            "warning: the link column is empty: set TIDTAM_BOT_USERNAME (or a token) for links"
+        )
+    async with database(settings) as sessions, transaction(sessions) as session:
+        if unit is not None:
+            found = await unit_by_code(session, unit)
+            if found is None:
+                fail(f'--unit: no unit has code "{unit}"')
+            units = [found]
+        else:
+            kind_list = [k.strip() for k in kinds.split(",")] if kinds else None
+            units = await units_of_kinds(session, kind_list)
+            if not units:
+                fail(f"no units of kinds {kinds}" if kinds else "there are no units yet")
+        issued = await create_invites(
+            session, units, role, now=datetime.now(UTC), valid_for=timedelta(days=days)
+        )
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with out.open("w", encoding="utf-8-sig", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["unit_code", "unit_name", "role", "code", "link"])
+            for invite in issued:
+                link = f"https://t.me/{username}?start={invite.code}" if username else ""
+                writer.writerow(
+                    [
+                        invite.unit_code,
+                        invite.unit_name,
+                        invite.role.value,
+                        format_code(invite.code),
+                        link,
+                    ]
+                )
+    expires = issued[0].expires_at.astimezone(settings.tz).strftime("%Y-%m-%d")
+    typer.echo(f"wrote {len(issued)} {role.value} invite(s) to {out}, valid until {expires}")

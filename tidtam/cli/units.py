@@ -1,0 +1,43 @@
+"""``tidtam units``: the organisation tree."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from storage.db import transaction
+from storage.units import import_units
+from tidtam.cli.common import database, fail, load_settings, run
+from tidtam.unitsfile import UnitsFileError, read_units_file
+
+app = typer.Typer(no_args_is_help=True, help="Units: the province's organisation tree.")
+
+
+@app.command("import")
+@run
+async def import_command(
+    file: Annotated[Path, typer.Argument(help="CSV or XLSX: code,name,kind,parent_code,district")],
+) -> None:
+    """Add or update units from a file; on any error nothing is written."""
+    settings = load_settings()
+    try:
+        rows = read_units_file(file)
+    except UnitsFileError as error:
+        fail(_problems(error))
+    async with database(settings) as sessions:
+        try:
+            async with transaction(sessions) as session:
+                summary = await import_units(session, rows, file=file.name)
+        except UnitsFileError as error:
+            fail(_problems(error))
+    typer.echo(
+        f"{file.name}: {summary.added} added, {summary.updated} updated, "
+        f"{summary.unchanged} unchanged"
+    )
+
+
+def _problems(error: UnitsFileError) -> str:
+    lines = [str(p) for p in error.problems]
+    return f"{len(lines)} problem(s), nothing was imported:\n" + "\n".join(lines)

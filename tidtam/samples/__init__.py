@@ -1,0 +1,1 @@
+"""The sample province and form shipped for demos, tests and the README walkthrough."""
