@@ -5,10 +5,10 @@ from __future__ import annotations
 import hashlib
 from dataclasses import replace
 
-from flows.form import Form, form_from_dict, form_to_dict
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from flows.form import Form, form_from_dict, form_to_dict
 from storage import audit
 from storage.errors import Conflict
 from storage.models import FormVersion

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from tidtam.invite_codes import hash_code, new_code
 
 from storage import audit
 from storage.models import Invite, Role, Unit
+from tidtam.invite_codes import hash_code, new_code
 
 
 @dataclass(frozen=True, slots=True)

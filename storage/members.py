@@ -9,10 +9,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
-from tidtam.invite_codes import hash_code, normalize_code
 
 from storage import audit
 from storage.models import Invite, InviteAttempt, Member, Role
+from tidtam.invite_codes import hash_code, normalize_code
 
 MAX_WRONG_TRIES = 5
 WRONG_TRIES_WINDOW = timedelta(minutes=15)

@@ -6,10 +6,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from flows.form import Form
-from flows.form_loader import load_form_file
 
 from flows.errors import FormError
+from flows.form import Form
+from flows.form_loader import load_form_file
 from storage.db import transaction
 from storage.errors import Conflict
 from storage.forms import store_form
