@@ -85,7 +85,7 @@ async def redeem_invite(
     existing = await _membership(session, telegram_user_id, invite.unit_id, invite.role)
     if existing is not None:
         return RedeemResult(Redeem.ALREADY, member=existing)
-    claimed = await session.execute(
+    claimed = await session.execute(  # a conditional UPDATE: only one person can claim
         update(Invite)
         .where(Invite.id == invite.id, Invite.used_at.is_(None))
         .values(used_at=now, used_by=telegram_user_id)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import DeclarativeBase
 
@@ -46,5 +47,5 @@ async def insert_ignore(
     statement = (
         _insert(session, model).values(**values).on_conflict_do_nothing(index_elements=list(keys))
     )
-    result = await session.execute(statement)
+    result = cast(CursorResult[Any], await session.execute(statement))
     return bool(result.rowcount)
