@@ -155,3 +155,16 @@ async def test_plain_json_and_get_requests(standin: StandIn) -> None:
         "description": "Bad Request: message text is empty",
     }
     assert (await user.wait_reply()).text == "ก"
+
+
+async def test_download_keeps_the_content_type(standin: StandIn, bot: Bot) -> None:
+    user = standin.user(id=2009)
+    await user.send_document("รหัส,ชื่อ\n".encode(), "units.csv", "text/csv; charset=utf-8")
+    [update] = await bot.get_updates()
+    assert update.message is not None and update.message.document is not None
+    file = await bot.get_file(update.message.document.file_id)
+    assert file.file_path is not None and file.file_path.startswith(standin.file_url)
+    async with httpx.AsyncClient() as client:
+        response = await client.get(file.file_path)
+    assert response.headers["content-type"] == "text/csv; charset=utf-8"
+    assert response.content.decode() == "รหัส,ชื่อ\n"

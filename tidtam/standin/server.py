@@ -20,6 +20,10 @@ set/getMyName, sendMessage, sendDocument, sendPhoto, sendChatAction, editMessage
 editMessageCaption, editMessageReplyMarkup, deleteMessage, answerCallbackQuery, getFile,
 getChatMember. ``parse_mode`` HTML is parsed and checked like Telegram; Markdown modes
 are accepted but their text is stored as is, without entities.
+
+Under pytest's ``filterwarnings = error``, set ``PTB_TIMEDELTA=true`` in the environment
+of tests that may get a 429: PTB 22 builds ``RetryAfter`` through a deprecated property
+and the deprecation warning would otherwise replace the ``RetryAfter`` exception.
 """
 
 from __future__ import annotations
@@ -379,7 +383,8 @@ class StandIn:
         if request.match_info["token"] != self.token or stored is None:
             return _answer(NotFound().to_json(), 404)
         return web.Response(
-            body=stored.data, content_type=stored.mime_type or "application/octet-stream"
+            body=stored.data,
+            headers={"Content-Type": stored.mime_type or "application/octet-stream"},
         )
 
     # -- checks shared by methods ----------------------------------------------
@@ -430,7 +435,8 @@ class StandIn:
             reply = {"message_id": legacy} if legacy is not None else None
         if reply is None:
             return {}
-        stored = chat.messages.get(int(reply.get("message_id", 0)))
+        message_id = reply.get("message_id")
+        stored = chat.messages.get(message_id) if isinstance(message_id, int) else None
         if stored is None or stored.deleted:
             if reply.get("allow_sending_without_reply") or params.flag(
                 "allow_sending_without_reply"
