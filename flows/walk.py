@@ -90,7 +90,7 @@ from flows.values import (
     parse_integer,
     thai_to_arabic_digits,
 )
-from flows.when import evaluate, references
+from flows.when import And, Compare, Expr, Member, Not, Or, evaluate, references
 
 __all__ = [
     "MAX_TEXT_LENGTH",
@@ -308,7 +308,11 @@ class Place:
 
     ``section_number`` is the section's 1-based position in the form (the
     strategy's number in the plan); ``number`` the question's 1-based position
-    among the applicable questions, ``total`` their count.
+    among the applicable questions. ``total`` is the number of questions that
+    are applicable or may still become so (their ``when`` depends on questions
+    not answered yet): it only shrinks as answers rule questions out, and equals
+    the applicable count once everything is answered. (:class:`Progress` counts
+    the applicable questions only.)
     """
 
     section_number: int
@@ -317,7 +321,45 @@ class Place:
     total: int
 
 
-def _place_in(form: Form, places: list[QuestionPlace], question_id: str) -> Place:
+def _kleene(expr: Expr, seen: Mapping[str, object], unknown: set[str]) -> bool | None:
+    """``evaluate`` in three-valued logic: ``None`` when unknown answers decide."""
+    match expr:
+        case Compare(question=question) | Member(question=question):
+            return None if question in unknown else evaluate(expr, seen)
+        case Not(operand):
+            inner = _kleene(operand, seen, unknown)
+            return None if inner is None else not inner
+        case And(left, right):
+            both = (_kleene(left, seen, unknown), _kleene(right, seen, unknown))
+            return False if False in both else None if None in both else True
+        case Or(left, right):
+            both = (_kleene(left, seen, unknown), _kleene(right, seen, unknown))
+            return True if True in both else None if None in both else False
+    return None  # pragma: no cover - unreachable for well-typed input
+
+
+def _possible_count(form: Form, kind: str, answers: Answers) -> int:
+    """How many questions are applicable or may become so as the rest is answered."""
+    count = 0
+    seen: dict[str, object] = {}
+    unknown: set[str] = set()
+    for where in form.questions():
+        question = where.question
+        if not where.applies_to(kind):
+            continue
+        verdict = True if question.when is None else _kleene(question.when, seen, unknown)
+        if verdict is False:
+            continue
+        count += 1
+        answer = answers.get(question.id)
+        if verdict is None or answer is None:
+            unknown.add(question.id)
+        else:
+            seen[question.id] = when_value(answer)
+    return count
+
+
+def _place_in(form: Form, places: list[QuestionPlace], question_id: str, total: int) -> Place:
     if question_id not in form:
         raise UnknownQuestion(question_id)
     for number, where in enumerate(places, start=1):
@@ -325,13 +367,14 @@ def _place_in(form: Form, places: list[QuestionPlace], question_id: str) -> Plac
             section_number = next(
                 i for i, s in enumerate(form.sections, start=1) if s.id == where.section.id
             )
-            return Place(section_number, where.section.title, number, len(places))
+            return Place(section_number, where.section.title, number, max(total, len(places)))
     raise NotApplicable(question_id)
 
 
 def place(form: Form, kind: str, answers: Answers, question_id: str) -> Place:
     """The place of an applicable question; :class:`UnknownQuestion` or :class:`NotApplicable`."""
-    return _place_in(form, _applicable(form, kind, answers), question_id)
+    places = _applicable(form, kind, answers)
+    return _place_in(form, places, question_id, _possible_count(form, kind, answers))
 
 
 def dependents(form: Form, question_id: str) -> frozenset[str]:
@@ -815,9 +858,9 @@ class _Walk:
     def ask(self, state: WalkState) -> Ask:
         assert state.question_id is not None
         qid = state.question_id
-        return Ask(
-            qid, _place_in(self.form, self.places, qid), self.answers.get(qid), state.pending
-        )
+        total = _possible_count(self.form, self.kind, self.answers)
+        where = _place_in(self.form, self.places, qid, total)
+        return Ask(qid, where, self.answers.get(qid), state.pending)
 
     def review(self) -> ShowReview:
         sections: list[ReviewSection] = []

@@ -219,8 +219,14 @@ def test_queries(small: Form) -> None:
 
 def test_place_numbering(small: Form, sample: Form) -> None:
     answers = {"done": AnswerValue("yes")}
-    assert place(small, "school", answers, "count") == Place(1, "ยุทธศาสตร์ ก", 2, 5)
+    # total: names (count > 0) may still be asked, so it counts until count is answered
+    assert place(small, "school", answers, "count") == Place(1, "ยุทธศาสตร์ ก", 2, 6)
+    assert place(small, "school", answers, "held") == Place(2, "ยุทธศาสตร์ ข", 5, 6)
+    answers["count"] = AnswerValue(0)
     assert place(small, "school", answers, "held") == Place(2, "ยุทธศาสตร์ ข", 5, 5)
+    assert place(small, "school", {"done": AnswerValue("no")}, "held") == Place(
+        2, "ยุทธศาสตร์ ข", 4, 4
+    )
     with pytest.raises(NotApplicable):
         place(small, "school", answers, "doc")
     with pytest.raises(UnknownQuestion):
@@ -382,11 +388,13 @@ def test_state_round_trip() -> None:
 def test_start_answer_and_continue(small: Form) -> None:
     run = Run(small, "school")
     events = run(Start())
-    assert events == [Ask("done", Place(1, "ยุทธศาสตร์ ก", 1, 4), None, ())]
+    # the total counts count and names: they may still be asked
+    assert events == [Ask("done", Place(1, "ยุทธศาสตร์ ก", 1, 6), None, ())]
     events = run(Pick("done", "yes"))
     assert events[0] == Save("done", AnswerValue("yes"))
-    # answering yes opens count: it is asked next, and the total grew
-    assert last_ask(events) == Ask("count", Place(1, "ยุทธศาสตร์ ก", 2, 5), None, ())
+    assert last_ask(events) == Ask("count", Place(1, "ยุทธศาสตร์ ก", 2, 6), None, ())
+    events = run(Text("0"))  # names is ruled out: the total shrinks
+    assert last_ask(events) == Ask("tools", Place(2, "ยุทธศาสตร์ ข", 3, 5), None, ())
 
 
 def test_invalid_input_re_asks_with_the_problem(small: Form) -> None:
