@@ -1,0 +1,91 @@
+"""The python-telegram-bot Application of tidtam: handlers, commands, long polling."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import BotCommand, BotCommandScopeAllPrivateChats, Update
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.context import Deps, install
+from bot.handlers import answering, registration
+from bot.handlers.errors import on_error
+from bot.i18n import t
+from bot.ordering import PerPersonOrder
+
+log = logging.getLogger("tidtam.bot")
+
+PRIVATE_COMMANDS = (
+    "start",
+    "help",
+    "report",
+    "review",
+    "submit",
+    "cancel",
+    "status",
+    "overdue",
+    "export",
+    "remind",
+    "pending",
+)
+
+
+def build_application(dependencies: Deps, *, rate_limit: bool = True) -> Application:  # type: ignore[type-arg]
+    """The Application, configured from the settings, with every handler registered."""
+    settings = dependencies.settings
+    if settings.bot_token is None:
+        raise ValueError("TIDTAM_BOT_TOKEN is not set")
+    builder = (
+        ApplicationBuilder()
+        .token(settings.bot_token.get_secret_value())
+        .base_url(settings.telegram_api_url)
+        .base_file_url(settings.telegram_file_url)
+        .concurrent_updates(PerPersonOrder())
+        .post_init(_post_init)
+        .connect_timeout(10)
+        .read_timeout(30)
+        .write_timeout(60)
+        .get_updates_read_timeout(40)
+    )
+    if rate_limit:
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
+    application = builder.build()
+    install(application, dependencies)
+    private = filters.ChatType.PRIVATE
+    application.add_handler(CommandHandler("start", registration.start, filters=private))
+    application.add_handler(CommandHandler("help", registration.help_command, filters=private))
+    application.add_handler(CommandHandler("report", answering.report, filters=private))
+    application.add_handler(CommandHandler("review", answering.review, filters=private))
+    application.add_handler(CommandHandler("submit", answering.submit, filters=private))
+    application.add_handler(CommandHandler("cancel", answering.cancel, filters=private))
+    application.add_handler(CallbackQueryHandler(answering.on_press))
+    application.add_handler(
+        MessageHandler(private & filters.TEXT & ~filters.COMMAND, answering.on_text)
+    )
+    application.add_handler(
+        MessageHandler(private & (filters.Document.ALL | filters.PHOTO), answering.on_file)
+    )
+    application.add_error_handler(on_error)
+    return application
+
+
+async def _post_init(application: Application) -> None:  # type: ignore[type-arg]
+    """Register the command menu, in Thai and in English."""
+    for language in ("th", "en"):
+        commands = [BotCommand(c, t(language, f"commands.{c}")) for c in PRIVATE_COMMANDS]
+        await application.bot.set_my_commands(
+            commands,
+            scope=BotCommandScopeAllPrivateChats(),
+            language_code=None if language == "th" else language,
+        )
+
+
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]

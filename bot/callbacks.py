@@ -1,0 +1,76 @@
+"""Inline-button callback data: short ASCII strings (Telegram allows at most 64 bytes).
+
+A button names the submission and the question it belongs to by number, so that a
+press on an old message is recognised and never applied to another question:
+
+    q.<submission>.<question index>.<action>[.<choice index>]   answer buttons
+    r.<member>.<round>                                          choose a report
+    s.<submission>.<action>                                     review / submit buttons
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MAX_BYTES = 64
+
+
+class BadCallback(ValueError):
+    """Callback data that tidtam did not make (or an older version did)."""
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionPress:
+    submission_id: int
+    question_index: int
+    action: str  # p pick, t toggle, d done, s skip, b back, e edit
+    choice_index: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RoundPress:
+    member_id: int
+    round_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class SubmissionPress:
+    submission_id: int
+    action: str  # v review, u submit, c confirm, x cancel submit, m first missing
+
+
+Press = QuestionPress | RoundPress | SubmissionPress
+
+QUESTION_ACTIONS = frozenset("ptdsbe")
+SUBMISSION_ACTIONS = frozenset("vucxm")
+
+
+def encode(press: Press) -> str:
+    match press:
+        case QuestionPress(submission_id, index, action, choice):
+            data = f"q.{submission_id}.{index}.{action}"
+            if choice is not None:
+                data += f".{choice}"
+        case RoundPress(member_id, round_id):
+            data = f"r.{member_id}.{round_id}"
+        case SubmissionPress(submission_id, action):
+            data = f"s.{submission_id}.{action}"
+    assert len(data.encode("ascii")) <= MAX_BYTES
+    return data
+
+
+def decode(data: str) -> Press:
+    parts = data.split(".")
+    try:
+        match parts:
+            case ["q", sub, index, action] if action in QUESTION_ACTIONS:
+                return QuestionPress(int(sub), int(index), action)
+            case ["q", sub, index, action, choice] if action in QUESTION_ACTIONS:
+                return QuestionPress(int(sub), int(index), action, int(choice))
+            case ["r", member, round_id]:
+                return RoundPress(int(member), int(round_id))
+            case ["s", sub, action] if action in SUBMISSION_ACTIONS:
+                return SubmissionPress(int(sub), action)
+    except ValueError:
+        pass
+    raise BadCallback(data)

@@ -1,0 +1,60 @@
+"""What every handler needs: settings, database sessions, the file store, the clock."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from telegram import Update
+from telegram.ext import Application, ContextTypes
+
+from bot.i18n import language_of
+from storage.files import FileStore
+from tidtam.settings import Settings
+
+KEY = "tidtam"
+# The cloud Bot API lets bots download files of at most 20 MB; a local Bot API server more.
+CLOUD_DOWNLOAD_LIMIT = 20 * 1024 * 1024
+LOCAL_DOWNLOAD_LIMIT = 2000 * 1024 * 1024
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(slots=True)
+class Deps:
+    settings: Settings
+    sessions: async_sessionmaker[AsyncSession]
+    files: FileStore
+    clock: Callable[[], datetime] = field(default=_utcnow)
+
+    @property
+    def download_limit(self) -> int:
+        cloud = self.settings.telegram_file_url.startswith("https://api.telegram.org")
+        return CLOUD_DOWNLOAD_LIMIT if cloud else LOCAL_DOWNLOAD_LIMIT
+
+    def now(self) -> datetime:
+        return self.clock()
+
+
+def deps(context: ContextTypes.DEFAULT_TYPE) -> Deps:
+    found = context.bot_data[KEY]
+    assert isinstance(found, Deps)
+    return found
+
+
+def install(application: Application, dependencies: Deps) -> None:  # type: ignore[type-arg]
+    application.bot_data[KEY] = dependencies
+
+
+def user_language(update: Update, stored: str | None, default: str) -> str:
+    """A stored choice first, then Telegram's language of the user, then the default."""
+    if stored:
+        return language_of(stored, default)
+    user = update.effective_user
+    if user is not None and user.language_code and user.language_code.startswith("en"):
+        return "en"
+    return default

@@ -1,0 +1,1 @@
+"""Update handlers: each loads, decides (with flows/), writes, and replies."""

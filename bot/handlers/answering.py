@@ -1,0 +1,531 @@
+"""Answering the questionnaire: /report, /review, /submit, /cancel, answers and files.
+
+Every update is one transaction: load the person's chat state, the submission and its
+answers; let :func:`flows.walk.resume` decide; store every answer it saves and the new
+state; commit; then reply. A restart, another phone or a second process loses nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import filetype
+from sqlalchemy import delete
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import CallbackQuery, Document, Message, PhotoSize, Update
+from telegram.ext import ContextTypes
+
+from bot import callbacks
+from bot.context import Deps, deps, user_language
+from bot.handlers.registration import AWAITING_CODE, redeem
+from bot.i18n import t
+from bot.replies import Button, Reply, deliver
+from bot.walk_view import View, answered_note, render
+from bot.walk_view import review as review_replies
+from flows import walk
+from flows.answers import AnswerValue, FileRef, decode, encode
+from flows.form import Form, QuestionType
+from flows.values import format_date_th
+from storage.chat_states import load_chat_state
+from storage.db import transaction
+from storage.files import StoredFile
+from storage.forms import form_of
+from storage.members import memberships
+from storage.models import Attachment, ChatState, Member, Role, Submission, SubmissionState
+from storage.submissions import (
+    EDITABLE,
+    add_attachment,
+    change_state,
+    open_rounds,
+    save_answer,
+    stored_answers,
+    submission_by_id,
+    submission_for,
+    targets,
+)
+from tidtam.periods import parse_period
+
+log = logging.getLogger("tidtam.bot")
+
+ANSWERING = (Role.REPORTER.value, Role.HEAD.value)
+_forms: dict[int, Form] = {}  # form versions never change: a cache of parsed definitions
+
+
+@dataclass(slots=True)
+class Active:
+    """The report a person is working on, loaded for one update."""
+
+    member: Member
+    submission: Submission
+    form: Form
+    answers: dict[str, AnswerValue]
+    walk_state: walk.WalkState
+    view: View
+
+
+@dataclass(frozen=True, slots=True)
+class Upload:
+    """A file downloaded from Telegram and put in the file store."""
+
+    stored: StoredFile
+    name: str
+    mime_type: str
+    detected_ext: str | None
+    telegram_file_id: str
+
+
+# ------------------------------------------------------------------ loading
+
+
+def _form(submission: Submission) -> Form:
+    version = submission.round.form_version
+    if version.id not in _forms:
+        _forms[version.id] = form_of(version)
+    return _forms[version.id]
+
+
+def _language(update: Update, member: Member | None, dependencies: Deps) -> str:
+    return user_language(
+        update, member.language if member else None, dependencies.settings.language
+    )
+
+
+async def _load_active(
+    session: AsyncSession, dependencies: Deps, update: Update, state: ChatState
+) -> Active | None:
+    if state.submission_id is None or state.member_id is None:
+        return None
+    submission = await submission_by_id(session, state.submission_id)
+    member = next(
+        (m for m in await memberships(session, state.telegram_user_id) if m.id == state.member_id),
+        None,
+    )
+    if submission is None or member is None or member.unit_id != submission.unit_id:
+        state.submission_id = state.member_id = None
+        return None
+    form = _form(submission)
+    answers: dict[str, AnswerValue] = {}
+    for question_id, data in (await stored_answers(session, submission.id)).items():
+        if question_id in form:
+            try:
+                answers[question_id] = decode(form.question(question_id), data)
+            except Exception:  # an answer stored by an older version: ask again
+                log.warning("cannot read answer %s of submission %s", question_id, submission.id)
+    language = _language(update, member, dependencies)
+    view = View(
+        form=form,
+        submission_id=submission.id,
+        unit_name=submission.unit.name,
+        period_th=parse_period(submission.round.period).thai()
+        if language == "th"
+        else parse_period(submission.round.period).english(),
+        language=language,
+        download_limit_mb=dependencies.download_limit // (1024 * 1024),
+    )
+    return Active(
+        member, submission, form, answers, walk.WalkState.from_dict(state.data.get("walk")), view
+    )
+
+
+async def _choose_report(
+    session: AsyncSession, dependencies: Deps, update: Update, state: ChatState
+) -> tuple[Active | None, list[Reply]]:
+    """Pick the report to work on: the only one, or ask which."""
+    user_id = state.telegram_user_id
+    members = await memberships(session, user_id)
+    language = _language(update, members[0] if members else None, dependencies)
+    if not members:
+        state.mode = AWAITING_CODE
+        return None, [Reply(t(language, "report.not_registered"))]
+    answering = [m for m in members if m.role in ANSWERING]
+    if not answering:
+        roles = ", ".join(sorted({t(language, f"role.{m.role}") for m in members}))
+        return None, [Reply(t(language, "report.no_answering_role", roles=roles))]
+    rounds = await open_rounds(session, dependencies.now())
+    options = [(m, r) for m in answering for r in rounds if targets(r, m.unit)]
+    if not options:
+        return None, [Reply(t(language, "report.no_round", unit=answering[0].unit.name))]
+    if len(options) == 1:
+        member, round_ = options[0]
+        return await _activate(session, dependencies, update, state, member, round_.id), []
+    rows = tuple(
+        (
+            Button(
+                t(
+                    language,
+                    "report.choice_label",
+                    unit=m.unit.name,
+                    period=parse_period(r.period).thai(),
+                ),
+                callbacks.encode(callbacks.RoundPress(m.id, r.id)),
+            ),
+        )
+        for m, r in options
+    )
+    return None, [Reply(t(language, "report.choose"), rows)]
+
+
+async def _activate(
+    session: AsyncSession,
+    dependencies: Deps,
+    update: Update,
+    state: ChatState,
+    member: Member,
+    round_id: int,
+) -> Active | None:
+    submission = await submission_for(session, round_id, member.unit_id)
+    state.member_id, state.submission_id = member.id, submission.id
+    state.data = {"walk": walk.WalkState().to_dict()}
+    return await _load_active(session, dependencies, update, state)
+
+
+# ------------------------------------------------------------------ deciding
+
+
+async def _step(
+    session: AsyncSession,
+    dependencies: Deps,
+    update: Update,
+    state: ChatState,
+    active: Active,
+    event: walk.Input,
+    *,
+    from_press: bool = False,
+) -> tuple[list[Reply], list[walk.Event]]:
+    """One engine step, its answers stored; the replies to send after commit."""
+    submission = active.submission
+    user_id = state.telegram_user_id
+    now = dependencies.now()
+    locked = submission.state not in EDITABLE
+    if locked and not isinstance(event, walk.Review | walk.Start | walk.Cancel):
+        return [_already_submitted(active)], []
+    today = now.astimezone(dependencies.settings.tz).date()
+    new_state, events = walk.resume(
+        active.form, submission.unit.kind, active.answers, active.walk_state, event, today=today
+    )
+    if locked:  # a submitted report is shown, never changed
+        reviews = [e for e in events if isinstance(e, walk.ShowReview)]
+        replies = [_already_submitted(active)]
+        for shown in reviews:
+            replies += review_replies(active.view, shown, editable=False)
+        return replies, list(reviews)
+    for e in events:
+        if isinstance(e, walk.Save):
+            question = active.form.question(e.question_id)
+            await save_answer(
+                session,
+                submission,
+                e.question_id,
+                encode(question, e.answer),
+                actor=user_id,
+                now=now,
+            )
+            active.answers[e.question_id] = e.answer
+        elif isinstance(e, walk.Submitted):
+            await change_state(
+                session, submission, SubmissionState.SUBMITTED, actor=user_id, now=now
+            )
+    state.mode = "walk"
+    state.question_id = new_state.question_id
+    state.data = {**state.data, "walk": new_state.to_dict()}
+    return render(active.view, events, from_press=from_press), events
+
+
+def _already_submitted(active: Active) -> Reply:
+    lang = active.view.language
+    return Reply(
+        t(
+            lang,
+            "report.already_submitted",
+            unit=active.view.unit_name,
+            state=t(lang, f"state.{active.submission.state}"),
+        )
+    )
+
+
+def _intro(active: Active, dependencies: Deps) -> Reply:
+    progress = walk.progress(active.form, active.submission.unit.kind, active.answers)
+    deadline = active.submission.round.deadline.astimezone(dependencies.settings.tz).date()
+    return Reply(
+        t(
+            active.view.language,
+            "report.start",
+            unit=active.view.unit_name,
+            title=active.form.title,
+            period=active.view.period_th,
+            deadline=format_date_th(deadline),
+            answered=progress.answered,
+            total=progress.total,
+        )
+    )
+
+
+# ------------------------------------------------------------------ handlers
+
+
+async def _run(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    decide: Callable[[AsyncSession, Deps, ChatState], Any],
+) -> None:
+    dependencies = deps(context)
+    user, chat = update.effective_user, update.effective_chat
+    assert user is not None and chat is not None
+    async with transaction(dependencies.sessions) as session:
+        state = await load_chat_state(session, user.id)
+        replies: list[Reply] = await decide(session, dependencies, state)
+    await deliver(context.bot, chat.id, replies)
+
+
+def _command(event: walk.Input, *, intro: bool = False) -> Callable[..., Any]:
+    async def handler(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        async def decide(
+            session: AsyncSession, dependencies: Deps, state: ChatState
+        ) -> list[Reply]:
+            active = await _load_active(session, dependencies, update, state)
+            if active is None or (intro and active.submission.state not in EDITABLE):
+                active, replies = await _choose_report(session, dependencies, update, state)
+                if active is None:
+                    return replies
+            prefix = [_intro(active, dependencies)] if intro else []
+            replies, _ = await _step(session, dependencies, update, state, active, event)
+            return prefix + replies
+
+        await _run(update, context, decide)
+
+    return handler
+
+
+report = _command(walk.Start(), intro=True)
+report.__doc__ = "Start or continue the report at the first unanswered question."
+review = _command(walk.Review())
+review.__doc__ = "Show the answers by section with edit buttons."
+submit = _command(walk.Submit())
+submit.__doc__ = "Ask to confirm the submission, or say what is missing."
+cancel = _command(walk.Cancel())
+cancel.__doc__ = "Pause; every answer given is already saved."
+
+
+async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Take typed text as the answer to the question asked, or as an invite code."""
+    message = update.effective_message
+    assert message is not None and message.text is not None
+    text = message.text
+
+    async def decide(session: AsyncSession, dependencies: Deps, state: ChatState) -> list[Reply]:
+        active = await _load_active(session, dependencies, update, state)
+        if active is None:
+            members = await memberships(session, state.telegram_user_id)
+            if state.mode == AWAITING_CODE or not members:
+                return await redeem(session, dependencies, update, text)
+            return [Reply(t(_language(update, members[0], dependencies), "report.unexpected_text"))]
+        if active.walk_state.mode != "asking":
+            return [Reply(t(active.view.language, "report.unexpected_text"))]
+        replies, _ = await _step(session, dependencies, update, state, active, walk.Text(text))
+        return replies
+
+    await _run(update, context, decide)
+
+
+async def on_press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Apply an inline button: a choice, a toggle, back, skip, edit, submit."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    try:
+        press = callbacks.decode(query.data)
+    except callbacks.BadCallback:
+        await query.answer()
+        return
+    dependencies = deps(context)
+    user = update.effective_user
+    assert user is not None
+    note: str | None = None
+    async with transaction(dependencies.sessions) as session:
+        state = await load_chat_state(session, user.id)
+        replies, note = await _press(session, dependencies, update, state, query, press)
+    await query.answer(note)
+    if query.message is not None:
+        await deliver(context.bot, query.message.chat.id, replies)
+
+
+async def _press(
+    session: AsyncSession,
+    dependencies: Deps,
+    update: Update,
+    state: ChatState,
+    query: CallbackQuery,
+    press: callbacks.Press,
+) -> tuple[list[Reply], str | None]:
+    if isinstance(press, callbacks.RoundPress):
+        member = next(
+            (
+                m
+                for m in await memberships(session, state.telegram_user_id)
+                if m.id == press.member_id and m.role in ANSWERING
+            ),
+            None,
+        )
+        if member is None:
+            return [], None
+        active = await _activate(session, dependencies, update, state, member, press.round_id)
+        if active is None:
+            return [], None
+        replies, _ = await _step(session, dependencies, update, state, active, walk.Start())
+        return [_intro(active, dependencies), *replies], None
+    active = await _load_active(session, dependencies, update, state)
+    if active is None or press.submission_id != active.submission.id:
+        lang = _language(update, active.member if active else None, dependencies)
+        return [], t(lang, "report.stale").rstrip(":")
+    pressed = query.message.message_id if isinstance(query.message, Message) else None
+    view = active.view
+    active.view = View(
+        view.form,
+        view.submission_id,
+        view.unit_name,
+        view.period_th,
+        view.language,
+        view.download_limit_mb,
+        pressed,
+    )
+    event = _event_of(active.form, press)
+    if event is None:
+        return [], None
+    replies, events = await _step(
+        session, dependencies, update, state, active, event, from_press=True
+    )
+    saved = next((e for e in events if isinstance(e, walk.Save)), None)
+    if saved is not None and isinstance(query.message, Message) and query.message.text_html:
+        replies.insert(
+            0, answered_note(active.view, saved.question_id, saved.answer, query.message.text_html)
+        )
+    return replies, None
+
+
+def _event_of(form: Form, press: callbacks.Press) -> walk.Input | None:
+    if isinstance(press, callbacks.SubmissionPress):
+        actions: dict[str, walk.Input] = {
+            "v": walk.Review(),
+            "u": walk.Submit(),
+            "c": walk.ConfirmSubmit(),
+            "x": walk.Review(),
+            "m": walk.Start(),
+        }
+        return actions[press.action]
+    assert isinstance(press, callbacks.QuestionPress)
+    places = list(form.questions())
+    if not 0 <= press.question_index < len(places):
+        return None
+    question = places[press.question_index].question
+    choice_id: str | None = None
+    if press.choice_index is not None:
+        if not 0 <= press.choice_index < len(question.choices):
+            return None
+        choice_id = question.choices[press.choice_index].id
+    match press.action:
+        case "p" if choice_id is not None:
+            return walk.Pick(question.id, choice_id)
+        case "t" if choice_id is not None:
+            return walk.Toggle(question.id, choice_id)
+        case "d":
+            return walk.Done(question.id)
+        case "s":
+            return walk.Skip(question.id)
+        case "b":
+            return walk.Back(question.id)
+        case "e":
+            return walk.Edit(question.id)
+    return None
+
+
+# ------------------------------------------------------------------ files
+
+
+async def on_file(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Store an uploaded document or photo and give it to the question asked."""
+    message = update.effective_message
+    assert message is not None
+    dependencies = deps(context)
+    upload, too_large = await _download(message, dependencies)
+
+    async def decide(session: AsyncSession, dependencies: Deps, state: ChatState) -> list[Reply]:
+        active = await _load_active(session, dependencies, update, state)
+        if active is None:
+            return [Reply(t(_language(update, None, dependencies), "report.nothing_active"))]
+        walk_state = active.walk_state
+        question_id = walk_state.question_id if walk_state.mode == "asking" else None
+        question = active.form.question(question_id) if question_id else None
+        if question is None or question.type is not QuestionType.FILE:
+            return [Reply(t(active.view.language, "report.unexpected_file"))]
+        files: tuple[FileRef, ...] = ()
+        problem: walk.Rejected | None
+        if upload is None:
+            problem = walk.Rejected(
+                "too_large", size=too_large, limit=active.view.download_limit_mb
+            )
+        else:
+            problem = walk.check_file(
+                question,
+                upload.name if message.document else None,
+                upload.stored.size,
+                upload.detected_ext,
+                dependencies.download_limit,
+            )
+        attachment = None
+        if problem is None and upload is not None:
+            attachment = await add_attachment(
+                session,
+                active.submission,
+                question.id,
+                original_name=upload.name,
+                size=upload.stored.size,
+                mime_type=upload.mime_type,
+                sha256=upload.stored.sha256,
+                storage_key=upload.stored.key,
+                telegram_file_id=upload.telegram_file_id,
+                actor=state.telegram_user_id,
+                now=dependencies.now(),
+            )
+            files = (FileRef(attachment.id, upload.name),)
+        event = walk.Files(
+            question.id,
+            files,
+            album=message.media_group_id,
+            problem=problem.code if problem else None,
+            params=problem.params if problem else {},
+        )
+        replies, events = await _step(session, dependencies, update, state, active, event)
+        if attachment is not None and not any(isinstance(e, walk.Save) for e in events):
+            await session.execute(delete(Attachment).where(Attachment.id == attachment.id))
+        if attachment is not None and message.media_group_id and not replies:
+            return []
+        return replies
+
+    await _run(update, context, decide)
+
+
+async def _download(message: Message, dependencies: Deps) -> tuple[Upload | None, int | None]:
+    """Fetch the file from Telegram into the store; (None, size in MB) if it is too large."""
+    media: Document | PhotoSize
+    if message.document is not None:
+        media = message.document
+        name = media.file_name or "document"
+        mime = media.mime_type or "application/octet-stream"
+    else:
+        assert message.photo
+        media = message.photo[-1]
+        name = f"photo-{message.message_id}.jpg"
+        mime = "image/jpeg"
+    size = media.file_size or 0
+    if size > dependencies.download_limit:
+        return None, -(-size // (1024 * 1024))
+    telegram_file = await media.get_file()
+    data = bytes(await telegram_file.download_as_bytearray())
+    stored = await asyncio.to_thread(dependencies.files.put, data)
+    kind = filetype.guess(data)
+    return Upload(
+        stored, name, kind.mime if kind else mime, kind.extension if kind else None, media.file_id
+    ), None

@@ -1,0 +1,39 @@
+"""Run the Application: in the foreground (``tidtam run``) or as a context (tests, demo)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import timedelta
+
+from telegram.ext import Application
+
+from bot.app import ALLOWED_UPDATES
+
+
+@asynccontextmanager
+async def polling(
+    application: Application,  # type: ignore[type-arg]
+    *,
+    poll_timeout: timedelta = timedelta(seconds=10),
+) -> AsyncIterator[Application]:  # type: ignore[type-arg]
+    """Initialise, start and poll; stop and shut down cleanly when the block ends."""
+    await application.initialize()
+    try:
+        if application.post_init is not None:
+            await application.post_init(application)
+        await application.start()
+        assert application.updater is not None
+        await application.updater.start_polling(
+            poll_interval=0.0,
+            timeout=poll_timeout,
+            allowed_updates=ALLOWED_UPDATES,
+            drop_pending_updates=False,
+        )
+        try:
+            yield application
+        finally:
+            await application.updater.stop()
+            await application.stop()
+    finally:
+        await application.shutdown()

@@ -1,0 +1,110 @@
+"""End-to-end fixtures: the real Application talking HTTP to the Bot API stand-in.
+
+A test gets a province (the sample units and form, a round open), the stand-in with
+its people (``standin.user(...)``), and the bot polling it, on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from pydantic import SecretStr
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from telegram.ext import Application
+
+from bot.app import build_application
+from bot.context import Deps
+from bot.runner import polling
+from flows.form_loader import load_form_file
+from storage.db import transaction
+from storage.files import FileStore
+from storage.forms import store_form
+from storage.invites import create_invites
+from storage.models import Certify, Role, Round
+from storage.rounds import open_round
+from storage.units import import_units, unit_by_code
+from tidtam.settings import Settings
+from tidtam.standin import StandIn
+from tidtam.unitsfile import read_units_file
+
+TOKEN = "123456:TEST-TOKEN"
+SAMPLES = Path(__file__).resolve().parents[2] / "tidtam" / "samples"
+
+
+@dataclass
+class Province:
+    sessions: async_sessionmaker[AsyncSession]
+    round: Round
+    settings: Settings
+
+    async def invite(self, unit_code: str, role: Role = Role.REPORTER) -> str:
+        async with transaction(self.sessions) as session:
+            unit = await unit_by_code(session, unit_code)
+            assert unit is not None, unit_code
+            [issued] = await create_invites(
+                session, [unit], role, now=datetime.now(UTC), valid_for=timedelta(days=60)
+            )
+        return issued.code
+
+
+async def seed_province(
+    sessions: async_sessionmaker[AsyncSession], *, certify: Certify = Certify.HEAD
+) -> Round:
+    """The sample province and form, and a round open for esa offices and schools."""
+    async with transaction(sessions) as session:
+        await import_units(session, read_units_file(SAMPLES / "units.csv"))
+        form_file = SAMPLES / "form.yaml"
+        version = await store_form(
+            session, load_form_file(form_file), form_file.read_text(encoding="utf-8")
+        )
+        now = datetime.now(UTC)
+        return await open_round(
+            session,
+            form=version,
+            period="2567",
+            opens_at=now - timedelta(days=1),
+            deadline=now + timedelta(days=20),
+            kinds=["esa", "school"],
+            certify=certify,
+        )
+
+
+@pytest.fixture
+async def standin() -> AsyncIterator[StandIn]:
+    async with StandIn.start(token=TOKEN) as running:
+        yield running
+
+
+@pytest.fixture
+def settings(tmp_path: Path, standin: StandIn) -> Settings:
+    return Settings(
+        bot_token=SecretStr(TOKEN),
+        bot_username="tidtam_test_bot",
+        data_dir=tmp_path / "data",
+        telegram_api_url=standin.api_url,
+        telegram_file_url=standin.file_url,
+    )
+
+
+@pytest.fixture
+async def province(sessions: async_sessionmaker[AsyncSession], settings: Settings) -> Province:
+    return Province(sessions, await seed_province(sessions), settings)
+
+
+StartBot = Callable[[], Awaitable[Application]]  # type: ignore[type-arg]
+
+
+@pytest.fixture
+async def bot(
+    province: Province, settings: Settings, standin: StandIn
+) -> AsyncIterator[Application]:  # type: ignore[type-arg]
+    """The bot, polling the stand-in, on the province's database."""
+    dependencies = Deps(settings, province.sessions, FileStore(settings.files_dir))
+    application = build_application(dependencies, rate_limit=False)
+    async with polling(application, poll_timeout=timedelta(seconds=1)) as running:
+        yield running
+    assert standin.unknown_methods == []

@@ -1,0 +1,91 @@
+"""A scripted reporter: reads each question the bot asks and answers it by type."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from flows.form import Form, Question, QuestionType
+from tidtam.standin.driver import BotMessage, DriverUser
+
+PLACE = re.compile(r"(ยุทธศาสตร์|Strategy) (\d+) · (ข้อ|question) (\d+)/(\d+)")
+
+
+def question_of(form: Form, message: BotMessage) -> Question | None:
+    """The question a bot message asks (its bold text is the question's text)."""
+    if not PLACE.search(message.text):
+        return None
+    for where in form.questions():
+        if f"\n{where.question.text}\n" in f"\n{message.text}\n":
+            return where.question
+    raise AssertionError(f"no question of the form in: {message.text}")
+
+
+def default_answer(question: Question) -> str | tuple[str, ...]:
+    """Text to type, or buttons to press (by their text), for a question."""
+    match question.type:
+        case QuestionType.CHOICE:
+            return (f"1. {question.choices[0].label}",)
+        case QuestionType.MULTI:
+            return (f"☐ {question.choices[0].label}", "เสร็จ ✔")
+        case QuestionType.TEXT:
+            return "โครงการ <ทดสอบ> & กิจกรรม"
+        case QuestionType.INTEGER:
+            return "๑,๒๕๐ คน"
+        case QuestionType.DECIMAL:
+            return "12.5"
+        case QuestionType.DATE:
+            return "15/3/2567"
+        case QuestionType.FILE:
+            return ("ข้าม ▶",)
+    raise AssertionError(question.type)
+
+
+@dataclass
+class Reporter:
+    """Answers every question the bot asks until the review comes."""
+
+    user: DriverUser
+    form: Form
+    answer: Callable[[Question], str | tuple[str, ...]] = default_answer
+    asked: list[str] = field(default_factory=list)
+
+    async def answer_all(self, first: BotMessage, limit: int = 200) -> BotMessage:
+        message = first
+        for _ in range(limit):
+            question = question_of(self.form, message)
+            if question is None:
+                return message
+            self.asked.append(question.id)
+            given = self.answer(question)
+            if isinstance(given, str):
+                await self.user.send(given)
+            else:
+                for button in given:
+                    await self.user.click(button, message)
+                    if button.startswith("☐"):
+                        message = await self.next_question()
+            message = await self.next_question()
+        raise AssertionError("the form did not end")
+
+    async def next_question(self) -> BotMessage:
+        """The next message that asks a question or ends the walk (skipping notes)."""
+        while True:
+            message = await self.user.wait_reply(timeout=10)
+            if message.is_edit and not message.buttons:
+                continue  # the answered question, its buttons gone
+            return message
+
+
+async def wait_for(user: DriverUser, text: str, timeout: float = 10.0) -> BotMessage:
+    """Skip replies until one containing ``text`` arrives."""
+    seen = []
+    while True:
+        try:
+            message = await user.wait_reply(timeout=timeout)
+        except AssertionError as error:
+            raise AssertionError(f"no reply with {text!r}; seen: {seen}") from error
+        if text in message.text:
+            return message
+        seen.append(message.text[:80])

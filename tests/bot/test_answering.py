@@ -1,0 +1,55 @@
+"""A reporter registers and answers the sample form on Telegram, end to end."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from telegram.ext import Application
+
+from flows.form_loader import load_form_file
+from storage.models import Answer, AuditEvent, Member, Submission
+from tidtam.standin import StandIn
+
+from .conftest import SAMPLES, Province
+from .scripted import Reporter, wait_for
+
+FORM = load_form_file(SAMPLES / "form.yaml")
+SCHOOL = "1067010001"
+
+
+async def test_register_answer_review_submit(
+    bot: Application, standin: StandIn, province: Province  # type: ignore[type-arg]
+) -> None:
+    code = await province.invite(SCHOOL)
+    teacher = standin.user(first_name="สมศรี")
+    await teacher.send(f"/start {code}")
+    welcome = await teacher.wait_reply()
+    assert "ลงทะเบียนเรียบร้อย" in welcome.text
+    assert "โรงเรียนอนุบาลเพชรบูรณ์" in welcome.text
+
+    await teacher.send("/report")
+    intro = await teacher.wait_reply()
+    assert "ตอบแล้ว 0 จาก" in intro.text
+    first = await teacher.wait_reply()
+    assert "ยุทธศาสตร์ 1 · ข้อ 1/" in first.text
+    reporter = Reporter(teacher, FORM)
+    end = await reporter.answer_all(first)
+    assert "ตอบครบทุกข้อแล้ว" in end.text
+    assert "s3i1_report" not in reporter.asked  # esa only
+
+    footer = await wait_for(teacher, "กด \"ส่งรายงาน\" เมื่อพร้อม")
+    await teacher.click("ส่งรายงาน", footer)
+    await wait_for(teacher, "ยืนยันการส่งรายงาน")
+    await teacher.click("ยืนยันส่งรายงาน")
+    done = await teacher.wait_reply()
+    assert "เรียบร้อยแล้ว" in done.text
+
+    async with province.sessions() as session:
+        submission = await session.scalar(select(Submission))
+        assert submission is not None and submission.state == "submitted"
+        answers = await session.scalar(select(func.count(Answer.id)))
+        assert answers == len(reporter.asked)
+        assert await session.scalar(select(func.count(Member.id))) == 1
+        audited = await session.scalar(
+            select(func.count(AuditEvent.id)).where(AuditEvent.action == "answer.save")
+        )
+        assert audited == len(reporter.asked)
