@@ -20,3 +20,11 @@ async def load_chat_state(session: AsyncSession, telegram_user_id: int) -> ChatS
         state = ChatState(telegram_user_id=telegram_user_id, mode="idle", data={})
         session.add(state)
     return state
+
+
+def already_handled(state: ChatState, update_id: int) -> bool:
+    """Record ``update_id`` as handled; True if it (or a newer one) was handled before."""
+    if state.last_update_id is not None and update_id <= state.last_update_id:
+        return True
+    state.last_update_id = update_id
+    return False

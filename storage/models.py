@@ -315,6 +315,9 @@ class ChatState(Base):
     mode: Mapped[str] = mapped_column(String(32), default="idle")
     question_id: Mapped[str | None] = mapped_column(String(64))
     data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # The newest Telegram update handled for this person, in the same transaction as its
+    # effects: an update delivered again after a crash is recognised and not applied twice.
+    last_update_id: Mapped[int | None] = mapped_column(BigInteger)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 

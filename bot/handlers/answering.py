@@ -30,7 +30,7 @@ from flows import walk
 from flows.answers import AnswerValue, FileRef, decode, encode
 from flows.form import Form, QuestionType
 from flows.values import format_date_th
-from storage.chat_states import load_chat_state
+from storage.chat_states import already_handled, load_chat_state
 from storage.db import transaction
 from storage.files import StoredFile
 from storage.forms import form_of
@@ -277,6 +277,9 @@ async def _run(
     assert user is not None and chat is not None
     async with transaction(dependencies.sessions) as session:
         state = await load_chat_state(session, user.id)
+        if already_handled(state, update.update_id):
+            log.info("update %s was handled before a restart; not again", update.update_id)
+            return
         replies: list[Reply] = await decide(session, dependencies, state)
     await deliver(context.bot, chat.id, replies)
 
@@ -346,6 +349,9 @@ async def on_press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     note: str | None = None
     async with transaction(dependencies.sessions) as session:
         state = await load_chat_state(session, user.id)
+        if already_handled(state, update.update_id):
+            await query.answer()
+            return
         replies, note = await _press(session, dependencies, update, state, query, press)
     await query.answer(note)
     if query.message is not None:

@@ -17,7 +17,9 @@ SCHOOL = "1067010001"
 
 
 async def test_register_answer_review_submit(
-    bot: Application, standin: StandIn, province: Province  # type: ignore[type-arg]
+    bot: Application,
+    standin: StandIn,
+    province: Province,  # type: ignore[type-arg]
 ) -> None:
     code = await province.invite(SCHOOL)
     teacher = standin.user(first_name="สมศรี")
@@ -36,7 +38,7 @@ async def test_register_answer_review_submit(
     assert "ตอบครบทุกข้อแล้ว" in end.text
     assert "s3i1_report" not in reporter.asked  # esa only
 
-    footer = await wait_for(teacher, "กด \"ส่งรายงาน\" เมื่อพร้อม")
+    footer = await wait_for(teacher, 'กด "ส่งรายงาน" เมื่อพร้อม')
     await teacher.click("ส่งรายงาน", footer)
     await wait_for(teacher, "ยืนยันการส่งรายงาน")
     await teacher.click("ยืนยันส่งรายงาน")

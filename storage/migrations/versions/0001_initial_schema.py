@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-21 00:13:26.559658
+Create Date: 2026-11-21 00:29:04.469361
 """
 
 from collections.abc import Sequence
@@ -312,6 +312,7 @@ def upgrade() -> None:
         sa.Column("mode", sa.String(length=32), nullable=False),
         sa.Column("question_id", sa.String(length=64), nullable=True),
         sa.Column("data", sa.JSON(), nullable=False),
+        sa.Column("last_update_id", sa.BigInteger(), nullable=True),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["member_id"],
