@@ -951,7 +951,23 @@ class _Walk:
 
     # -- the step
 
+    def clean(self, state: WalkState) -> WalkState:
+        """Drop pending choices that do not belong to a multi question being asked."""
+        if not state.pending:
+            return state
+        qid = state.question_id
+        if state.mode != "asking" or qid is None or qid not in self.form:
+            return replace(state, pending=())
+        question = self.question(qid)
+        keep = (
+            tuple(c.id for c in question.choices if c.id in state.pending)
+            if question.type is QuestionType.MULTI
+            else ()
+        )
+        return state if keep == state.pending else replace(state, pending=keep)
+
     def step(self, state: WalkState, event: Input) -> Result:
+        state = self.clean(state)
         match event:
             case Start():
                 return self.start()
