@@ -30,7 +30,7 @@ lists of ``{"id": attachment_id, "name": name}``.
 bounds hold, skipping only where optional); :func:`when_value` is the value
 :func:`flows.when.evaluate` expects; :func:`display` the short text for review.
 
-Errors (both subclass :class:`flows.errors.FlowsError`)::
+Errors (a subclass of :class:`flows.errors.FlowsError`)::
 
     FlowsError
     └── AnswerError        an answer or its stored data does not fit the question

@@ -325,3 +325,38 @@ def test_decimal_answers_compare_in_when() -> None:
     answers["q8"] = AnswerValue(Decimal("1.5"))
     answers["q1"] = AnswerValue("na")
     assert "q8" not in applicable_ids("esa", answers)
+
+
+any_answer = st.one_of(
+    st.sampled_from([NONE, SKIPPED]),
+    st.one_of(
+        st.sampled_from(CHOICE_IDS),
+        st.text(max_size=3),
+        st.integers(-5, 200),
+        st.decimals(-5, 200, places=1),
+        st.dates(dt.date(2023, 1, 1), dt.date(2025, 1, 1)),
+        st.lists(st.sampled_from(CHOICE_IDS), max_size=3).map(tuple),
+        st.lists(st.sampled_from(FILES), max_size=2).map(tuple),
+    ).map(AnswerValue),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    kind=st.sampled_from(KINDS),
+    answers=st.dictionaries(qid_or_unknown, any_answer),
+    state=states,
+    script=st.lists(inputs, max_size=15),
+)
+def test_stored_answers_of_the_wrong_type_do_not_break_the_walk(
+    kind: str, answers: dict[str, AnswerValue], state: WalkState, script: list[Input]
+) -> None:
+    """After a form change, stored answers may not fit their questions: still no exception."""
+    for event in script:
+        state, events = resume(FORM, kind, answers, state, event)
+        for e in events:
+            if isinstance(e, Save):
+                validate(FORM.question(e.question_id), e.answer)
+                answers[e.question_id] = e.answer
+        if state.mode == "asking":
+            assert state.question_id in applicable_ids(kind, answers)
