@@ -463,6 +463,9 @@ async def on_file(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             return [Reply(t(_language(update, None, dependencies), "report.nothing_active"))]
         walk_state = active.walk_state
         question_id = walk_state.question_id if walk_state.mode == "asking" else None
+        album = message.media_group_id
+        if album is not None and album == walk_state.album and walk_state.album_question:
+            question_id = walk_state.album_question  # a later part of an accepted album
         question = active.form.question(question_id) if question_id else None
         if question is None or question.type is not QuestionType.FILE:
             return [Reply(t(active.view.language, "report.unexpected_file"))]

@@ -51,11 +51,14 @@ class Reporter:
     answer: Callable[[Question], str | tuple[str, ...]] = default_answer
     asked: list[str] = field(default_factory=list)
 
-    async def answer_all(self, first: BotMessage, limit: int = 200) -> BotMessage:
+    async def answer_all(
+        self, first: BotMessage, limit: int = 200, *, stop_at: str | None = None
+    ) -> BotMessage:
+        """Answer until the walk ends (or ``stop_at`` is asked); the message reached."""
         message = first
         for _ in range(limit):
             question = question_of(self.form, message)
-            if question is None:
+            if question is None or question.id == stop_at:
                 return message
             self.asked.append(question.id)
             given = self.answer(question)
