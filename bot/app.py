@@ -16,7 +16,7 @@ from telegram.ext import (
 )
 
 from bot.context import Deps, install
-from bot.handlers import answering, registration
+from bot.handlers import answering, certify, registration
 from bot.handlers.errors import on_error
 from bot.i18n import t
 from bot.ordering import PerPersonOrder
@@ -66,6 +66,7 @@ def build_application(dependencies: Deps, *, rate_limit: bool = True) -> Applica
     application.add_handler(CommandHandler("review", answering.review, filters=private))
     application.add_handler(CommandHandler("submit", answering.submit, filters=private))
     application.add_handler(CommandHandler("cancel", answering.cancel, filters=private))
+    application.add_handler(CommandHandler("pending", certify.pending, filters=private))
     application.add_handler(CallbackQueryHandler(answering.on_press))
     application.add_handler(
         MessageHandler(private & filters.TEXT & ~filters.COMMAND, answering.on_text)

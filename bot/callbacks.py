@@ -6,6 +6,7 @@ press on an old message is recognised and never applied to another question:
     q.<submission>.<question index>.<action>[.<choice index>]   answer buttons
     r.<member>.<round>                                          choose a report
     s.<submission>.<action>                                     review / submit buttons
+    c.<submission>.<action>                                     certification buttons
 """
 
 from __future__ import annotations
@@ -39,10 +40,17 @@ class SubmissionPress:
     action: str  # v review, u submit, c confirm, x cancel submit, m first missing
 
 
-Press = QuestionPress | RoundPress | SubmissionPress
+@dataclass(frozen=True, slots=True)
+class CertifyPress:
+    submission_id: int
+    action: str  # a approve, r return, v view, n no letter
+
+
+Press = QuestionPress | RoundPress | SubmissionPress | CertifyPress
 
 QUESTION_ACTIONS = frozenset("ptdsbe")
 SUBMISSION_ACTIONS = frozenset("vucxm")
+CERTIFY_ACTIONS = frozenset("arvn")
 
 
 def encode(press: Press) -> str:
@@ -55,6 +63,8 @@ def encode(press: Press) -> str:
             data = f"r.{member_id}.{round_id}"
         case SubmissionPress(submission_id, action):
             data = f"s.{submission_id}.{action}"
+        case CertifyPress(submission_id, action):
+            data = f"c.{submission_id}.{action}"
     assert len(data.encode("ascii")) <= MAX_BYTES
     return data
 
@@ -71,6 +81,8 @@ def decode(data: str) -> Press:
                 return RoundPress(int(member), int(round_id))
             case ["s", sub, action] if action in SUBMISSION_ACTIONS:
                 return SubmissionPress(int(sub), action)
+            case ["c", sub, action] if action in CERTIFY_ACTIONS:
+                return CertifyPress(int(sub), action)
     except ValueError:
         pass
     raise BadCallback(data)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import MessageLimit, ParseMode
-from telegram.error import BadRequest
+from telegram.error import BadRequest, Forbidden
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +34,17 @@ class Reply:
     document: tuple[str, bytes] | None = None  # (file name, content), sent with the text as caption
     photo: bytes | None = None
     extra: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    """A reply for someone else's private chat (a certifier, a unit's members)."""
+
+    chat_id: int
+    reply: Reply
+
+
+Said = Reply | Outgoing
 
 
 def keyboard(buttons: Sequence[Sequence[Button]]) -> InlineKeyboardMarkup | None:
@@ -66,10 +77,27 @@ def split_text(text: str, limit: int = LIMIT) -> list[str]:
     return parts
 
 
-async def deliver(bot: Bot, chat_id: int, replies: Sequence[Reply]) -> None:
-    """Send or edit every reply in order."""
-    for reply in replies:
-        await _deliver_one(bot, chat_id, reply)
+async def deliver(bot: Bot, chat_id: int, replies: Sequence[Said]) -> list[int]:
+    """Send replies to ``chat_id`` and outgoing messages to theirs, in order.
+
+    A person who blocked the bot is skipped (their chat id is returned, so that the
+    caller can mark them unreachable); the others still get their messages.
+    """
+    unreachable: list[int] = []
+    for said in replies:
+        target, reply = (
+            (said.chat_id, said.reply) if isinstance(said, Outgoing) else (chat_id, said)
+        )
+        if target in unreachable:
+            continue
+        try:
+            await _deliver_one(bot, target, reply)
+        except Forbidden:
+            if target == chat_id:
+                raise
+            log.info("chat %s blocked the bot; marked unreachable", target)
+            unreachable.append(target)
+    return unreachable
 
 
 async def _deliver_one(bot: Bot, chat_id: int, reply: Reply) -> None:

@@ -162,3 +162,25 @@ async def count_members(session: AsyncSession) -> int:
 def answering_roles() -> tuple[str, ...]:
     """Roles that answer their unit's questionnaire."""
     return (Role.REPORTER.value, Role.HEAD.value)
+
+
+async def mark_unreachable(
+    session: AsyncSession, telegram_user_ids: list[int], now: datetime
+) -> None:
+    """Remember that these people blocked the bot (escalations report them)."""
+    if not telegram_user_ids:
+        return
+    await session.execute(
+        update(Member)
+        .where(Member.telegram_user_id.in_(telegram_user_ids), Member.reachable.is_(True))
+        .values(reachable=False, unreachable_since=now)
+    )
+
+
+async def mark_reachable(session: AsyncSession, telegram_user_id: int) -> None:
+    """A person who wrote to the bot can be reached again."""
+    await session.execute(
+        update(Member)
+        .where(Member.telegram_user_id == telegram_user_id, Member.reachable.is_(False))
+        .values(reachable=True, unreachable_since=None)
+    )

@@ -21,9 +21,11 @@ from telegram.ext import ContextTypes
 
 from bot import callbacks
 from bot.context import Deps, deps, user_language
+from bot.delivery import send
+from bot.handlers import certify
 from bot.handlers.registration import AWAITING_CODE, redeem
 from bot.i18n import t
-from bot.replies import Button, Reply, deliver
+from bot.replies import Button, Reply, Said
 from bot.walk_view import View, answered_note, render
 from bot.walk_view import review as review_replies
 from flows import walk
@@ -94,19 +96,13 @@ def _language(update: Update, member: Member | None, dependencies: Deps) -> str:
     )
 
 
-async def _load_active(
-    session: AsyncSession, dependencies: Deps, update: Update, state: ChatState
-) -> Active | None:
-    if state.submission_id is None or state.member_id is None:
-        return None
-    submission = await submission_by_id(session, state.submission_id)
-    member = next(
-        (m for m in await memberships(session, state.telegram_user_id) if m.id == state.member_id),
-        None,
-    )
-    if submission is None or member is None or member.unit_id != submission.unit_id:
-        state.submission_id = state.member_id = None
-        return None
+async def load_submission(
+    session: AsyncSession, submission_id: int
+) -> tuple[Submission | None, Form | None, dict[str, AnswerValue]]:
+    """A submission with its form and its stored answers, decoded."""
+    submission = await submission_by_id(session, submission_id)
+    if submission is None:
+        return None, None, {}
     form = _form(submission)
     answers: dict[str, AnswerValue] = {}
     for question_id, data in (await stored_answers(session, submission.id)).items():
@@ -115,6 +111,22 @@ async def _load_active(
                 answers[question_id] = decode(form.question(question_id), data)
             except Exception:  # an answer stored by an older version: ask again
                 log.warning("cannot read answer %s of submission %s", question_id, submission.id)
+    return submission, form, answers
+
+
+async def _load_active(
+    session: AsyncSession, dependencies: Deps, update: Update, state: ChatState
+) -> Active | None:
+    if state.submission_id is None or state.member_id is None:
+        return None
+    submission, form, answers = await load_submission(session, state.submission_id)
+    member = next(
+        (m for m in await memberships(session, state.telegram_user_id) if m.id == state.member_id),
+        None,
+    )
+    if submission is None or form is None or member is None or member.unit_id != submission.unit_id:
+        state.submission_id = state.member_id = None
+        return None
     language = _language(update, member, dependencies)
     view = View(
         form=form,
@@ -195,7 +207,7 @@ async def _step(
     event: walk.Input,
     *,
     from_press: bool = False,
-) -> tuple[list[Reply], list[walk.Event]]:
+) -> tuple[list[Said], list[walk.Event]]:
     """One engine step, its answers stored; the replies to send after commit."""
     submission = active.submission
     user_id = state.telegram_user_id
@@ -209,10 +221,11 @@ async def _step(
     )
     if locked:  # a submitted report is shown, never changed
         reviews = [e for e in events if isinstance(e, walk.ShowReview)]
-        replies = [_already_submitted(active)]
+        replies: list[Said] = [_already_submitted(active)]
         for shown in reviews:
             replies += review_replies(active.view, shown, editable=False)
         return replies, list(reviews)
+    after: list[Said] = []
     for e in events:
         if isinstance(e, walk.Save):
             question = active.form.question(e.question_id)
@@ -229,10 +242,20 @@ async def _step(
             await change_state(
                 session, submission, SubmissionState.SUBMITTED, actor=user_id, now=now
             )
+            after += await certify.on_submitted(
+                session,
+                dependencies,
+                submission,
+                active.form,
+                active.answers,
+                submitter=active.member,
+                language=active.view.language,
+                now=now,
+            )
     state.mode = "walk"
     state.question_id = new_state.question_id
     state.data = {**state.data, "walk": new_state.to_dict()}
-    return render(active.view, events, from_press=from_press), events
+    return [*render(active.view, events, from_press=from_press), *after], events
 
 
 def _already_submitted(active: Active) -> Reply:
@@ -280,22 +303,35 @@ async def _run(
         if already_handled(state, update.update_id):
             log.info("update %s was handled before a restart; not again", update.update_id)
             return
-        replies: list[Reply] = await decide(session, dependencies, state)
-    await deliver(context.bot, chat.id, replies)
+        replies: list[Said] = await decide(session, dependencies, state)
+    await send(context.bot, dependencies, chat.id, replies)
 
 
 def _command(event: walk.Input, *, intro: bool = False) -> Callable[..., Any]:
     async def handler(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        async def decide(
-            session: AsyncSession, dependencies: Deps, state: ChatState
-        ) -> list[Reply]:
+        async def decide(session: AsyncSession, dependencies: Deps, state: ChatState) -> list[Said]:
             active = await _load_active(session, dependencies, update, state)
             if active is None or (intro and active.submission.state not in EDITABLE):
-                active, replies = await _choose_report(session, dependencies, update, state)
+                active, chosen = await _choose_report(session, dependencies, update, state)
                 if active is None:
-                    return replies
-            prefix = [_intro(active, dependencies)] if intro else []
-            replies, _ = await _step(session, dependencies, update, state, active, event)
+                    return list(chosen)
+            prefix: list[Said] = [_intro(active, dependencies)] if intro else []
+            step_event = event
+            submission = active.submission
+            if intro and submission.state == SubmissionState.RETURNED:
+                prefix.append(
+                    Reply(
+                        t(
+                            active.view.language,
+                            "report.returned_note",
+                            reason=submission.returned_reason or "",
+                        )
+                    )
+                )
+                flagged = [q for q in submission.flagged or [] if q in active.form]
+                if flagged and active.walk_state.mode != "asking":
+                    step_event = walk.Edit(flagged[0])  # the flagged items first
+            replies, _ = await _step(session, dependencies, update, state, active, step_event)
             return prefix + replies
 
         await _run(update, context, decide)
@@ -319,12 +355,19 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     assert message is not None and message.text is not None
     text = message.text
 
-    async def decide(session: AsyncSession, dependencies: Deps, state: ChatState) -> list[Reply]:
+    async def decide(session: AsyncSession, dependencies: Deps, state: ChatState) -> list[Said]:
+        if state.mode == certify.AWAITING_REASON:
+            submission, form, answers = await load_submission(
+                session, int(state.data.get("reason_for", 0))
+            )
+            return await certify.take_reason(
+                session, dependencies, update, state, text, submission, form, answers
+            )
         active = await _load_active(session, dependencies, update, state)
         if active is None:
             members = await memberships(session, state.telegram_user_id)
             if state.mode == AWAITING_CODE or not members:
-                return await redeem(session, dependencies, update, text)
+                return list(await redeem(session, dependencies, update, text))
             return [Reply(t(_language(update, members[0], dependencies), "report.unexpected_text"))]
         if active.walk_state.mode != "asking":
             return [Reply(t(active.view.language, "report.unexpected_text"))]
@@ -355,7 +398,7 @@ async def on_press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         replies, note = await _press(session, dependencies, update, state, query, press)
     await query.answer(note)
     if query.message is not None:
-        await deliver(context.bot, query.message.chat.id, replies)
+        await send(context.bot, dependencies, query.message.chat.id, replies)
 
 
 async def _press(
@@ -365,7 +408,12 @@ async def _press(
     state: ChatState,
     query: CallbackQuery,
     press: callbacks.Press,
-) -> tuple[list[Reply], str | None]:
+) -> tuple[list[Said], str | None]:
+    if isinstance(press, callbacks.CertifyPress):
+        submission, form, answers = await load_submission(session, press.submission_id)
+        return await certify.press(
+            session, dependencies, update, state, query, press, submission, form, answers
+        )
     if isinstance(press, callbacks.RoundPress):
         member = next(
             (
@@ -457,7 +505,21 @@ async def on_file(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     dependencies = deps(context)
     upload, too_large = await _download(message, dependencies)
 
-    async def decide(session: AsyncSession, dependencies: Deps, state: ChatState) -> list[Reply]:
+    async def decide(session: AsyncSession, dependencies: Deps, state: ChatState) -> list[Said]:
+        if state.mode == certify.AWAITING_LETTER and upload is not None:
+            submission, _, _ = await load_submission(session, int(state.data.get("letter_for", 0)))
+            return await certify.take_letter(
+                session,
+                dependencies,
+                update,
+                state,
+                submission,
+                upload.stored,
+                name=upload.name,
+                mime_type=upload.mime_type,
+                detected_ext=upload.detected_ext,
+                telegram_file_id=upload.telegram_file_id,
+            )
         active = await _load_active(session, dependencies, update, state)
         if active is None:
             return [Reply(t(_language(update, None, dependencies), "report.nothing_active"))]
