@@ -1,0 +1,348 @@
+"""Storage → plain data: everything a report needs about one round, as pandas frames.
+
+This is the only module of ``reports`` that talks to the database. It reads each
+table once, in bulk (never one query per unit), so that a national round (50,000
+units, 3 million answers) loads in seconds:
+
+* units: every unit (the tree is needed to find each unit's agency), then cut to
+  the scope;
+* submissions of the round;
+* the number of members who answer for each unit (reporters and heads) and how
+  many of them are reachable;
+* answers of the round, streamed in partitions and kept as their JSON text (a
+  decoded dict per answer would cost several times the memory); ``answers=False``
+  leaves them out, which is all ``/status`` and ``/overdue`` need;
+* attachments of the round.
+
+A scope (``subtree_of``) is applied in SQL with a recursive CTE, the same on
+SQLite and PostgreSQL.
+
+Frames of a :class:`RoundSnapshot` (default integer index; ``id`` is a column):
+
+``units`` (ordered by agency code, depth, code)
+    ``id, code, name, kind, parent_id`` (``<NA>`` for a root), ``district`` (may be
+    missing), ``depth`` (0 for a root), ``agency_id, agency_code, agency_name`` (the
+    ancestor just under the root, e.g. the ESA office; a root is its own agency,
+    an agency too), ``is_target`` (the round asks it to report), ``registered``
+    (members with role reporter or head), ``reachable`` (of those, not blocked).
+``submissions``
+    ``unit_id, submission_id, state, submitted_at, certified_at, updated_at``; units
+    without a row have not started.
+``answers``
+    ``unit_id, question_id, value`` where ``value`` is the stored JSON text of the
+    answer (:func:`flows.answers.decode` after ``json.loads``).
+``attachments``
+    ``attachment_id, unit_id, question_id, original_name, size, mime_type, sha256,
+    storage_key, uploaded_at``: every upload of the round, also replaced ones; the
+    answers say which count (:func:`reports.aggregates.answered_files`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, TypeAlias
+
+import pandas as pd
+from sqlalchemy import Select, Text, case, cast, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from flows.form import Form
+from reports.errors import UnknownRound, UnknownUnit
+from storage.forms import form_of
+from storage.members import answering_roles
+from storage.models import Answer, Attachment, Member, Submission, Unit
+from storage.rounds import round_by_id
+
+__all__ = ["RoundInfo", "RoundSnapshot", "load_round_snapshot", "subtree_ids"]
+
+AnySelect: TypeAlias = Select[*tuple[Any, ...]]
+
+_PARTITION = 50_000
+
+UNIT_COLUMNS = [
+    "id",
+    "code",
+    "name",
+    "kind",
+    "parent_id",
+    "district",
+    "depth",
+    "agency_id",
+    "agency_code",
+    "agency_name",
+    "is_target",
+    "registered",
+    "reachable",
+]
+SUBMISSION_COLUMNS = [
+    "unit_id",
+    "submission_id",
+    "state",
+    "submitted_at",
+    "certified_at",
+    "updated_at",
+]
+ANSWER_COLUMNS = ["unit_id", "question_id", "value"]
+ATTACHMENT_COLUMNS = [
+    "attachment_id",
+    "unit_id",
+    "question_id",
+    "original_name",
+    "size",
+    "mime_type",
+    "sha256",
+    "storage_key",
+    "uploaded_at",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class RoundInfo:
+    """The round's own fields."""
+
+    id: int
+    form_code: str
+    form_version: int
+    period: str
+    opens_at: datetime
+    deadline: datetime
+    certify: str
+    kinds: tuple[str, ...] | None
+    closed_at: datetime | None
+
+
+@dataclass(frozen=True, eq=False)
+class RoundSnapshot:
+    """One round's data as of ``now``, for the units in scope (see the module docstring).
+
+    Compared and hashed by identity, so the aggregates can cache what they derive
+    from it.
+    """
+
+    round: RoundInfo
+    form: Form
+    now: datetime
+    units: pd.DataFrame
+    submissions: pd.DataFrame
+    answers: pd.DataFrame
+    attachments: pd.DataFrame
+    scope_unit_id: int | None = None
+    answers_loaded: bool = True
+
+    @property
+    def past_deadline(self) -> bool:
+        return self.now > self.round.deadline
+
+    @property
+    def targets(self) -> pd.DataFrame:
+        """The units the round asks to report, in the snapshot's order."""
+        return self.units[self.units["is_target"]]
+
+
+# ------------------------------------------------------------------ the tree
+
+
+def _tree_columns(units: pd.DataFrame) -> pd.DataFrame:
+    """Add ``depth`` and the agency (ancestor just under the root) of every unit."""
+    ids = units["id"].tolist()
+    parents: dict[int, int | None] = {
+        i: (None if pd.isna(p) else int(p)) for i, p in zip(ids, units["parent_id"], strict=True)
+    }
+    depth: dict[int, int] = {}
+    top: dict[int, int] = {}
+    for start in ids:
+        path: list[int] = []
+        unit = start
+        while unit not in depth:
+            parent = parents[unit]
+            if parent is None or parent not in parents:
+                depth[unit], top[unit] = 0, unit
+                break
+            path.append(unit)
+            if len(path) > len(parents):
+                raise ValueError(f"the unit tree has a cycle through unit {start}")
+            unit = parent
+        for unit in reversed(path):
+            parent = parents[unit]
+            assert parent is not None
+            depth[unit] = depth[parent] + 1
+            top[unit] = unit if depth[unit] == 1 else top[parent]
+    code = dict(zip(ids, units["code"], strict=True))
+    name = dict(zip(ids, units["name"], strict=True))
+    units["depth"] = [depth[i] for i in ids]
+    units["agency_id"] = [top[i] for i in ids]
+    units["agency_code"] = [code[top[i]] for i in ids]
+    units["agency_name"] = [name[top[i]] for i in ids]
+    return units
+
+
+def subtree_ids(units: pd.DataFrame, root_id: int) -> set[int]:
+    """The ids of ``root_id`` and every unit under it (``units`` has ``id, parent_id``)."""
+    children: dict[int, list[int]] = {}
+    for unit, parent in zip(units["id"], units["parent_id"], strict=True):
+        if not pd.isna(parent):
+            children.setdefault(int(parent), []).append(int(unit))
+    found = {root_id}
+    stack = [root_id]
+    while stack:
+        for child in children.get(stack.pop(), ()):
+            if child not in found:
+                found.add(child)
+                stack.append(child)
+    return found
+
+
+# ------------------------------------------------------------------ queries
+
+
+def _scoped(query: AnySelect, unit_column: Any, subtree_of: int | None) -> AnySelect:
+    if subtree_of is None:
+        return query
+    tree = select(Unit.id).where(Unit.id == subtree_of).cte("scope", recursive=True)
+    tree = tree.union_all(select(Unit.id).where(Unit.parent_id == tree.c.id))
+    return query.where(unit_column.in_(select(tree.c.id)))
+
+
+async def _frame(session: AsyncSession, query: AnySelect, columns: Sequence[str]) -> pd.DataFrame:
+    """Run ``query`` streaming rows in partitions; one list per column, then one frame."""
+    data: list[list[Any]] = [[] for _ in columns]
+    result = await session.stream(query.execution_options(yield_per=_PARTITION))
+    async for partition in result.partitions():
+        if not partition:
+            continue
+        for store, values in zip(data, zip(*partition, strict=True), strict=True):
+            store.extend(values)
+    return pd.DataFrame(dict(zip(columns, data, strict=True)), columns=list(columns))
+
+
+async def _units(
+    session: AsyncSession, kinds: Sequence[str] | None, subtree_of: int | None
+) -> pd.DataFrame:
+    units = await _frame(
+        session,
+        select(Unit.id, Unit.code, Unit.name, Unit.kind, Unit.parent_id, Unit.district),
+        ["id", "code", "name", "kind", "parent_id", "district"],
+    )
+    units["id"] = units["id"].astype("int64")
+    units["parent_id"] = units["parent_id"].astype("Int64")
+    units = _tree_columns(units)
+    if subtree_of is not None:
+        if not (units["id"] == subtree_of).any():
+            raise UnknownUnit(subtree_of)
+        units = units[units["id"].isin(subtree_ids(units, subtree_of))]
+    units["is_target"] = units["kind"].isin(list(kinds)) if kinds else True
+    members = await _frame(
+        session,
+        select(
+            Member.unit_id,
+            func.count(Member.id),
+            func.sum(case((Member.reachable.is_(True), 1), else_=0)),
+        )
+        .where(Member.role.in_(answering_roles()))
+        .group_by(Member.unit_id),
+        ["id", "registered", "reachable"],
+    )
+    units = units.merge(members, on="id", how="left")
+    for column in ("registered", "reachable"):
+        units[column] = units[column].fillna(0).astype("int64")
+    units = units.sort_values(["agency_code", "depth", "code"], kind="stable")
+    return units.reset_index(drop=True)[UNIT_COLUMNS]
+
+
+async def load_round_snapshot(
+    session: AsyncSession,
+    round_id: int,
+    *,
+    subtree_of: int | None = None,
+    answers: bool = True,
+    now: datetime | None = None,
+) -> RoundSnapshot:
+    """Everything about round ``round_id`` for the units under ``subtree_of`` (all: None).
+
+    ``answers=False`` leaves answers and attachments out (empty frames), which is
+    enough for completion and status. Raises :class:`UnknownRound` or
+    :class:`UnknownUnit`.
+    """
+    round_ = await round_by_id(session, round_id)
+    if round_ is None:
+        raise UnknownRound(round_id)
+    info = RoundInfo(
+        id=round_.id,
+        form_code=round_.form_version.code,
+        form_version=round_.form_version.version,
+        period=round_.period,
+        opens_at=round_.opens_at,
+        deadline=round_.deadline,
+        certify=round_.certify,
+        kinds=tuple(round_.kinds) if round_.kinds else None,
+        closed_at=round_.closed_at,
+    )
+    units = await _units(session, info.kinds, subtree_of)
+    in_round = Submission.round_id == round_id
+    submissions = await _frame(
+        session,
+        _scoped(
+            select(
+                Submission.unit_id,
+                Submission.id,
+                Submission.state,
+                Submission.submitted_at,
+                Submission.certified_at,
+                Submission.updated_at,
+            ).where(in_round),
+            Submission.unit_id,
+            subtree_of,
+        ),
+        SUBMISSION_COLUMNS,
+    )
+    if answers:
+        answer_frame = await _frame(
+            session,
+            _scoped(
+                select(Submission.unit_id, Answer.question_id, cast(Answer.value, Text))
+                .join(Submission, Answer.submission_id == Submission.id)
+                .where(in_round),
+                Submission.unit_id,
+                subtree_of,
+            ),
+            ANSWER_COLUMNS,
+        )
+        answer_frame["unit_id"] = answer_frame["unit_id"].astype("int64")
+        attachments = await _frame(
+            session,
+            _scoped(
+                select(
+                    Attachment.id,
+                    Submission.unit_id,
+                    Attachment.question_id,
+                    Attachment.original_name,
+                    Attachment.size,
+                    Attachment.mime_type,
+                    Attachment.sha256,
+                    Attachment.storage_key,
+                    Attachment.uploaded_at,
+                )
+                .join(Submission, Attachment.submission_id == Submission.id)
+                .where(in_round)
+                .order_by(Attachment.id),
+                Submission.unit_id,
+                subtree_of,
+            ),
+            ATTACHMENT_COLUMNS,
+        )
+    else:
+        answer_frame = pd.DataFrame({c: [] for c in ANSWER_COLUMNS})
+        attachments = pd.DataFrame({c: [] for c in ATTACHMENT_COLUMNS})
+    return RoundSnapshot(
+        round=info,
+        form=form_of(round_.form_version),
+        now=now or datetime.now(UTC),
+        units=units,
+        submissions=submissions,
+        answers=answer_frame,
+        attachments=attachments,
+        scope_unit_id=subtree_of,
+        answers_loaded=answers,
+    )

@@ -1,0 +1,468 @@
+"""The export: an Excel workbook, a CSV of the units' answers, a zip of the uploaded files.
+
+:func:`write_workbook` writes four sheets (names in English, as the issue fixes
+them; every header in Thai):
+
+``Summary``
+    the round (form, period, deadline, as of), then completion by agency with a
+    total row starting at row :data:`SUMMARY_TABLE_ROW` (0-based: the header row),
+    then the same by district after one empty row.
+``Units``
+    one row per target unit: code, name, kind, agency, district, state, overdue,
+    when submitted and certified, then one column per question headed
+    ``"<question id> <question text>"`` (the text cut to :data:`HEADER_TEXT_LIMIT`
+    characters). Relevant answers only (:func:`reports.aggregates.unit_answers_wide`).
+    Frozen header row and code/name columns, an autofilter.
+``Indicators``
+    :func:`reports.aggregates.indicators_table`: per question counts (answered,
+    "none", skipped, not applicable), number statistics, and choice rows with
+    counts and percentages.
+``Attachments``
+    the files the answers point to: unit, question, position, file name, size,
+    type, sha256 and the stored path.
+
+Numbers are written as numbers and dates as Excel dates shown in the Buddhist era
+with Thai month names (number format ``[$-107041E]d mmm yyyy``: locale 041E Thai,
+calendar 07 Thai Buddhist; Excel and LibreOffice both read it). Times are local
+(``tz``, Bangkok by default). The workbook's default font is "TH Sarabun New" 14 pt,
+the Thai government's standard font; where it is not installed Excel and LibreOffice
+substitute another font, and the Thai text stays readable.
+
+:func:`write_csv` writes the Units sheet as CSV in UTF-8 with a byte-order mark, so
+that Excel opens the Thai text correctly; dates there are Thai text
+(``15 มี.ค. 2567``). :func:`write_files_zip` zips the answered files as
+``<unit code>/<question id>-<n>-<original name>``.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+import zipfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+import xlsxwriter  # type: ignore[import-untyped]
+from xlsxwriter.format import Format  # type: ignore[import-untyped]
+from xlsxwriter.worksheet import Worksheet  # type: ignore[import-untyped]
+
+from flows.form import QuestionType
+from flows.values import format_date_th
+from reports.aggregates import (
+    answered_files,
+    completion,
+    indicators_table,
+    unit_answers_wide,
+    unit_status,
+)
+from reports.labels import OVERDUE_TH, QUESTION_TYPE_TH, STATE_TH
+from reports.snapshot import RoundSnapshot
+from tidtam.periods import parse_period
+
+__all__ = [
+    "ATTACHMENT_HEADERS",
+    "BANGKOK",
+    "FONT_NAME",
+    "HEADER_TEXT_LIMIT",
+    "INDICATOR_HEADERS",
+    "SHEETS",
+    "SUMMARY_HEADERS",
+    "SUMMARY_TABLE_ROW",
+    "UNIT_HEADERS",
+    "ZipResult",
+    "question_header",
+    "write_csv",
+    "write_files_zip",
+    "write_workbook",
+    "zip_name",
+]
+
+BANGKOK: Final = ZoneInfo("Asia/Bangkok")
+FONT_NAME: Final = "TH Sarabun New"
+FONT_SIZE: Final = 14
+DATE_FORMAT: Final = "[$-107041E]d mmm yyyy"
+DATETIME_FORMAT: Final = "[$-107041E]d mmm yyyy hh:mm"
+HEADER_TEXT_LIMIT: Final = 60
+SHEETS: Final = ("Summary", "Units", "Indicators", "Attachments")
+SUMMARY_TABLE_ROW: Final = 6
+
+SUMMARY_HEADERS: Final = {
+    "code": "รหัสหน่วยงาน",
+    "name": "หน่วยงาน",
+    "total": "จำนวนหน่วยงานที่ต้องรายงาน",
+    "not_started": STATE_TH["not_started"],
+    "in_progress": STATE_TH["in_progress"],
+    "returned": STATE_TH["returned"],
+    "submitted": STATE_TH["submitted"],
+    "certified": STATE_TH["certified"],
+    "done": "ส่งแล้วรวม",
+    "overdue": OVERDUE_TH,
+    "unreachable": "ไม่มีผู้รับแจ้งเตือน",
+    "done_pct": "ร้อยละที่ส่งแล้ว",
+    "certified_pct": "ร้อยละที่รับรองแล้ว",
+    "overdue_pct": "ร้อยละที่เกินกำหนด",
+}
+UNIT_HEADERS: Final = {
+    "code": "รหัสหน่วยงาน",
+    "name": "ชื่อหน่วยงาน",
+    "kind": "ประเภท",
+    "agency_name": "หน่วยงานต้นสังกัด",
+    "district": "อำเภอ",
+    "state": "สถานะ",
+    "overdue": OVERDUE_TH,
+    "submitted_at": "วันที่ส่งรายงาน",
+    "certified_at": "วันที่รับรองข้อมูล",
+}
+INDICATOR_HEADERS: Final = {
+    "section": "ยุทธศาสตร์",
+    "indicator": "ตัวชี้วัด",
+    "question_id": "รหัสข้อคำถาม",
+    "text": "ข้อคำถาม",
+    "type": "ประเภทคำถาม",
+    "choice": "ตัวเลือก",
+    "count": "จำนวน",
+    "percent": "ร้อยละ",
+    "units": "หน่วยงานที่ตอบแบบรายงาน",
+    "not_applicable": "ไม่เกี่ยวข้องกับหน่วยงาน",
+    "asked": "หน่วยงานที่ต้องตอบข้อนี้",
+    "answered": "ตอบแล้ว",
+    "none": "ตอบว่าไม่มี",
+    "skipped": "ข้าม",
+    "unanswered": "ยังไม่ได้ตอบ",
+    "answered_pct": "ร้อยละที่ตอบแล้ว",
+    "sum": "ผลรวม",
+    "mean": "ค่าเฉลี่ย",
+    "min": "ต่ำสุด",
+    "max": "สูงสุด",
+    "files": "จำนวนไฟล์",
+}
+ATTACHMENT_HEADERS: Final = {
+    "code": "รหัสหน่วยงาน",
+    "name": "ชื่อหน่วยงาน",
+    "question_id": "รหัสข้อคำถาม",
+    "n": "ลำดับไฟล์",
+    "original_name": "ชื่อไฟล์",
+    "size": "ขนาด (ไบต์)",
+    "mime_type": "ชนิดไฟล์",
+    "sha256": "sha256",
+    "path": "ที่เก็บไฟล์",
+}
+
+
+def question_header(question_id: str, text: str, limit: int = HEADER_TEXT_LIMIT) -> str:
+    """``"s1i1_done หน่วยงานของท่าน…"``: the id, a space, the text cut to ``limit``."""
+    text = " ".join(text.split())
+    if len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    return f"{question_id} {text}"
+
+
+# ------------------------------------------------------------------ cells
+
+
+def _missing(value: object) -> bool:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    return isinstance(value, float) and value != value
+
+
+def _local(value: object, tz: ZoneInfo) -> dt.datetime | None:
+    """An aware timestamp as a naive local datetime (Excel has no zones)."""
+    if _missing(value) or not isinstance(value, dt.datetime):
+        return None
+    return value.astimezone(tz).replace(tzinfo=None, microsecond=0)
+
+
+class _Writer:
+    """Typed cell writing with the workbook's formats."""
+
+    def __init__(self, book: xlsxwriter.Workbook) -> None:
+        self.header = book.add_format({"bold": True, "text_wrap": True, "valign": "top"})
+        self.bold = book.add_format({"bold": True})
+        self.title = book.add_format({"bold": True, "font_size": FONT_SIZE + 4})
+        self.date = book.add_format({"num_format": DATE_FORMAT})
+        self.datetime = book.add_format({"num_format": DATETIME_FORMAT})
+        self.number = book.add_format({"num_format": "#,##0.##"})
+        self.integer = book.add_format({"num_format": "#,##0"})
+        self.percent = book.add_format({"num_format": "0.0"})
+
+    def cell(self, sheet: Worksheet, row: int, col: int, value: object, fmt: Format | None) -> None:
+        if _missing(value):
+            return
+        if isinstance(value, bool):
+            sheet.write_boolean(row, col, value)
+        elif isinstance(value, dt.datetime):
+            sheet.write_datetime(row, col, value, fmt or self.datetime)
+        elif isinstance(value, dt.date):
+            sheet.write_datetime(row, col, value, fmt or self.date)
+        elif isinstance(value, int | float):
+            sheet.write_number(row, col, value, fmt)
+        else:
+            sheet.write_string(row, col, str(value), fmt)
+
+    def headers(self, sheet: Worksheet, row: int, headers: Sequence[str]) -> None:
+        for col, text in enumerate(headers):
+            sheet.write_string(row, col, text, self.header)
+
+    def table(
+        self,
+        sheet: Worksheet,
+        row: int,
+        frame: pd.DataFrame,
+        formats: dict[str, Format] | None = None,
+        bold_last: bool = False,
+    ) -> int:
+        """Write ``frame``'s rows from ``row`` on; the next free row."""
+        formats = formats or {}
+        columns = [(frame[c].tolist(), formats.get(str(c))) for c in frame.columns]
+        for i in range(len(frame)):
+            last = bold_last and i == len(frame) - 1
+            for col, (values, fmt) in enumerate(columns):
+                self.cell(sheet, row + i, col, values[i], self.bold if last else fmt)
+        return row + len(frame)
+
+
+# ------------------------------------------------------------------ sheets
+
+
+def _summary(book: xlsxwriter.Workbook, w: _Writer, snapshot: RoundSnapshot, tz: ZoneInfo) -> None:
+    sheet = book.add_worksheet("Summary")
+    info = snapshot.round
+    period = parse_period(info.period)
+    deadline = info.deadline.astimezone(tz)
+    now = snapshot.now.astimezone(tz)
+    sheet.write_string(0, 0, f"สรุปผลการรายงาน: {snapshot.form.title}", w.title)
+    lines = [
+        f"รอบการรายงานที่ {info.id}: {period.thai()} ({period.thai_range()})",
+        f"แบบรายงาน {info.form_code} ฉบับที่ {info.form_version}",
+        f"กำหนดส่ง {format_date_th(deadline.date())} เวลา {deadline:%H:%M} น.",
+        f"ข้อมูล ณ {format_date_th(now.date())} เวลา {now:%H:%M} น.",
+    ]
+    for row, line in enumerate(lines, start=1):
+        sheet.write_string(row, 0, line)
+    pct = {c: w.percent for c in ("done_pct", "certified_pct", "overdue_pct")}
+    row = SUMMARY_TABLE_ROW
+    for by in ("agency", "district"):
+        frame = completion(snapshot, by, total=True)[list(SUMMARY_HEADERS)]
+        headers = list(SUMMARY_HEADERS.values())
+        if by == "district":
+            headers[:2] = ["อำเภอ", ""]
+            frame = frame.assign(name="")
+        w.headers(sheet, row, headers)
+        row = w.table(sheet, row + 1, frame, pct, bold_last=True) + 1
+    sheet.set_column(0, 0, 16)
+    sheet.set_column(1, 1, 45)
+    sheet.set_column(2, len(SUMMARY_HEADERS) - 1, 12)
+
+
+def _units_frame(snapshot: RoundSnapshot, tz: ZoneInfo) -> pd.DataFrame:
+    """The Units sheet's data: unit columns (Thai values) then the answers."""
+    status = unit_status(snapshot)
+    frame = pd.DataFrame(
+        {
+            "code": status["code"].astype(str),
+            "name": status["name"],
+            "kind": status["kind"],
+            "agency_name": status["agency_name"],
+            "district": status["district"],
+            "state": status["state"].map(STATE_TH),
+            "overdue": status["overdue"].map({True: OVERDUE_TH, False: ""}),
+            "submitted_at": [_local(v, tz) for v in status["submitted_at"]],
+            "certified_at": [_local(v, tz) for v in status["certified_at"]],
+        }
+    )
+    answers = unit_answers_wide(snapshot).reset_index(drop=True)
+    return pd.concat([frame, answers], axis=1)
+
+
+def _unit_headers(snapshot: RoundSnapshot) -> list[str]:
+    return [
+        *UNIT_HEADERS.values(),
+        *(question_header(p.question.id, p.question.text) for p in snapshot.form.questions()),
+    ]
+
+
+def _units(book: xlsxwriter.Workbook, w: _Writer, snapshot: RoundSnapshot, tz: ZoneInfo) -> None:
+    sheet = book.add_worksheet("Units")
+    frame = _units_frame(snapshot, tz)
+    headers = _unit_headers(snapshot)
+    w.headers(sheet, 0, headers)
+    formats = {
+        p.question.id: w.integer if p.question.type is QuestionType.INTEGER else w.number
+        for p in snapshot.form.questions()
+        if p.question.type in (QuestionType.INTEGER, QuestionType.DECIMAL)
+    }
+    w.table(sheet, 1, frame, formats)
+    sheet.set_row(0, 60)
+    sheet.freeze_panes(1, 2)
+    sheet.autofilter(0, 0, max(len(frame), 1), len(headers) - 1)
+    sheet.set_column(0, 0, 14)
+    sheet.set_column(1, 1, 36)
+    sheet.set_column(2, 2, 10)
+    sheet.set_column(3, 3, 36)
+    sheet.set_column(4, 8, 14)
+    sheet.set_column(9, len(headers) - 1, 20)
+
+
+def _indicators(book: xlsxwriter.Workbook, w: _Writer, snapshot: RoundSnapshot) -> None:
+    sheet = book.add_worksheet("Indicators")
+    table = indicators_table(snapshot)
+    form = snapshot.form
+    sections = {s.id: s.title for s in form.sections}
+    indicators = {i.id: i.title for s in form.sections for i in s.indicators}
+    frame = pd.DataFrame(
+        {
+            "section": table["section_id"].map(sections),
+            "indicator": table["indicator_id"].map(indicators),
+            "question_id": table["question_id"],
+            "text": table["text"],
+            "type": [QUESTION_TYPE_TH[QuestionType(t)] if t else "" for t in table["type"]],
+            **{c: table[c] for c in list(INDICATOR_HEADERS)[5:]},
+        }
+    )
+    w.headers(sheet, 0, list(INDICATOR_HEADERS.values()))
+    pct = {"percent": w.percent, "answered_pct": w.percent, "mean": w.number, "sum": w.number}
+    w.table(sheet, 1, frame, pct)
+    sheet.set_row(0, 45)
+    sheet.freeze_panes(1, 4)
+    sheet.autofilter(0, 0, max(len(frame), 1), len(INDICATOR_HEADERS) - 1)
+    sheet.set_column(0, 1, 30)
+    sheet.set_column(2, 2, 16)
+    sheet.set_column(3, 3, 45)
+    sheet.set_column(4, 5, 20)
+    sheet.set_column(6, len(INDICATOR_HEADERS) - 1, 11)
+
+
+def _attachments(
+    book: xlsxwriter.Workbook, w: _Writer, snapshot: RoundSnapshot, files_root: Path | None
+) -> None:
+    sheet = book.add_worksheet("Attachments")
+    files = answered_files(snapshot)
+    keys = files["storage_key"].tolist()
+    paths = [
+        None if _missing(k) else str(files_root / str(k)) if files_root else str(k) for k in keys
+    ]
+    frame = files[[c for c in ATTACHMENT_HEADERS if c != "path"]].copy()
+    frame["path"] = pd.Series(paths, index=frame.index, dtype=object)
+    w.headers(sheet, 0, list(ATTACHMENT_HEADERS.values()))
+    w.table(sheet, 1, frame, {"size": w.integer})
+    sheet.freeze_panes(1, 0)
+    sheet.autofilter(0, 0, max(len(frame), 1), len(ATTACHMENT_HEADERS) - 1)
+    sheet.set_column(0, 0, 14)
+    sheet.set_column(1, 1, 36)
+    sheet.set_column(2, 3, 14)
+    sheet.set_column(4, 4, 30)
+    sheet.set_column(5, 6, 14)
+    sheet.set_column(7, 8, 40)
+
+
+def write_workbook(
+    snapshot: RoundSnapshot,
+    path: Path,
+    *,
+    files_root: Path | None = None,
+    tz: ZoneInfo = BANGKOK,
+) -> None:
+    """Write the workbook (module docstring) to ``path``.
+
+    ``files_root``: the file store's folder, to show full stored paths (without it,
+    the storage keys). The snapshot needs its answers loaded.
+    """
+    book = xlsxwriter.Workbook(
+        str(path),
+        {
+            "constant_memory": True,
+            "default_format_properties": {"font_name": FONT_NAME, "font_size": FONT_SIZE},
+        },
+    )
+    book.set_properties({"title": snapshot.form.title, "comments": "tidtam export"})
+    w = _Writer(book)
+    try:
+        _summary(book, w, snapshot, tz)
+        _units(book, w, snapshot, tz)
+        _indicators(book, w, snapshot)
+        _attachments(book, w, snapshot, files_root)
+    finally:
+        book.close()
+
+
+# ------------------------------------------------------------------ CSV
+
+
+def _csv_value(value: object) -> object:
+    if _missing(value):
+        return ""
+    if isinstance(value, dt.datetime):
+        return f"{format_date_th(value.date())} {value:%H:%M}"
+    if isinstance(value, dt.date):
+        return format_date_th(value)
+    return value
+
+
+def write_csv(snapshot: RoundSnapshot, path: Path, *, tz: ZoneInfo = BANGKOK) -> None:
+    """The Units sheet as CSV, UTF-8 with a byte-order mark; dates as Thai BE text."""
+    frame = _units_frame(snapshot, tz)
+    columns = [frame[c].tolist() for c in frame.columns]
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(_unit_headers(snapshot))
+        for i in range(len(frame)):
+            writer.writerow([_csv_value(values[i]) for values in columns])
+
+
+# ------------------------------------------------------------------ files
+
+
+@dataclass(frozen=True, slots=True)
+class ZipResult:
+    """What :func:`write_files_zip` did: files added, and the names it could not find."""
+
+    written: int
+    missing: tuple[str, ...]
+
+
+_UNSAFE: Final = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]')
+
+
+def _safe(name: str) -> str:
+    cleaned = _UNSAFE.sub("_", name).strip().lstrip(".")
+    return cleaned or "file"
+
+
+def zip_name(unit_code: str, question_id: str, n: int, original_name: str) -> str:
+    """``<unit code>/<question id>-<n>-<original name>``, with unsafe characters replaced."""
+    return f"{_safe(unit_code)}/{_safe(question_id)}-{n}-{_safe(original_name)}"
+
+
+def write_files_zip(
+    snapshot: RoundSnapshot,
+    files_root: Path,
+    path: Path,
+    *,
+    read: Callable[[Path], bytes] | None = None,
+) -> ZipResult:
+    """Zip the files the relevant answers point to (names: :func:`zip_name`).
+
+    Files missing from the store are left out and named in the result.
+    """
+    files = answered_files(snapshot)
+    written = 0
+    missing: list[str] = []
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for row in files.to_dict("records"):
+            name = zip_name(
+                str(row["code"]), str(row["question_id"]), int(row["n"]), str(row["original_name"])
+            )
+            key: Any = row["storage_key"]
+            source = None if _missing(key) or ".." in str(key) else files_root / str(key)
+            if source is None or not source.is_file():
+                missing.append(name)
+                continue
+            archive.writestr(name, read(source) if read else source.read_bytes())
+            written += 1
+    return ZipResult(written, tuple(missing))
