@@ -19,17 +19,14 @@ from telegram.ext import Application
 from bot.app import build_application
 from bot.context import Deps
 from bot.runner import polling
-from flows.form_loader import load_form_file
 from storage.db import transaction
 from storage.files import FileStore
-from storage.forms import store_form
 from storage.invites import create_invites
 from storage.models import Certify, Role, Round
-from storage.rounds import open_round
-from storage.units import import_units, unit_by_code
+from storage.units import unit_by_code
+from tidtam.samples import seed_sample_province
 from tidtam.settings import Settings
 from tidtam.standin import StandIn
-from tidtam.unitsfile import read_units_file
 
 TOKEN = "123456:TEST-TOKEN"
 SAMPLES = Path(__file__).resolve().parents[2] / "tidtam" / "samples"
@@ -55,20 +52,12 @@ async def seed_province(
     sessions: async_sessionmaker[AsyncSession], *, certify: Certify = Certify.HEAD
 ) -> Round:
     """The sample province and form, and a round open for esa offices and schools."""
+    now = datetime.now(UTC)
     async with transaction(sessions) as session:
-        await import_units(session, read_units_file(SAMPLES / "units.csv"))
-        form_file = SAMPLES / "form.yaml"
-        version = await store_form(
-            session, load_form_file(form_file), form_file.read_text(encoding="utf-8")
-        )
-        now = datetime.now(UTC)
-        return await open_round(
+        return await seed_sample_province(
             session,
-            form=version,
-            period="2567",
             opens_at=now - timedelta(days=1),
             deadline=now + timedelta(days=20),
-            kinds=["esa", "school"],
             certify=certify,
         )
 

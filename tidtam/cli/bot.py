@@ -10,6 +10,7 @@ from telegram.error import InvalidToken
 
 from bot.app import ALLOWED_UPDATES, build_application
 from bot.context import Deps
+from reminders.scheduler import schedule
 from storage.db import create_engine, session_factory
 from storage.files import FileStore
 from tidtam.cli.common import database, fail, load_settings
@@ -33,6 +34,7 @@ def run_command() -> None:
     engine = create_engine(settings.effective_database_url)
     dependencies = Deps(settings, session_factory(engine), FileStore(settings.files_dir))
     application = build_application(dependencies)
+    schedule(application)
 
     async def dispose(_: object) -> None:
         await engine.dispose()

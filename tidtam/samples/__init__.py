@@ -1,1 +1,46 @@
 """The sample province and form shipped for demos, tests and the README walkthrough."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from flows.form_loader import load_form_file
+from storage.forms import store_form
+from storage.models import Certify, Round
+from storage.rounds import open_round
+from storage.units import import_units
+from tidtam.unitsfile import read_units_file
+
+HERE = Path(__file__).resolve().parent
+UNITS_FILE = HERE / "units.csv"
+FORM_FILE = HERE / "form.yaml"
+
+
+async def seed_sample_province(
+    session: AsyncSession,
+    *,
+    opens_at: datetime,
+    deadline: datetime,
+    kinds: Sequence[str] | None = ("esa", "school"),
+    certify: Certify = Certify.HEAD,
+    period: str = "2567",
+    units_file: Path = UNITS_FILE,
+) -> Round:
+    """Import the sample units and form and open a round, in the session's transaction."""
+    await import_units(session, read_units_file(units_file), file=units_file.name)
+    version = await store_form(
+        session, load_form_file(FORM_FILE), FORM_FILE.read_text(encoding="utf-8")
+    )
+    return await open_round(
+        session,
+        form=version,
+        period=period,
+        opens_at=opens_at,
+        deadline=deadline,
+        kinds=kinds,
+        certify=certify,
+    )

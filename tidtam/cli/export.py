@@ -1,0 +1,92 @@
+"""``tidtam export``: a round's data as an Excel workbook or a CSV, with the files.
+
+``tidtam export --round ID --out FILE.xlsx`` writes the workbook of
+:mod:`reports.workbook` (sheets Summary, Units, Indicators, Attachments);
+``--format csv`` the Units sheet as UTF-8 CSV with a byte-order mark; ``--files``
+also a zip of the answered files next to it (``FILE-files.zip``). Problems are
+found before anything is written: an unknown round, a wrong extension, a folder
+that does not exist or cannot be written.
+"""
+
+from __future__ import annotations
+
+import enum
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from reports.errors import UnknownRound
+from reports.snapshot import load_round_snapshot
+from reports.workbook import write_csv, write_files_zip, write_workbook
+from tidtam.cli.common import database, fail, load_settings, run
+
+
+class ExportFormat(enum.StrEnum):
+    XLSX = "xlsx"
+    CSV = "csv"
+
+
+def files_zip_path(out: Path) -> Path:
+    """Where ``--files`` puts the zip: ``report.xlsx`` → ``report-files.zip``."""
+    return out.with_name(f"{out.stem}-files.zip")
+
+
+def _check_target(path: Path, option: str) -> None:
+    folder = path.parent
+    if not folder.is_dir():
+        fail(f"{option} {path}: the folder {folder} does not exist")
+    if path.is_dir():
+        fail(f"{option} {path}: is a folder, give a file name")
+    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        fail(f"{option} {path}: cannot write there (permission denied)")
+
+
+@run
+async def export_command(
+    round_id: Annotated[
+        int, typer.Option("--round", help="the round's id (see `tidtam rounds list`)")
+    ],
+    out: Annotated[Path, typer.Option("--out", help="the file to write: FILE.xlsx, or FILE.csv")],
+    export_format: Annotated[
+        ExportFormat, typer.Option("--format", help="xlsx (the workbook) or csv (the units sheet)")
+    ] = ExportFormat.XLSX,
+    files: Annotated[
+        bool, typer.Option("--files", help="also zip the uploaded files as FILE-files.zip")
+    ] = False,
+) -> None:
+    """Export a round: every unit's answers, the summary, the indicators and the files."""
+    settings = load_settings()
+    suffix = f".{export_format.value}"
+    if out.suffix.lower() != suffix:
+        fail(f"--out {out}: a {export_format.value} export needs a file name ending in {suffix}")
+    _check_target(out, "--out")
+    zip_path = files_zip_path(out)
+    if files:
+        _check_target(zip_path, "--files")
+    async with database(settings) as sessions, sessions() as session:
+        try:
+            snapshot = await load_round_snapshot(session, round_id)
+        except UnknownRound:
+            fail(f"--round: there is no round {round_id}; see `tidtam rounds list`")
+    try:
+        if export_format is ExportFormat.XLSX:
+            write_workbook(snapshot, out, files_root=settings.files_dir.resolve(), tz=settings.tz)
+        else:
+            write_csv(snapshot, out, tz=settings.tz)
+    except OSError as error:
+        fail(f"--out {out}: {error.strerror or error}")
+    targets = int(snapshot.targets.shape[0])
+    typer.echo(
+        f"wrote {out}: round {round_id}, {targets} units, "
+        f"{len(snapshot.form)} questions ({export_format.value})"
+    )
+    if files:
+        try:
+            result = write_files_zip(snapshot, settings.files_dir, zip_path)
+        except OSError as error:
+            fail(f"--files {zip_path}: {error.strerror or error}")
+        typer.echo(f"wrote {zip_path}: {result.written} files")
+        for name in result.missing:
+            typer.echo(f"warning: {name} is missing from {settings.files_dir}", err=True)
