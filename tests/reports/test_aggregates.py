@@ -32,9 +32,10 @@ async def snapshot_of(tiny: Tiny, **kwargs: object) -> RoundSnapshot:
 
 
 def counts(frame: pd.DataFrame, columns: list[str]) -> dict[str, list[int]]:
-    return {str(code): [int(v) for v in row] for code, row in zip(
-        frame["code"], frame[columns].to_numpy(), strict=True
-    )}
+    return {
+        str(code): [int(v) for v in row]
+        for code, row in zip(frame["code"], frame[columns].to_numpy(), strict=True)
+    }
 
 
 async def test_snapshot_frames(tiny: Tiny) -> None:
@@ -48,9 +49,10 @@ async def test_snapshot_frames(tiny: Tiny) -> None:
     assert units.loc["S1", "depth"] == 2
     assert not units.loc["VOC", "is_target"] and not units.loc["PROV", "is_target"]
     # reporters and heads count; the ESA1 supervisor does not
-    assert units.loc["ESA1", ["registered", "reachable"]].tolist() == [1, 1]
-    assert units.loc["S3", ["registered", "reachable"]].tolist() == [1, 0]
-    assert units.loc["S4", ["registered", "reachable"]].tolist() == [0, 0]
+    members = units[["registered", "reachable"]].to_dict("index")
+    assert members["ESA1"] == {"registered": 1, "reachable": 1}
+    assert members["S3"] == {"registered": 1, "reachable": 0}
+    assert members["S4"] == {"registered": 0, "reachable": 0}
     assert len(snapshot.answers) == 18
     assert len(snapshot.attachments) == 2
     assert snapshot.form.code == "tiny"
@@ -107,7 +109,12 @@ async def test_overdue_after_the_deadline_counts_returned_as_not_submitted(tiny:
     assert frame["overdue_pct"].tolist() == [33.3, 100.0]
     status = unit_status(snapshot).set_index("code")
     assert status["overdue"].to_dict() == {
-        "ESA1": True, "S1": False, "S2": False, "ESA2": True, "S3": True, "S4": True
+        "ESA1": True,
+        "S1": False,
+        "S2": False,
+        "ESA2": True,
+        "S3": True,
+        "S4": True,
     }
 
 
@@ -139,7 +146,13 @@ def row_of(frame: pd.DataFrame, question_id: str) -> dict[str, object]:
 async def test_question_aggregates(tiny: Tiny) -> None:
     frame = question_aggregates(await snapshot_of(tiny))
     assert list(frame["question_id"]) == [
-        "done", "students", "budget", "project", "threats", "held", "report"
+        "done",
+        "students",
+        "budget",
+        "project",
+        "threats",
+        "held",
+        "report",
     ]
     columns = ["units", "not_applicable", "asked", "answered", "none", "skipped", "unanswered"]
     got = {q: [int(row_of(frame, q)[c]) for c in columns] for q in frame["question_id"]}  # type: ignore[call-overload]

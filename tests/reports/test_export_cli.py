@@ -1,0 +1,166 @@
+"""``tidtam export`` on the sample province, through typer's CliRunner, on both databases."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from typer.testing import CliRunner
+
+from flows.answers import AnswerValue, encode
+from flows.form_loader import load_form_file
+from storage.db import transaction
+from storage.forms import form_of, store_form
+from storage.models import Certify, Unit
+from storage.rounds import open_round
+from storage.submissions import save_answer, submission_for
+from storage.units import import_units, unit_by_code
+from tidtam.cli import app
+from tidtam.unitsfile import read_units_file
+
+SAMPLES = Path(__file__).resolve().parents[2] / "tidtam" / "samples"
+SCHOOL = "1067010001"
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+Run = Callable[..., Result]
+
+
+async def seed(sessions: async_sessionmaker[AsyncSession]) -> tuple[int, int]:
+    """The sample province and form, a round for esa and school, one school's answers."""
+    now = datetime.now(UTC)
+    async with transaction(sessions) as session:
+        await import_units(session, read_units_file(SAMPLES / "units.csv"))
+        form_file = SAMPLES / "form.yaml"
+        version = await store_form(
+            session, load_form_file(form_file), form_file.read_text(encoding="utf-8")
+        )
+        round_ = await open_round(
+            session,
+            form=version,
+            period="2567",
+            opens_at=now - timedelta(days=1),
+            deadline=now + timedelta(days=20),
+            kinds=["esa", "school"],
+            certify=Certify.HEAD,
+        )
+        form = form_of(version)
+        school = await unit_by_code(session, SCHOOL)
+        assert school is not None
+        submission = await submission_for(session, round_.id, school.id)
+        for question_id, answer in {
+            "s1i1_done": AnswerValue("yes"),
+            "s1i1_projects": AnswerValue("ค่ายลูกเสือ"),
+            "s1i1_students": AnswerValue(250),
+        }.items():
+            await save_answer(
+                session,
+                submission,
+                question_id,
+                encode(form.question(question_id), answer),
+                actor=None,
+                now=now,
+            )
+        targets = await session.scalar(
+            select(func.count(Unit.id)).where(Unit.kind.in_(["esa", "school"]))
+        )
+        return round_.id, int(targets or 0)
+
+
+@pytest.fixture
+async def province(sessions: async_sessionmaker[AsyncSession]) -> tuple[int, int]:
+    return await seed(sessions)
+
+
+@pytest.fixture
+def cli(tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch) -> Run:
+    monkeypatch.chdir(tmp_path)
+    env = {"TIDTAM_DATA_DIR": str(tmp_path / "data"), "TIDTAM_DATABASE_URL": database_url}
+    runner = CliRunner()
+
+    def run(*args: str | Path) -> Result:
+        result = runner.invoke(app, [str(a) for a in args], env=env)
+        if result.exception is not None and not isinstance(result.exception, SystemExit):
+            raise result.exception
+        return Result(result.exit_code, result.stdout, result.stderr)
+
+    return run
+
+
+def test_export_xlsx(cli: Run, province: tuple[int, int], tmp_path: Path) -> None:
+    round_id, targets = province
+    out = tmp_path / "round.xlsx"
+    result = cli("export", "--round", round_id, "--out", out)
+    assert result.code == 0, result.err
+    assert f"wrote {out}: round {round_id}, {targets} units" in result.out
+    sheets = pd.read_excel(out, sheet_name=None)
+    assert list(sheets) == ["Summary", "Units", "Indicators", "Attachments"]
+    units = sheets["Units"].set_index("รหัสหน่วยงาน")
+    assert len(units) == targets
+    columns = {str(c).split(" ")[0]: c for c in units.columns}
+    school = units.loc[int(SCHOOL)] if int(SCHOOL) in units.index else units.loc[SCHOOL]
+    assert school[columns["s1i1_done"]] == "ดำเนินการแล้ว"
+    assert school[columns["s1i1_projects"]] == "ค่ายลูกเสือ"
+    assert school[columns["s1i1_students"]] == 250
+    assert school["สถานะ"] == "กำลังทำ"
+    assert units[columns["s1i1_students"]].notna().sum() == 1
+
+
+def test_export_csv_and_files(cli: Run, province: tuple[int, int], tmp_path: Path) -> None:
+    round_id, targets = province
+    out = tmp_path / "round.csv"
+    result = cli("export", "--round", round_id, "--out", out, "--format", "csv", "--files")
+    assert result.code == 0, result.err
+    data = out.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert len(rows) == targets + 1
+    assert rows[0][0] == "รหัสหน่วยงาน"
+    zip_path = tmp_path / "round-files.zip"
+    assert f"wrote {zip_path}: 0 files" in result.out
+    with zipfile.ZipFile(zip_path) as archive:
+        assert archive.namelist() == []
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--round", "999", "--out", "x.xlsx"], "there is no round 999"),
+        (["--round", "{round}", "--out", "x.csv"], "ending in .xlsx"),
+        (["--round", "{round}", "--out", "x.xlsx", "--format", "csv"], "ending in .csv"),
+        (["--round", "{round}", "--out", "no/such/folder/x.xlsx"], "does not exist"),
+        (["--round", "{round}", "--out", "."], "ending in .xlsx"),
+    ],
+)
+def test_export_errors(
+    cli: Run, province: tuple[int, int], tmp_path: Path, args: list[str], message: str
+) -> None:
+    round_id, _ = province
+    result = cli("export", *[a.format(round=round_id) for a in args])
+    assert result.code == 1
+    assert message in result.err
+    assert not list(tmp_path.glob("*.xlsx")) and not list(tmp_path.glob("*.csv"))
+
+
+def test_export_into_a_folder_name_fails(
+    cli: Run, province: tuple[int, int], tmp_path: Path
+) -> None:
+    (tmp_path / "taken.xlsx").mkdir()
+    result = cli("export", "--round", province[0], "--out", tmp_path / "taken.xlsx")
+    assert result.code == 1
+    assert "is a folder" in result.err
