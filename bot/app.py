@@ -16,7 +16,7 @@ from telegram.ext import (
 )
 
 from bot.context import Deps, install
-from bot.handlers import answering, certify, registration
+from bot.handlers import answering, certify, registration, supervision
 from bot.handlers.errors import on_error
 from bot.i18n import t
 from bot.ordering import PerPersonOrder
@@ -67,6 +67,13 @@ def build_application(dependencies: Deps, *, rate_limit: bool = True) -> Applica
     application.add_handler(CommandHandler("submit", answering.submit, filters=private))
     application.add_handler(CommandHandler("cancel", answering.cancel, filters=private))
     application.add_handler(CommandHandler("pending", certify.pending, filters=private))
+    application.add_handler(CommandHandler("remind", supervision.remind, filters=private))
+    application.add_handler(
+        CommandHandler("linkgroup", supervision.link_group, filters=filters.ChatType.GROUPS)
+    )
+    application.add_handler(
+        MessageHandler(filters.StatusUpdate.MIGRATE, supervision.group_migrated)
+    )
     application.add_handler(CallbackQueryHandler(answering.on_press))
     application.add_handler(
         MessageHandler(private & filters.TEXT & ~filters.COMMAND, answering.on_text)
