@@ -45,7 +45,15 @@ from flows.answers import FileRef, Value
 from flows.form import CHOICE_TYPES, NUMBER_TYPES, Question, QuestionPlace, QuestionType
 from reports.completion import DONE_STATES, completion, unit_status
 from reports.labels import NONE_TH
-from reports.relevant import NONE, NOT_APPLICABLE, SKIPPED, UNANSWERED, VALUE, answer_table
+from reports.relevant import (
+    NONE,
+    NOT_APPLICABLE,
+    SKIPPED,
+    UNANSWERED,
+    VALUE,
+    AnswerTable,
+    answer_table,
+)
 from reports.snapshot import RoundSnapshot
 
 __all__ = [
@@ -99,14 +107,11 @@ def _number(value: Value | None) -> float:
 
 
 def _question_row(
-    place: QuestionPlace,
-    codes: np.ndarray[Any, np.dtype[np.int8]],
-    values: list[Value | None],
-    mask: np.ndarray[Any, np.dtype[np.bool_]],
+    place: QuestionPlace, table: AnswerTable, mask: np.ndarray[Any, np.dtype[np.bool_]]
 ) -> dict[str, object]:
     question = place.question
-    chosen = codes[mask]
-    counts = np.bincount(chosen, minlength=5)
+    codes = table.status_of(question.id)
+    counts = np.bincount(codes[mask], minlength=5)
     units = int(mask.sum())
     asked = units - int(counts[NOT_APPLICABLE])
     answered = int(counts[VALUE] + counts[NONE])
@@ -130,7 +135,7 @@ def _question_row(
         "max": float("nan"),
         "files": 0,
     }
-    given = [v for v, keep in zip(values, mask & (codes == VALUE), strict=True) if keep]
+    given = [table.answers[i].value for i in table.index_of(question.id)[mask & (codes == VALUE)]]
     if question.type in NUMBER_TYPES and given:
         numbers = np.array([_number(v) for v in given], dtype=float)
         row |= {
@@ -148,29 +153,23 @@ def question_aggregates(snapshot: RoundSnapshot, *, done_only: bool = False) -> 
     """One row per question with counts and number statistics (module docstring)."""
     table = answer_table(snapshot)
     mask = _selected(snapshot, done_only)
-    rows = [
-        _question_row(place, table.status[place.question.id], table.values[place.question.id], mask)
-        for place in snapshot.form.questions()
-    ]
+    rows = [_question_row(place, table, mask) for place in snapshot.form.questions()]
     return pd.DataFrame(rows, columns=list(QUESTION_COLUMNS))
 
 
 def _choice_rows(
-    question: Question,
-    codes: np.ndarray[Any, np.dtype[np.int8]],
-    values: list[Value | None],
-    mask: np.ndarray[Any, np.dtype[np.bool_]],
+    question: Question, table: AnswerTable, mask: np.ndarray[Any, np.dtype[np.bool_]]
 ) -> list[dict[str, object]]:
     counts = dict.fromkeys((c.id for c in question.choices), 0)
-    answered = 0
-    for value, keep in zip(values, mask & (codes == VALUE), strict=True):
-        if not keep:
-            continue
-        answered += 1
-        chosen = (value,) if isinstance(value, str) else value if isinstance(value, tuple) else ()
-        for choice_id in chosen:
+    chosen = table.index_of(question.id)[mask & (table.status_of(question.id) == VALUE)]
+    answered = len(chosen)
+    distinct, times = np.unique(chosen, return_counts=True)
+    for i, n in zip(distinct.tolist(), times.tolist(), strict=True):
+        value = table.answers[i].value
+        picked = (value,) if isinstance(value, str) else value if isinstance(value, tuple) else ()
+        for choice_id in picked:
             if isinstance(choice_id, str) and choice_id in counts:
-                counts[choice_id] += 1
+                counts[choice_id] += n
     return [
         {
             "question_id": question.id,
@@ -191,9 +190,7 @@ def choice_aggregates(snapshot: RoundSnapshot, *, done_only: bool = False) -> pd
         row
         for place in snapshot.form.questions()
         if place.question.type in CHOICE_TYPES
-        for row in _choice_rows(
-            place.question, table.status[place.question.id], table.values[place.question.id], mask
-        )
+        for row in _choice_rows(place.question, table, mask)
     ]
     return pd.DataFrame(rows, columns=list(CHOICE_COLUMNS))
 
@@ -241,11 +238,11 @@ def texts(snapshot: RoundSnapshot, question_id: str) -> list[tuple[str, str]]:
     if question.type is not QuestionType.TEXT:
         raise ValueError(f"{question_id} is a {question.type.value} question, not text")
     table = answer_table(snapshot)
-    codes = table.status[question_id]
+    codes = table.status_of(question_id)
     return [
         (str(code), str(value))
         for code, status, value in zip(
-            table.units["code"], codes, table.values[question_id], strict=True
+            table.units["code"], codes, table.values_of(question_id), strict=True
         )
         if status == VALUE
     ]
@@ -273,6 +270,24 @@ def _cell(question: Question, status: int, value: Value | None) -> object:
     return str(value)
 
 
+def _cells(question: Question, table: AnswerTable) -> list[object]:
+    """The wide table's column for one question: each distinct answer converted once."""
+    index = table.index_of(question.id)
+    distinct, inverse = np.unique(index, return_inverse=True)
+    converted: list[object] = []
+    for i in distinct.tolist():
+        if i < 0:
+            converted.append(None)
+            continue
+        answer = table.answers[i]
+        status = NONE if answer.none else SKIPPED if answer.skipped else VALUE
+        converted.append(_cell(question, status, answer.value))
+    lookup = np.empty(len(converted), dtype=object)
+    lookup[:] = converted
+    result: list[object] = lookup[inverse.reshape(-1)].tolist()
+    return result
+
+
 def _label(question: Question, choice_id: str) -> str:
     try:
         return question.choice(choice_id).label
@@ -296,11 +311,7 @@ def unit_answers_wide(snapshot: RoundSnapshot) -> pd.DataFrame:
     columns: dict[str, pd.Series[Any]] = {}
     for place in snapshot.form.questions():
         question = place.question
-        codes = table.status[question.id]
-        cells = [
-            _cell(question, int(code), value)
-            for code, value in zip(codes, table.values[question.id], strict=True)
-        ]
+        cells = _cells(question, table)
         if question.type is QuestionType.INTEGER:
             columns[question.id] = pd.Series(cells, index=index, dtype="Int64")
         elif question.type is QuestionType.DECIMAL:
@@ -341,15 +352,15 @@ def answered_files(snapshot: RoundSnapshot) -> pd.DataFrame:
     unit_ids = [int(u) for u in table.units["id"]]
     unit_codes = table.units["code"].tolist()
     unit_names = table.units["name"].tolist()
-    for row, unit_id in enumerate(unit_ids):
-        for question_id in file_questions:
-            if table.status[question_id][row] != VALUE:
-                continue
-            value = table.values[question_id][row]
+    for question_id in file_questions:
+        for row in np.flatnonzero(table.status_of(question_id) == VALUE).tolist():
+            unit_id = unit_ids[row]
+            value = table.answers[int(table.index_of(question_id)[row])].value
             for n, ref in enumerate(value if isinstance(value, tuple) else (), start=1):
                 if isinstance(ref, FileRef):
                     rows.append(
                         {
+                            "row": row,
                             "unit_id": unit_id,
                             "code": unit_codes[row],
                             "name": unit_names[row],
@@ -359,6 +370,8 @@ def answered_files(snapshot: RoundSnapshot) -> pd.DataFrame:
                             "original_name": ref.name,
                         }
                     )
+    position = {q: i for i, q in enumerate(file_questions)}
+    rows.sort(key=lambda r: (r["row"], position[str(r["question_id"])], r["n"]))
     files = pd.DataFrame(rows, columns=list(FILE_COLUMNS[:7]))
     stored = snapshot.attachments[
         ["attachment_id", "size", "mime_type", "sha256", "storage_key"]

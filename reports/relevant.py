@@ -1,20 +1,26 @@
-"""The relevant answers of every target unit, one column per question (pure).
+"""The relevant answers of every target unit, as a units × questions table (pure).
 
 Only relevant answers count (:func:`flows.walk.relevant_answers`): a question the
 unit's kind is not asked, or whose ``when`` is false given the unit's earlier
 answers, is *not applicable* and its old answer, if any, is ignored.
 
-:func:`answer_table` decodes each unit's stored answers once and records, per
-question, a status code for every target unit and the typed value
-(:class:`flows.answers.AnswerValue` ``value``) where there is one. Which questions
-apply depends only on the unit's kind and its answers to the questions that ``when``
-expressions read, so that is computed once per distinct combination (a handful in
-practice), not once per unit. The table is cached per snapshot (snapshots compare by
-identity), so the aggregates and the workbook share one pass over the answers.
+:func:`answer_table` builds, for the snapshot's target units (rows) and the form's
+questions (columns), a status code and the index of the unit's decoded answer. It
+is built column-wise so that it scales to millions of answers:
+
+* each distinct (question, stored JSON) pair is decoded once
+  (:func:`flows.answers.decode`); answers repeat a lot (choices, small numbers);
+* which questions apply depends only on the unit's kind and its answers to the
+  questions that ``when`` expressions read, so :func:`flows.walk.applicable` runs
+  once per distinct combination (a handful in practice), not once per unit;
+* the rest is numpy indexing.
+
+The table is cached per snapshot (snapshots compare by identity), so the
+aggregates and the workbook share one pass over the answers.
 
 Status codes: :data:`NOT_APPLICABLE`, :data:`UNANSWERED` (applicable, no answer yet),
 :data:`VALUE`, :data:`NONE` ("ไม่มี" to a text question), :data:`SKIPPED` (an
-optional question skipped).
+optional question skipped). Stored answers that cannot be decoded count as no answer.
 """
 
 from __future__ import annotations
@@ -23,14 +29,13 @@ import json
 import weakref
 from collections.abc import Hashable
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from flows.answers import AnswerError, AnswerValue, Value, decode, when_value
-from flows.form import Question
+from flows.answers import AnswerError, AnswerValue, Value, decode
 from flows.walk import applicable
 from flows.when import references
 from reports.snapshot import RoundSnapshot
@@ -51,27 +56,45 @@ VALUE: Final = 2
 NONE: Final = 3
 SKIPPED: Final = 4
 
-_DECODE_CACHE_LIMIT: Final = 200_000
+Codes = npt.NDArray[np.int8]
+Indices = npt.NDArray[np.int64]
 
 
 @dataclass(frozen=True, slots=True)
 class AnswerTable:
-    """Per question: ``status[qid][i]`` and ``values[qid][i]`` for target unit ``i``.
+    """Rows: ``units`` (the snapshot's target units, same order, fresh integer index);
+    columns: ``question_ids`` (form order).
 
-    ``units`` is the snapshot's target units (same order, fresh integer index);
-    ``values`` holds the typed value where the status is :data:`VALUE`, else ``None``.
+    ``status[i, j]`` is unit ``i``'s status for question ``j``; ``index[i, j]`` the
+    position in ``answers`` of its relevant answer (-1 where there is none).
     """
 
     units: pd.DataFrame
-    status: dict[str, npt.NDArray[np.int8]]
-    values: dict[str, list[Value | None]]
+    question_ids: tuple[str, ...]
+    status: Codes
+    index: Indices
+    answers: tuple[AnswerValue, ...]
+
+    def column(self, question_id: str) -> int:
+        return self.question_ids.index(question_id)
+
+    def status_of(self, question_id: str) -> Codes:
+        """The status of every unit for one question."""
+        return self.status[:, self.column(question_id)]
+
+    def index_of(self, question_id: str) -> Indices:
+        """Positions in ``answers`` for one question (-1: no relevant answer)."""
+        return self.index[:, self.column(question_id)]
+
+    def values_of(self, question_id: str) -> list[Value | None]:
+        """The typed value of every unit's relevant answer (``None``: none, skipped, absent)."""
+        return [None if i < 0 else self.answers[i].value for i in self.index_of(question_id)]
 
     def responding(self) -> npt.NDArray[np.bool_]:
         """Units with at least one relevant answer (value, none or skipped)."""
-        mask = np.zeros(len(self.units), dtype=bool)
-        for codes in self.status.values():
-            mask |= codes >= VALUE
-        return mask
+        if self.status.size == 0:
+            return np.zeros(len(self.units), dtype=bool)
+        return np.asarray((self.status >= VALUE).any(axis=1), dtype=bool)
 
 
 _cache: weakref.WeakKeyDictionary[RoundSnapshot, AnswerTable] = weakref.WeakKeyDictionary()
@@ -86,90 +109,88 @@ def answer_table(snapshot: RoundSnapshot) -> AnswerTable:
     return table
 
 
-class _Decoder:
-    """``decode(question, json.loads(text))`` with a bounded cache (answers repeat)."""
+_STATUS_OF: Final = {(False, False): VALUE, (True, False): NONE, (False, True): SKIPPED}
 
-    def __init__(self, questions: dict[str, Question]) -> None:
-        self.questions = questions
-        self.cache: dict[tuple[str, str], AnswerValue | None] = {}
 
-    def __call__(self, question_id: str, text: str) -> AnswerValue | None:
-        key = (question_id, text)
+def _decode_distinct(
+    snapshot: RoundSnapshot, columns: Indices, texts: list[Any]
+) -> tuple[Indices, list[AnswerValue | None]]:
+    """Decode each distinct (question, JSON text) once: (per answer: distinct id, decoded)."""
+    questions = [p.question for p in snapshot.form.questions()]
+    text_codes, distinct_texts = pd.factorize(pd.Series(texts, dtype=object))
+    combined = columns * max(len(distinct_texts), 1) + text_codes
+    pair_codes, pairs = pd.factorize(combined)
+    decoded: list[AnswerValue | None] = []
+    width = max(len(distinct_texts), 1)
+    text_of = distinct_texts.tolist()
+    loads = json.loads
+    for pair in pairs.tolist():
+        question = questions[pair // width]
         try:
-            return self.cache[key]
-        except KeyError:
-            pass
-        question = self.questions.get(question_id)
-        answer: AnswerValue | None = None
-        if question is not None:
-            try:
-                answer = decode(question, json.loads(text))
-            except (AnswerError, ValueError, TypeError):
-                answer = None  # unreadable stored data counts as no answer
-        if len(self.cache) >= _DECODE_CACHE_LIMIT:
-            self.cache.clear()
-        self.cache[key] = answer
-        return answer
-
-
-def _spans(unit_ids: npt.NDArray[np.int64]) -> dict[int, tuple[int, int]]:
-    """unit id → (start, stop) of its rows in ``unit_ids``, which is sorted."""
-    if len(unit_ids) == 0:
-        return {}
-    boundaries = np.flatnonzero(np.diff(unit_ids)) + 1
-    starts = np.concatenate(([0], boundaries))
-    stops = np.concatenate((boundaries, [len(unit_ids)]))
-    return {
-        int(unit_ids[start]): (int(start), int(stop))
-        for start, stop in zip(starts, stops, strict=True)
-    }
+            decoded.append(decode(question, loads(text_of[pair % width])))
+        except (AnswerError, ValueError, TypeError):
+            decoded.append(None)  # unreadable stored data counts as no answer
+    return np.asarray(pair_codes, dtype=np.int64), decoded
 
 
 def _build(snapshot: RoundSnapshot) -> AnswerTable:
     form = snapshot.form
-    places = list(form.questions())
-    question_ids = [p.question.id for p in places]
-    decoder = _Decoder({p.question.id: p.question for p in places})
-    read = sorted(
-        set().union(*(references(p.question.when) for p in places if p.question.when is not None))
-    )
+    question_ids = tuple(p.question.id for p in form.questions())
     units = snapshot.targets.reset_index(drop=True)
-    count = len(units)
-    status = {qid: np.zeros(count, dtype=np.int8) for qid in question_ids}
-    values: dict[str, list[Value | None]] = {qid: [None] * count for qid in question_ids}
+    n_units, n_questions = len(units), len(question_ids)
 
+    # Answers of target units to questions of the form, as (row, column, text).
     answers = snapshot.answers
-    answer_units = answers["unit_id"].to_numpy(dtype=np.int64)
-    order = np.argsort(answer_units, kind="stable")
-    answers = answers.iloc[order]
-    spans = _spans(answer_units[order])
-    answer_qids = answers["question_id"].tolist()
-    answer_texts = answers["value"].tolist()
+    rows = pd.Index(units["id"].astype("int64")).get_indexer(
+        pd.Index(answers["unit_id"].astype("int64"))
+    )
+    columns = pd.Index(question_ids, dtype=object).get_indexer(pd.Index(answers["question_id"]))
+    keep = (rows >= 0) & (columns >= 0)
+    rows, columns = rows[keep].astype(np.int64), columns[keep].astype(np.int64)
+    texts = answers["value"].to_numpy(dtype=object)[keep].tolist()
+    pair_codes, decoded = _decode_distinct(snapshot, columns, texts)
+    good = np.fromiter((d is not None for d in decoded), dtype=bool, count=len(decoded))
+    valid = good[pair_codes] if len(pair_codes) else np.zeros(0, dtype=bool)
+    rows, columns, pair_codes = rows[valid], columns[valid], pair_codes[valid]
 
-    applies: dict[Hashable, frozenset[str]] = {}
-    for row, (unit_id, kind) in enumerate(zip(units["id"], units["kind"], strict=True)):
-        given: dict[str, AnswerValue] = {}
-        span = spans.get(int(unit_id))
-        if span is not None:
-            for i in range(*span):
-                answer = decoder(answer_qids[i], answer_texts[i])
-                if answer is not None:
-                    given[answer_qids[i]] = answer
-        key = (kind, tuple((qid, when_value(given[qid])) for qid in read if qid in given))
-        asked = applies.get(key)
-        if asked is None:
-            subset = {qid: given[qid] for qid in read if qid in given}
-            asked = frozenset(p.question.id for p in applicable(form, kind, subset))
-            applies[key] = asked
-        for qid in asked:
-            answer = given.get(qid)
-            if answer is None:
-                status[qid][row] = UNANSWERED
-            elif answer.none:
-                status[qid][row] = NONE
-            elif answer.skipped:
-                status[qid][row] = SKIPPED
-            else:
-                status[qid][row] = VALUE
-                values[qid][row] = answer.value
-    return AnswerTable(units, status, values)
+    given = np.full((n_units, n_questions), -1, dtype=np.int64)
+    given[rows, columns] = pair_codes
+    distinct = tuple(d if d is not None else AnswerValue("") for d in decoded)
+
+    # Which questions apply: once per (kind, answers to the questions `when` reads).
+    read = sorted(
+        set().union(
+            *(references(p.question.when) for p in form.questions() if p.question.when is not None)
+        )
+    )
+    read_columns = [question_ids.index(q) for q in read if q in question_ids]
+    masks: dict[Hashable, int] = {}
+    mask_rows: list[npt.NDArray[np.bool_]] = []
+    unit_mask = np.zeros(n_units, dtype=np.int64)
+    read_given = given[:, read_columns] if read_columns else np.zeros((n_units, 0), np.int64)
+    for row, (kind, codes) in enumerate(zip(units["kind"], read_given.tolist(), strict=True)):
+        key = (kind, tuple(codes))
+        found = masks.get(key)
+        if found is None:
+            subset = {
+                question_ids[c]: distinct[code]
+                for c, code in zip(read_columns, codes, strict=True)
+                if code >= 0
+            }
+            asked = {p.question.id for p in applicable(form, kind, subset)}
+            mask_rows.append(np.array([q in asked for q in question_ids], dtype=bool))
+            found = masks[key] = len(mask_rows) - 1
+        unit_mask[row] = found
+    applies = (
+        np.vstack(mask_rows)[unit_mask] if mask_rows else np.zeros((n_units, n_questions), bool)
+    )
+
+    answer_status = np.array(
+        [_STATUS_OF[(a.none, a.skipped)] for a in distinct], dtype=np.int8
+    ).reshape(-1)
+    status = np.where(applies, UNANSWERED, NOT_APPLICABLE).astype(np.int8)
+    relevant = applies & (given >= 0)
+    if answer_status.size:
+        status[relevant] = answer_status[given[relevant]]
+    index = np.where(relevant, given, -1)
+    return AnswerTable(units, question_ids, status, index, distinct)
