@@ -215,7 +215,7 @@ class Conversation:
                     f"the bot within {timeout} s, got {len(pending)}; the bot's last message: "
                     f"{last.text if last else None!r}"
                 )
-            await self._world.signal.wait(remaining)
+            await self.chat.signal.wait(remaining)  # not the world's: 1,000 waiters
 
     async def expect_no_reply(self, within: float = 0.3) -> None:
         """Assert that the bot sends and edits nothing here for ``within`` seconds."""

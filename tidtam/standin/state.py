@@ -470,6 +470,8 @@ class Chat:
     actions: list[str] = field(default_factory=list)
     reply_keyboard: JSON | None = None
     next_message_id: int = 1
+    signal: Signal = field(default_factory=Signal, repr=False, compare=False)
+    """Fired when the bot sends or edits here: a person waits on their own chat only."""
 
     def to_json(self) -> JSON:
         """Telegram ``Chat``."""
@@ -689,6 +691,7 @@ class World:
         stored = StoredMessage(self._new_message(chat, self.bot, fields), from_bot=True)
         chat.messages[stored.message_id] = stored
         chat.events.append(BotEvent("sent", stored.message_id, _copy(stored.data)))
+        chat.signal.fire()
         self.signal.fire()
         return stored
 
@@ -701,6 +704,7 @@ class World:
         stored.data.update(changes)
         stored.data["edit_date"] = int(self.clock())
         chat.events.append(BotEvent("edited", stored.message_id, _copy(stored.data)))
+        chat.signal.fire()
         self.signal.fire()
 
     def press(self, user: User, chat: Chat, stored: StoredMessage, data: str) -> CallbackRecord:
@@ -758,6 +762,7 @@ class World:
         new.messages[new_note["message_id"]] = StoredMessage(new_note, from_bot=False)
         self.enqueue("message", old_note)
         self.enqueue("message", new_note)
+        chat.signal.fire()  # whoever waits on the old chat looks again
         return new
 
     # -- files -----------------------------------------------------------------
