@@ -102,6 +102,8 @@ __all__ = [
     "World",
     "deadline_day",
     "due",
+    "unit_step",
+    "user_key",
 ]
 
 #: A ledger row's identity within a round: (recipient, step).
@@ -558,10 +560,12 @@ def deadline_day(round_: RoundFacts) -> date:
 
 
 def unit_step(unit_id: int, days_before: int) -> str:
+    """The ledger step of a unit reminder: ``unit:<unit_id>:d-<n>``."""
     return f"unit:{unit_id}:d-{days_before}"
 
 
 def user_key(telegram_user_id: int) -> str:
+    """The ledger recipient for a person: ``user:<telegram_user_id>``."""
     return f"user:{telegram_user_id}"
 
 
