@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from storage import audit
 from storage.models import Invite, InviteAttempt, Member, Role
@@ -138,12 +138,12 @@ async def _forget_old_attempts(session: AsyncSession, telegram_user_id: int, now
 
 
 async def memberships(session: AsyncSession, telegram_user_id: int) -> list[Member]:
-    """Every membership of a person, with its unit, in a stable order."""
+    """Every membership of a person, with its unit, in a stable order (one query)."""
     return list(
         (
             await session.scalars(
                 select(Member)
-                .options(selectinload(Member.unit))
+                .options(joinedload(Member.unit))
                 .where(Member.telegram_user_id == telegram_user_id)
                 .order_by(Member.id)
             )

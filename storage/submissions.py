@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from storage import audit
 from storage.models import (
@@ -57,7 +57,7 @@ async def submission_for(session: AsyncSession, round_id: int, unit_id: int) -> 
     )
     submission = await session.scalar(
         select(Submission)
-        .options(selectinload(Submission.unit), selectinload(Submission.round))
+        .options(joinedload(Submission.unit), joinedload(Submission.round))
         .where(Submission.round_id == round_id, Submission.unit_id == unit_id)
         .execution_options(populate_existing=True)
     )
@@ -66,11 +66,12 @@ async def submission_for(session: AsyncSession, round_id: int, unit_id: int) -> 
 
 
 async def submission_by_id(session: AsyncSession, submission_id: int) -> Submission | None:
+    """A submission with its unit, round and form version, in one query (every update)."""
     return await session.scalar(
         select(Submission)
         .options(
-            selectinload(Submission.unit),
-            selectinload(Submission.round).selectinload(Round.form_version),
+            joinedload(Submission.unit),
+            joinedload(Submission.round).joinedload(Round.form_version),
         )
         .where(Submission.id == submission_id)
         .execution_options(populate_existing=True)
