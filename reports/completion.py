@@ -26,7 +26,7 @@ import pandas as pd
 
 from reports.errors import UnknownUnit
 from reports.labels import NO_DISTRICT_TH, TOTAL_TH
-from reports.snapshot import RoundSnapshot, subtree_ids
+from reports.snapshot import RoundSnapshot, parent_map, subtree_ids
 
 __all__ = ["COMPLETION_COLUMNS", "STATES", "GroupBy", "completion", "unit_status"]
 
@@ -68,7 +68,7 @@ def unit_status(snapshot: RoundSnapshot, root_unit_id: int | None = None) -> pd.
     submissions = snapshot.submissions[["unit_id", "state", "submitted_at", "certified_at"]]
     frame = units.merge(submissions, on="unit_id", how="left")
     frame["state"] = pd.Series(
-        [s if isinstance(s, str) else "not_started" for s in frame["state"]],
+        [s if isinstance(s, str) else "not_started" for s in frame["state"].tolist()],
         index=frame.index,
         dtype=object,
     )
@@ -80,11 +80,8 @@ def unit_status(snapshot: RoundSnapshot, root_unit_id: int | None = None) -> pd.
 def _ancestor_at(snapshot: RoundSnapshot, depth: int) -> dict[int, int]:
     """unit id → its ancestor at ``depth`` (itself if it is not deeper)."""
     units = snapshot.units
-    parent = {
-        int(u): (None if pd.isna(p) else int(p))
-        for u, p in zip(units["id"], units["parent_id"], strict=True)
-    }
-    level = dict(zip(units["id"].astype(int), units["depth"].astype(int), strict=True))
+    parent = parent_map(units)
+    level = dict(zip(units["id"].tolist(), units["depth"].tolist(), strict=True))
     result: dict[int, int] = {}
     for unit in parent:
         current = unit
@@ -120,21 +117,25 @@ def completion(
     appends a row "รวม" (key and code empty). Rows are ordered by code.
     """
     status = unit_status(snapshot, root_unit_id)
-    names = dict(zip(snapshot.units["id"].astype(int), snapshot.units["name"], strict=True))
-    codes = dict(zip(snapshot.units["id"].astype(int), snapshot.units["code"], strict=True))
+    ids = snapshot.units["id"].tolist()
+    names = dict(zip(ids, snapshot.units["name"].tolist(), strict=True))
+    codes = dict(zip(ids, snapshot.units["code"].tolist(), strict=True))
     if by == "agency":
         keys: pd.Series[Any] = status["agency_id"].astype(object)
     elif by == "unit":
         root = root_unit_id if root_unit_id is not None else _single_root(snapshot)
-        depths = dict(zip(snapshot.units["id"].astype(int), snapshot.units["depth"], strict=True))
+        depths = dict(zip(ids, snapshot.units["depth"].tolist(), strict=True))
         ancestor = _ancestor_at(snapshot, 0 if root is None else int(depths[root]) + 1)
         keys = status["unit_id"].map(ancestor).astype(object)
     elif by == "district":
         keys = status["district"].fillna(NO_DISTRICT_TH).astype(object)
     else:
         raise ValueError(f"by must be agency, unit or district, not {by!r}")
-    counts = pd.crosstab(keys, status["state"]) if len(status) else pd.DataFrame()
-    counts = counts.reindex(columns=list(STATES), fill_value=0)
+    counts = (
+        status.groupby([keys, status["state"]]).size().unstack(fill_value=0)
+        if len(status)
+        else pd.DataFrame()
+    ).reindex(columns=list(STATES), fill_value=0)
     frame = pd.DataFrame(index=counts.index)
     frame["total"] = counts.sum(axis=1)
     for state in STATES:

@@ -39,6 +39,7 @@ Frames of a :class:`RoundSnapshot` (default integer index; ``id`` is a column):
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -55,7 +56,7 @@ from storage.members import answering_roles
 from storage.models import Answer, Attachment, Member, Submission, Unit
 from storage.rounds import round_by_id
 
-__all__ = ["RoundInfo", "RoundSnapshot", "load_round_snapshot", "subtree_ids"]
+__all__ = ["RoundInfo", "RoundSnapshot", "load_round_snapshot", "parent_map", "subtree_ids"]
 
 AnySelect: TypeAlias = Select[*tuple[Any, ...]]
 
@@ -146,10 +147,8 @@ class RoundSnapshot:
 
 def _tree_columns(units: pd.DataFrame) -> pd.DataFrame:
     """Add ``depth`` and the agency (ancestor just under the root) of every unit."""
-    ids = units["id"].tolist()
-    parents: dict[int, int | None] = {
-        i: (None if pd.isna(p) else int(p)) for i, p in zip(ids, units["parent_id"], strict=True)
-    }
+    ids = [int(i) for i in units["id"].tolist()]
+    parents = parent_map(units)
     depth: dict[int, int] = {}
     top: dict[int, int] = {}
     for start in ids:
@@ -169,8 +168,8 @@ def _tree_columns(units: pd.DataFrame) -> pd.DataFrame:
             assert parent is not None
             depth[unit] = depth[parent] + 1
             top[unit] = unit if depth[unit] == 1 else top[parent]
-    code = dict(zip(ids, units["code"], strict=True))
-    name = dict(zip(ids, units["name"], strict=True))
+    code = dict(zip(ids, units["code"].tolist(), strict=True))
+    name = dict(zip(ids, units["name"].tolist(), strict=True))
     units["depth"] = [depth[i] for i in ids]
     units["agency_id"] = [top[i] for i in ids]
     units["agency_code"] = [code[top[i]] for i in ids]
@@ -178,12 +177,19 @@ def _tree_columns(units: pd.DataFrame) -> pd.DataFrame:
     return units
 
 
+def parent_map(units: pd.DataFrame) -> dict[int, int | None]:
+    """unit id → parent id (``None`` for a root), from the ``id, parent_id`` columns."""
+    ids = units["id"].astype("int64").tolist()
+    parents = units["parent_id"].astype("Int64").fillna(-1).astype("int64").tolist()
+    return {i: (None if p < 0 else p) for i, p in zip(ids, parents, strict=True)}
+
+
 def subtree_ids(units: pd.DataFrame, root_id: int) -> set[int]:
     """The ids of ``root_id`` and every unit under it (``units`` has ``id, parent_id``)."""
     children: dict[int, list[int]] = {}
-    for unit, parent in zip(units["id"], units["parent_id"], strict=True):
-        if not pd.isna(parent):
-            children.setdefault(int(parent), []).append(int(unit))
+    for unit, parent in parent_map(units).items():
+        if parent is not None:
+            children.setdefault(parent, []).append(unit)
     found = {root_id}
     stack = [root_id]
     while stack:
@@ -205,27 +211,36 @@ def _scoped(query: AnySelect, unit_column: Any, subtree_of: int | None) -> AnySe
     return query.where(unit_column.in_(select(tree.c.id)))
 
 
+async def _asyncpg(session: AsyncSession) -> tuple[Any, Any] | None:
+    """(the asyncpg connection, the dialect) when the session is on PostgreSQL via asyncpg."""
+    connection = await session.connection()
+    if connection.dialect.name != "postgresql" or connection.dialect.driver != "asyncpg":
+        return None
+    raw = (await connection.get_raw_connection()).driver_connection
+    return raw, connection.dialect
+
+
+def _sql(query: AnySelect, dialect: Any) -> str:
+    """The query as text; it binds only integers and fixed strings, rendered as literals."""
+    return str(query.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
+
+
 async def _frame(session: AsyncSession, query: AnySelect, columns: Sequence[str]) -> pd.DataFrame:
     """Run ``query`` fetching rows in partitions; one list per column, then one frame.
 
     On PostgreSQL through asyncpg the rows are fetched with the driver's own cursor:
-    SQLAlchemy's result rows cost several times more per row, which matters for
-    millions of answers. The query only binds integers and fixed strings, so it is
-    compiled with literal values.
+    SQLAlchemy's result rows cost several times more per row.
     """
     data: list[list[Any]] = [[] for _ in columns]
 
     def add(rows: Sequence[Sequence[Any]]) -> None:
-        if rows:
-            for store, values in zip(data, zip(*rows, strict=True), strict=True):
-                store.extend(values)
+        for k, store in enumerate(data):  # column by column: faster than zip(*rows)
+            store.extend([row[k] for row in rows])
 
-    connection = await session.connection()
-    if connection.dialect.name == "postgresql" and connection.dialect.driver == "asyncpg":
-        sql = str(query.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
-        raw = (await connection.get_raw_connection()).driver_connection
-        assert raw is not None
-        cursor = await raw.cursor(sql)
+    native = await _asyncpg(session)
+    if native is not None:
+        raw, dialect = native
+        cursor = await raw.cursor(_sql(query, dialect))
         while rows := await cursor.fetch(_PARTITION):
             add(rows)
     else:
@@ -233,6 +248,38 @@ async def _frame(session: AsyncSession, query: AnySelect, columns: Sequence[str]
         async for partition in result.partitions():
             add(partition)
     return pd.DataFrame(dict(zip(columns, data, strict=True)), columns=list(columns))
+
+
+async def _answers(session: AsyncSession, query: AnySelect) -> pd.DataFrame:
+    """The answers frame. On PostgreSQL via asyncpg, through ``COPY ... TO STDOUT`` as
+    CSV into a temporary file read back by pandas' C parser: for millions of rows that
+    is several times faster than fetching records."""
+    native = await _asyncpg(session)
+    if native is None:
+        frame = await _frame(session, query, ANSWER_COLUMNS)
+    else:
+        raw, dialect = native
+        with tempfile.TemporaryFile() as spool:
+            await raw.copy_from_query(_sql(query, dialect), output=spool, format="csv")
+            empty = spool.tell() == 0
+            spool.seek(0)
+            types: dict[str, Any] = {"unit_id": "int64", "question_id": object, "value": object}
+            frame = (
+                pd.DataFrame({c: pd.Series([], dtype=types[c]) for c in ANSWER_COLUMNS})
+                if empty
+                else pd.read_csv(
+                    spool,
+                    header=None,
+                    names=ANSWER_COLUMNS,
+                    dtype=types,
+                    keep_default_na=False,
+                    na_values=[""],
+                    encoding="utf-8",
+                )
+            )
+    frame["unit_id"] = frame["unit_id"].astype("int64")
+    frame["question_id"] = frame["question_id"].astype("category")
+    return frame
 
 
 async def _units(
@@ -316,7 +363,7 @@ async def load_round_snapshot(
         SUBMISSION_COLUMNS,
     )
     if answers:
-        answer_frame = await _frame(
+        answer_frame = await _answers(
             session,
             _scoped(
                 select(Submission.unit_id, Answer.question_id, cast(Answer.value, Text))
@@ -325,9 +372,7 @@ async def load_round_snapshot(
                 Submission.unit_id,
                 subtree_of,
             ),
-            ANSWER_COLUMNS,
         )
-        answer_frame["unit_id"] = answer_frame["unit_id"].astype("int64")
         attachments = await _frame(
             session,
             _scoped(

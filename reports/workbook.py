@@ -61,6 +61,7 @@ from reports.aggregates import (
     unit_status,
 )
 from reports.labels import OVERDUE_TH, QUESTION_TYPE_TH, STATE_TH
+from reports.sheetdata import ColumnStyle, reserve_formats, sheet_rows, splice_rows
 from reports.snapshot import RoundSnapshot
 from tidtam.periods import parse_period
 
@@ -287,17 +288,32 @@ def _unit_headers(snapshot: RoundSnapshot) -> list[str]:
     ]
 
 
-def _units(book: xlsxwriter.Workbook, w: _Writer, snapshot: RoundSnapshot, tz: ZoneInfo) -> None:
+@dataclass(frozen=True, slots=True)
+class _Pending:
+    """The Units sheet's rows, written after XlsxWriter closes the workbook."""
+
+    part: str
+    frame: pd.DataFrame
+    styles: list[ColumnStyle]
+
+
+def _units(
+    book: xlsxwriter.Workbook, w: _Writer, snapshot: RoundSnapshot, tz: ZoneInfo
+) -> _Pending:
     sheet = book.add_worksheet("Units")
     frame = _units_frame(snapshot, tz)
     headers = _unit_headers(snapshot)
     w.headers(sheet, 0, headers)
-    formats = {
-        p.question.id: w.integer if p.question.type is QuestionType.INTEGER else w.number
-        for p in snapshot.form.questions()
-        if p.question.type in (QuestionType.INTEGER, QuestionType.DECIMAL)
-    }
-    w.table(sheet, 1, frame, formats)
+    integer, number, date, datetime_ = reserve_formats([w.integer, w.number, w.date, w.datetime])
+    types = {p.question.id: p.question.type for p in snapshot.form.questions()}
+    styles = [
+        ColumnStyle(
+            number=integer if types.get(str(c)) is QuestionType.INTEGER else number,
+            date=date,
+            datetime=datetime_,
+        )
+        for c in frame.columns
+    ]
     sheet.set_row(0, 60)
     sheet.freeze_panes(1, 2)
     sheet.autofilter(0, 0, max(len(frame), 1), len(headers) - 1)
@@ -307,6 +323,7 @@ def _units(book: xlsxwriter.Workbook, w: _Writer, snapshot: RoundSnapshot, tz: Z
     sheet.set_column(3, 3, 36)
     sheet.set_column(4, 8, 14)
     sheet.set_column(9, len(headers) - 1, 20)
+    return _Pending(f"xl/worksheets/sheet{sheet.index + 1}.xml", frame, styles)
 
 
 def _indicators(book: xlsxwriter.Workbook, w: _Writer, snapshot: RoundSnapshot) -> None:
@@ -384,11 +401,19 @@ def write_workbook(
     w = _Writer(book)
     try:
         _summary(book, w, snapshot, tz)
-        _units(book, w, snapshot, tz)
+        units = _units(book, w, snapshot, tz)
         _indicators(book, w, snapshot)
         _attachments(book, w, snapshot, files_root)
     finally:
         book.close()
+    frame = units.frame
+    splice_rows(
+        Path(path),
+        units.part,
+        sheet_rows([frame[c].tolist() for c in frame.columns], units.styles, first_row=1),
+        last_row=len(frame),
+        last_col=len(frame.columns) - 1,
+    )
 
 
 # ------------------------------------------------------------------ CSV
