@@ -64,6 +64,7 @@ class PacedSender:
         self.max_retries = max_retries
         self.clock = clock
         self.sleep = sleep
+        self.in_flight = in_flight
         self._slots = asyncio.Semaphore(in_flight)
         self._pace = asyncio.Lock()
         self._next = 0.0
@@ -126,3 +127,19 @@ class PacedSender:
                 if retries > self.max_retries:
                     return Delivery(Outcome.FAILED, chat_id, retries)
                 await self.sleep(min(30.0, 2.0**retries))
+
+
+def standalone_bot(token: str, base_url: str, base_file_url: str, pool: int = 32) -> Bot:
+    """A Bot for sending outside the Application, with a pool for concurrent sends.
+
+    (``Bot``'s own default is one connection, which would make every send wait for
+    the one before it.)
+    """
+    from telegram.request import HTTPXRequest
+
+    return Bot(
+        token,
+        base_url=base_url,
+        base_file_url=base_file_url,
+        request=HTTPXRequest(connection_pool_size=pool, read_timeout=30, write_timeout=30),
+    )

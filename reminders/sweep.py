@@ -1,14 +1,14 @@
 """The sweep: what is due at a moment, computed from the database and the ledger, sent.
 
 For each open round: load the world, ask :func:`reminders.policy.due` what is due
-"as at" ``now`` and not in the ledger, record what is superseded, then for each
-message claim its ledger row (a unique key: whoever inserts it sends it), send, and
-mark it sent or unreachable; a passing failure gives the claim back for the next
-sweep. So a second sweep, a crash between two sends, a late start or two running
-copies neither repeat nor skip a message. A claim left by a crash between claiming
-and sending is taken over after :data:`STALE_CLAIM`; only a crash in the instant
-between Telegram accepting a message and its row being marked can repeat that one
-message.
+"as at" ``now`` and not in the ledger, and record what is superseded. Then, a small
+batch at a time, claim the messages' ledger rows (a unique key: whoever inserts a
+row sends that message), send them, and mark each sent or unreachable; a passing
+failure gives the claim back for the next sweep. Only a batch about to be sent is
+claimed, so a second sweep, a crash between two sends, a late start or two running
+copies neither repeat nor skip a message: a claim left by a crash is taken over
+after :data:`STALE_CLAIM`. Only a crash in the instant between Telegram accepting
+a message and its row being marked can repeat that one message.
 
 On PostgreSQL one sweeper runs at a time (a session advisory lock); a second copy of
 ``tidtam run`` skips the sweep while the first holds it. Reminders never touch a
@@ -20,7 +20,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import Counter
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -28,15 +28,15 @@ from datetime import datetime, timedelta
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from reminders.policy import Due, due
-from reminders.sender import Outcome, PacedSender
+from reminders.policy import Due, LedgerKey, due
+from reminders.sender import Delivery, Outcome, PacedSender
 from reminders.texts import render
 from storage.db import transaction
 from storage.members import mark_unreachable
 from storage.reminder_facts import (
     SENT,
     UNREACHABLE,
-    claim,
+    claim_many,
     finish,
     ledger_keys,
     load_world,
@@ -110,48 +110,62 @@ async def sweep(
                 plan = due(world, now, sent)
                 await record_superseded(session, round_.id, [s.key for s in plan.superseded], now)
             report.superseded += len(plan.superseded)
-            await asyncio.gather(
-                *(
-                    _send_one(sessions, sender, round_.id, item, now, stale_before, report)
-                    for item in plan.send
+            batch = max(1, sender.in_flight * 2)
+            for first in range(0, len(plan.send), batch):
+                await _send_batch(
+                    sessions,
+                    sender,
+                    round_.id,
+                    plan.send[first : first + batch],
+                    now,
+                    stale_before,
+                    report,
                 )
-            )
     return report
 
 
-async def _send_one(
+async def _send_batch(
     sessions: async_sessionmaker[AsyncSession],
     sender: PacedSender,
     round_id: int,
-    item: Due,
+    items: Sequence[Due],
     now: datetime,
     stale_before: datetime,
     report: SweepReport,
 ) -> None:
-    async with sender.slot():  # claim only what is about to be sent
-        async with transaction(sessions) as session:
-            if not await claim(session, round_id, item.key, now, stale_before):
-                return  # sent, or being sent, by another sweep
+    """Claim a batch (only what is about to be sent), send it, record the outcomes."""
+    async with transaction(sessions) as session:
+        owned = await claim_many(session, round_id, [i.key for i in items], now, stale_before)
+    mine = [i for i in items if i.key in owned]  # the rest: sent, or being sent, elsewhere
+
+    async def deliver(item: Due) -> None:
         try:
-            delivery = await sender.send_in_slot(item.chat_id, render(item))
+            delivery: Delivery | None = await sender.send(item.chat_id, render(item))
         except Exception:
             log.exception("sending %s to %s failed", item.step, item.recipient)
-            async with transaction(sessions) as session:
+            delivery = None
+        # Recorded at once, message by message: a crash later in the batch must not
+        # leave a sent message looking unsent.
+        async with transaction(sessions) as session:
+            if delivery is None or delivery.outcome is Outcome.FAILED:
                 await release(session, round_id, item.key)
-            report.failed += 1
-            return
-    async with transaction(sessions) as session:
-        if delivery.outcome is Outcome.SENT:
-            await finish(session, round_id, item.key, SENT, now)
-            if delivery.chat_id != item.chat_id:
-                await move_group(session, item.chat_id, delivery.chat_id)
-            report.sent += 1
-            report.by_kind[item.kind.value] += 1
-        elif delivery.outcome is Outcome.UNREACHABLE:
-            await finish(session, round_id, item.key, UNREACHABLE, now)
-            if item.chat_id > 0:
-                await mark_unreachable(session, [item.chat_id], now)
-            report.unreachable += 1
-        else:
-            await release(session, round_id, item.key)
-            report.failed += 1
+                failed.append(item.key)
+            elif delivery.outcome is Outcome.UNREACHABLE:
+                await finish(session, round_id, item.key, UNREACHABLE, now)
+                if item.chat_id > 0:
+                    await mark_unreachable(session, [item.chat_id], now)
+                unreachable.append(item.key)
+            else:
+                await finish(session, round_id, item.key, SENT, now)
+                if delivery.chat_id != item.chat_id:
+                    await move_group(session, item.chat_id, delivery.chat_id)
+                sent.append(item.key)
+                report.by_kind[item.kind.value] += 1
+
+    sent: list[LedgerKey] = []
+    unreachable: list[LedgerKey] = []
+    failed: list[LedgerKey] = []
+    await asyncio.gather(*(deliver(item) for item in mine))
+    report.sent += len(sent)
+    report.unreachable += len(unreachable)
+    report.failed += len(failed)

@@ -7,11 +7,10 @@ answers of unfinished submissions, memberships, agencies, pending certifications
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from flows import walk
@@ -40,7 +39,7 @@ from storage.models import (
     SubmissionState,
     Unit,
 )
-from storage.upsert import insert_ignore
+from storage.upsert import insert_ignore, insert_statement
 
 SENDING, SENT, SUPERSEDED, UNREACHABLE = "sending", "sent", "superseded", "unreachable"
 
@@ -191,55 +190,94 @@ async def ledger_keys(
     }
 
 
+async def claim_many(
+    session: AsyncSession,
+    round_id: int,
+    keys: Sequence[LedgerKey],
+    now: datetime,
+    stale_before: datetime,
+) -> set[LedgerKey]:
+    """Take the right to send these keys: new ledger rows, or stale claims taken over.
+
+    Returns the keys this caller now owns; the others are sent (or being sent) by
+    someone else.
+    """
+    if not keys:
+        return set()
+    statement = (
+        insert_statement(session, ReminderLedger)
+        .values(
+            [
+                {
+                    "round_id": round_id,
+                    "recipient": r,
+                    "step": s,
+                    "status": SENDING,
+                    "created_at": now,
+                }
+                for r, s in keys
+            ]
+        )
+        .on_conflict_do_nothing(index_elements=["round_id", "recipient", "step"])
+        .returning(ReminderLedger.recipient, ReminderLedger.step)
+    )
+    owned: set[LedgerKey] = {(r, s) for r, s in (await session.execute(statement)).all()}
+    rest = [k for k in keys if k not in owned]
+    if rest:
+        stale = await session.execute(
+            update(ReminderLedger)
+            .where(
+                ReminderLedger.round_id == round_id,
+                tuple_(ReminderLedger.recipient, ReminderLedger.step).in_(rest),
+                ReminderLedger.status == SENDING,
+                ReminderLedger.created_at < stale_before,
+            )
+            .values(created_at=now)
+            .returning(ReminderLedger.recipient, ReminderLedger.step)
+        )
+        owned |= {(r, s) for r, s in stale.all()}
+    return owned
+
+
 async def claim(
     session: AsyncSession, round_id: int, key: LedgerKey, now: datetime, stale_before: datetime
 ) -> bool:
-    """Take the right to send ``key``: a new ledger row, or a stale claim taken over."""
-    recipient, step = key
-    values: dict[str, Any] = {
-        "round_id": round_id,
-        "recipient": recipient,
-        "step": step,
-        "status": SENDING,
-        "created_at": now,
-    }
-    if await insert_ignore(session, ReminderLedger, values, keys=("round_id", "recipient", "step")):
-        return True
-    taken = await session.execute(
-        update(ReminderLedger)
-        .where(
-            ReminderLedger.round_id == round_id,
-            ReminderLedger.recipient == recipient,
-            ReminderLedger.step == step,
-            ReminderLedger.status == SENDING,
-            ReminderLedger.created_at < stale_before,
-        )
-        .values(created_at=now)
-    )
-    return bool(taken.rowcount)  # type: ignore[attr-defined]
+    """:func:`claim_many` for one key."""
+    return key in await claim_many(session, round_id, [key], now, stale_before)
 
 
 async def finish(
-    session: AsyncSession, round_id: int, key: LedgerKey, status: str, now: datetime
+    session: AsyncSession,
+    round_id: int,
+    keys: LedgerKey | Sequence[LedgerKey],
+    status: str,
+    now: datetime,
 ) -> None:
+    """Mark claimed keys as ``status`` (sent, unreachable)."""
+    many = [keys] if isinstance(keys, tuple) else list(keys)
+    if not many:
+        return
     await session.execute(
         update(ReminderLedger)
         .where(
             ReminderLedger.round_id == round_id,
-            ReminderLedger.recipient == key[0],
-            ReminderLedger.step == key[1],
+            tuple_(ReminderLedger.recipient, ReminderLedger.step).in_(many),
         )
         .values(status=status, sent_at=now)
     )
 
 
-async def release(session: AsyncSession, round_id: int, key: LedgerKey) -> None:
-    """Give a claim back (the send failed for a passing reason): the next sweep retries."""
+async def release(
+    session: AsyncSession, round_id: int, keys: LedgerKey | Sequence[LedgerKey]
+) -> None:
+    """Give claims back (the send failed for a passing reason): the next sweep retries."""
+    many = [keys] if isinstance(keys, tuple) else list(keys)
+    if not many:
+        return
     await session.execute(
         delete(ReminderLedger).where(
             ReminderLedger.round_id == round_id,
-            ReminderLedger.recipient == key[0],
-            ReminderLedger.step == key[1],
+            tuple_(ReminderLedger.recipient, ReminderLedger.step).in_(many),
             ReminderLedger.status == SENDING,
         )
     )

@@ -11,7 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import DeclarativeBase
 
 
-def _insert(session: AsyncSession, model: type[DeclarativeBase]) -> Any:
+def insert_statement(session: AsyncSession, model: type[DeclarativeBase]) -> Any:
+    """An INSERT of the session's dialect, which knows ON CONFLICT."""
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
         return postgresql.insert(model)
@@ -29,7 +30,7 @@ async def upsert(
     update: Sequence[str],
 ) -> None:
     """Insert ``values``, or update the ``update`` columns of the row with the same ``keys``."""
-    statement = _insert(session, model).values(**values)
+    statement = insert_statement(session, model).values(**values)
     statement = statement.on_conflict_do_update(
         index_elements=list(keys), set_={name: statement.excluded[name] for name in update}
     )
@@ -45,7 +46,9 @@ async def insert_ignore(
 ) -> bool:
     """Insert ``values`` unless a row with the same ``keys`` exists; True if inserted."""
     statement = (
-        _insert(session, model).values(**values).on_conflict_do_nothing(index_elements=list(keys))
+        insert_statement(session, model)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=list(keys))
     )
     result = cast(CursorResult[Any], await session.execute(statement))
     return bool(result.rowcount)

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from telegram import Bot
 
-from reminders.sender import PacedSender
+from reminders.sender import PacedSender, standalone_bot
 from reminders.sweep import STALE_CLAIM, sweep
 from storage.db import create_engine, session_factory, transaction
 from storage.models import Member, ReminderLedger, Role, Round
@@ -79,7 +79,7 @@ async def run_sweep(
     now: datetime,
     **sender_options: float,
 ):  # type: ignore[no-untyped-def]
-    async with Bot(TOKEN, base_url=standin.api_url, base_file_url=standin.file_url) as bot:
+    async with standalone_bot(TOKEN, standin.api_url, standin.file_url) as bot:
         return await sweep(sessions, PacedSender(bot, **sender_options), now)
 
 

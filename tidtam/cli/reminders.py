@@ -6,9 +6,8 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 import typer
-from telegram import Bot
 
-from reminders.sender import PacedSender
+from reminders.sender import PacedSender, standalone_bot
 from reminders.sweep import sweep
 from tidtam.cli.common import database, fail, load_settings, run
 
@@ -39,10 +38,10 @@ async def run_command(
     moment = _moment(now, settings.tz)
     if settings.bot_token is None:
         fail("TIDTAM_BOT_TOKEN is not set: reminders are sent by the bot")
-    bot = Bot(
+    bot = standalone_bot(
         settings.bot_token.get_secret_value(),
-        base_url=settings.telegram_api_url,
-        base_file_url=settings.telegram_file_url,
+        settings.telegram_api_url,
+        settings.telegram_file_url,
     )
     async with database(settings) as sessions, bot:
         report = await sweep(sessions, PacedSender(bot), moment)
