@@ -14,7 +14,8 @@ in real data), bulk-loaded with COPY. Each measurement then runs in a fresh proc
 so that its peak memory (``ru_maxrss``) is its own:
 
 * ``status-all``: ``load_round_snapshot(answers=False)`` + ``completion(by="agency")``
-  + the chart PNG: what ``/status`` does for an officer;
+  + the chart PNG: what ``/status`` does for an officer; measured cold (first call in
+  the process: fonts registered, caches empty) and again warm, as in the running bot;
 * ``status-agency``: the same for one agency's subtree, ``completion(by="unit")``;
 * ``export``: ``load_round_snapshot`` with answers + ``write_workbook``.
 
@@ -326,45 +327,59 @@ async def _copy_answers(connection: asyncpg.Connection, batch: list[tuple[Any, .
 # ------------------------------------------------------------------ measuring
 
 
+async def _status(sessions: Any, round_id: int, agency: int, what: str) -> tuple[float, str]:
+    """One /status as the bot does it: snapshot without answers, counts, chart."""
+    started = time.perf_counter()
+    async with sessions() as session:
+        if what == "status-all":
+            snapshot = await load_round_snapshot(session, round_id, answers=False)
+        else:
+            snapshot = await load_round_snapshot(
+                session, round_id, subtree_of=agency, answers=False
+            )
+    loaded = time.perf_counter()
+    if what == "status-all":
+        frame = completion(snapshot, "agency", total=True)
+        detail = f"{len(frame) - 1} agencies"
+    else:
+        frame = completion(snapshot, "unit", agency)
+        detail = f"{len(frame)} units"
+    png = status_chart(frame, "สถานะการรายงาน")
+    return loaded - started, f"{detail}, chart {len(png) // 1024} KB"
+
+
 async def measure(url: str, round_id: int, agency: int, what: str) -> dict[str, Any]:
+    """One measurement in this (fresh) process; status ones twice: cold, then warm."""
     engine = create_engine(url)
     sessions = session_factory(engine)
-    started = time.perf_counter()
-    detail = ""
+    warm = ""
     try:
-        async with sessions() as session:
-            if what == "status-all":
-                snapshot = await load_round_snapshot(session, round_id, answers=False)
-            elif what == "status-agency":
-                snapshot = await load_round_snapshot(
-                    session, round_id, subtree_of=agency, answers=False
-                )
-            else:
-                snapshot = await load_round_snapshot(session, round_id)
-        loaded = time.perf_counter()
-        if what == "status-all":
-            frame = completion(snapshot, "agency", total=True)
-            png = status_chart(frame, "สถานะการรายงาน")
-            detail = f"{len(frame) - 1} agencies, chart {len(png) // 1024} KB"
-        elif what == "status-agency":
-            frame = completion(snapshot, "unit", agency)
-            png = status_chart(frame, "สถานะการรายงาน")
-            detail = f"{len(frame)} units, chart {len(png) // 1024} KB"
+        started = time.perf_counter()
+        if what.startswith("status"):
+            load, detail = await _status(sessions, round_id, agency, what)
+            loaded = started + load
+            ended = time.perf_counter()
+            await _status(sessions, round_id, agency, what)
+            warm = f"{time.perf_counter() - ended:.2f}"
         else:
+            async with sessions() as session:
+                snapshot = await load_round_snapshot(session, round_id)
+            loaded = time.perf_counter()
             with tempfile.TemporaryDirectory() as folder:
                 path = Path(folder) / "export.xlsx"
                 write_workbook(snapshot, path)
                 detail = (
                     f"{len(snapshot.answers):,} answers, {path.stat().st_size / 1e6:.1f} MB xlsx"
                 )
+            ended = time.perf_counter()
     finally:
         await engine.dispose()
-    ended = time.perf_counter()
     return {
         "what": what,
         "load_s": round(loaded - started, 2),
         "compute_s": round(ended - loaded, 2),
         "total_s": round(ended - started, 2),
+        "warm_s": warm or "-",
         "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
         "detail": detail,
     }
@@ -384,7 +399,7 @@ def machine() -> str:
 
 
 async def create_database() -> str:
-    name = f"tidtam_bench_{uuid.uuid4().hex[:8]}"
+    name = f"tidtam_reports_bench_{uuid.uuid4().hex[:8]}"
     admin = await asyncpg.connect(**PG, database="postgres")
     try:
         await admin.execute(f'CREATE DATABASE "{name}"')
@@ -443,17 +458,22 @@ def main() -> None:
                 ],
                 capture_output=True,
                 text=True,
-                check=True,
+                check=False,
             )
+            if completed.returncode:
+                raise SystemExit(f"{what} failed:\n{completed.stderr}")
             results.append(json.loads(completed.stdout.strip().splitlines()[-1]))
             print(results[-1], flush=True)
         print(f"\n{datetime.now(UTC):%Y-%m-%d}, {machine()}, {args.units:,} units\n")
-        print("| measurement | load (s) | compute (s) | total (s) | peak RSS (MB) | detail |")
-        print("|---|---|---|---|---|---|")
+        print(
+            "| measurement | load (s) | compute (s) | total, cold (s) | again, warm (s) "
+            "| peak RSS (MB) | detail |"
+        )
+        print("|---|---|---|---|---|---|---|")
         for r in results:
             print(
                 f"| {r['what']} | {r['load_s']} | {r['compute_s']} | {r['total_s']} | "
-                f"{r['peak_mb']} | {r['detail']} |"
+                f"{r['warm_s']} | {r['peak_mb']} | {r['detail']} |"
             )
     finally:
         if not args.keep and not args.reuse:

@@ -1,1 +1,36 @@
-"""Reports: pandas aggregates, Excel workbooks, charts."""
+"""Reports: pandas aggregates, Excel workbooks, charts (DESIGN §7).
+
+Data flows one way: :mod:`reports.snapshot` reads a round from the database (the only
+module here that uses SQLAlchemy) into a :class:`~reports.snapshot.RoundSnapshot` of
+pandas frames; everything else is pure and works on snapshots.
+
+=========================  ==============================================================
+module                     what
+=========================  ==============================================================
+``reports.snapshot``       ``load_round_snapshot(session, round_id, *, subtree_of=None,
+                           answers=True, now=None)``
+``reports.completion``     ``completion(snapshot, by="agency"|"unit"|"district",
+                           root_unit_id=None, *, total=False)``, ``unit_status(...)``
+``reports.aggregates``     ``question_aggregates``, ``choice_aggregates``,
+                           ``indicators_table``, ``texts``, ``unit_answers_wide``,
+                           ``answered_files`` (and the two above, re-exported)
+``reports.relevant``       the relevant answers as a units × questions table (internal)
+``reports.chart``          ``status_chart(frame, title) -> bytes`` (PNG, Thai font)
+``reports.workbook``       ``write_workbook``, ``write_csv``, ``write_files_zip``
+``reports.sheetdata``      fast rows for the big Units sheet (internal)
+``reports.labels``         Thai words: states, headers, ``short_name``
+``reports.errors``         ``ReportsError`` > ``UnknownRound``, ``UnknownUnit``
+=========================  ==============================================================
+
+A ``/status`` for an officer::
+
+    async with sessions() as session:
+        snapshot = await load_round_snapshot(session, round_id, answers=False)
+    frame = completion(snapshot, "agency", total=True)
+    png = status_chart(frame, "สถานะการรายงาน")
+
+and for a supervisor of unit ``u``: ``load_round_snapshot(..., subtree_of=u,
+answers=False)`` then ``completion(snapshot, "unit", u)``; ``/overdue``:
+``unit_status(snapshot, u)`` where ``overdue`` (or ``~done``), with ``registered`` and
+``reachable``.
+"""

@@ -96,7 +96,7 @@ def _segments(frame: pd.DataFrame, max_rows: int) -> pd.DataFrame:
     return data
 
 
-def status_figure(frame: pd.DataFrame, title: str, *, max_rows: int = 25) -> Figure:
+def status_figure(frame: pd.DataFrame, title: str, *, max_rows: int = 20) -> Figure:
     """The chart of a completion frame (a total row, if any, is left out)."""
     family = register_fonts()
     data = _segments(frame, max_rows)
@@ -155,7 +155,7 @@ def drawn_texts(figure: Figure) -> Iterator[Text]:
             yield artist
 
 
-def status_chart(frame: pd.DataFrame, title: str, *, max_rows: int = 25) -> bytes:
+def status_chart(frame: pd.DataFrame, title: str, *, max_rows: int = 20) -> bytes:
     """The chart (see :func:`status_figure`) as PNG bytes."""
     figure = status_figure(frame, title, max_rows=max_rows)
     buffer = io.BytesIO()

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pandas as pd
 import pytest
+from sqlalchemy import select
 
 from reports.aggregates import (
     answered_files,
@@ -19,8 +21,13 @@ from reports.aggregates import (
     unit_answers_wide,
     unit_status,
 )
+from reports.chart import status_chart
 from reports.errors import UnknownRound, UnknownUnit
 from reports.snapshot import RoundSnapshot, load_round_snapshot
+from reports.workbook import write_workbook
+from storage.db import transaction
+from storage.models import Certify, FormVersion
+from storage.rounds import open_round
 from tests.reports.conftest import Tiny
 
 ORDER = ["ESA1", "S1", "S2", "ESA2", "S3", "S4"]  # by agency, then depth, then code
@@ -244,3 +251,32 @@ async def test_answered_files(tiny: Tiny) -> None:
         {"code": "ESA1", "question_id": "report", "n": 2, "original_name": "b.jpg", "size": 14},
     ]
     assert files["sha256"].str.len().tolist() == [64, 64]
+
+
+async def test_a_round_nobody_is_asked_to_report(tiny: Tiny, tmp_path: Path) -> None:
+    async with transaction(tiny.sessions) as session:
+        version = await session.scalar(select(FormVersion))
+        assert version is not None
+        now = datetime.now(UTC)
+        round_ = await open_round(
+            session,
+            form=version,
+            period="2567-Q1",
+            opens_at=now - timedelta(days=2),
+            deadline=now - timedelta(days=1),
+            kinds=["nfe"],
+            certify=Certify.NONE,
+        )
+        round_id = round_.id
+    async with tiny.sessions() as session:
+        snapshot = await load_round_snapshot(session, round_id)
+    assert snapshot.targets.empty and snapshot.answers.empty
+    frame = completion(snapshot, total=True)
+    assert frame["name"].tolist() == ["รวม"] and frame["total"].tolist() == [0]
+    assert completion(snapshot, by="district").empty
+    assert (question_aggregates(snapshot)["units"] == 0).all()
+    assert unit_answers_wide(snapshot).empty
+    write_workbook(snapshot, tmp_path / "empty.xlsx")
+    units = pd.read_excel(tmp_path / "empty.xlsx", sheet_name="Units")
+    assert units.empty and len(units.columns) == 9 + len(tiny.form)
+    assert status_chart(frame, "ว่าง").startswith(b"\x89PNG")
