@@ -17,9 +17,6 @@ from typing import Annotated
 
 import typer
 
-from reports.errors import UnknownRound
-from reports.snapshot import load_round_snapshot
-from reports.workbook import write_csv, write_files_zip, write_workbook
 from tidtam.cli.common import database, fail, load_settings, run
 
 
@@ -57,6 +54,11 @@ async def export_command(
     ] = False,
 ) -> None:
     """Export a round: every unit's answers, the summary, the indicators and the files."""
+    # Imported here: pandas and the workbook writers are heavy for the rest of the CLI.
+    from reports.errors import UnknownRound
+    from reports.snapshot import load_round_snapshot
+    from reports.workbook import write_csv, write_files_zip, write_workbook
+
     settings = load_settings()
     suffix = f".{export_format.value}"
     if out.suffix.lower() != suffix:
