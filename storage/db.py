@@ -2,6 +2,10 @@
 
 SQLite gets WAL, foreign keys and a busy timeout on every connection, so that the bot
 and a command line run side by side; PostgreSQL is used as it is.
+
+A transaction waits up to ``POOL_TIMEOUT`` seconds for a free connection: under a burst
+(a thousand people answering at once, up to 256 updates in flight) the pool's default
+30 s made updates fail with an error reply instead of being handled a little later.
 """
 
 from __future__ import annotations
@@ -34,6 +38,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+POOL_TIMEOUT = 300.0
+
+
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     """Create an async engine for ``url``; for SQLite, create its folder too."""
     parsed = make_url(url)
@@ -41,10 +48,12 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         database = parsed.database
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
+            kwargs.setdefault("pool_timeout", POOL_TIMEOUT)
         engine = create_async_engine(url, **kwargs)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
+    kwargs.setdefault("pool_timeout", POOL_TIMEOUT)
     return create_async_engine(url, **kwargs)
 
 
