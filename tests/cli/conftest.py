@@ -27,9 +27,7 @@ Run = Callable[..., Result]
 @pytest.fixture
 def tidtam(tmp_path: Path, database_url: str) -> Run:
     """``tidtam(*args)`` runs the command with a fresh data folder and database."""
-    env = {
-        k: v for k, v in os.environ.items() if not k.startswith("TIDTAM_")
-    } | {
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TIDTAM_")} | {
         "TIDTAM_DATA_DIR": str(tmp_path / "data"),
         "TIDTAM_DATABASE_URL": database_url,
         "TIDTAM_BOT_USERNAME": "tidtam_test_bot",

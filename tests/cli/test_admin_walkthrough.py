@@ -40,8 +40,18 @@ def test_whole_walkthrough(tidtam: Run, samples: Path, tmp_path: Path) -> None:
     assert "version 2" in tidtam("forms", "load", samples / "form.yaml").out
 
     opened = tidtam(
-        "rounds", "open", "--form", "pb-plan-2567", "--period", "2567-Q2",
-        "--opens", "2024-01-01", "--deadline", "2099-03-31", "--kinds", "esa,school",
+        "rounds",
+        "open",
+        "--form",
+        "pb-plan-2567",
+        "--period",
+        "2567-Q2",
+        "--opens",
+        "2024-01-01",
+        "--deadline",
+        "2099-03-31",
+        "--kinds",
+        "esa,school",
     )
     assert opened.code == 0, opened.err
     assert opened.out.strip().splitlines()[-1] == "1"
@@ -52,8 +62,9 @@ def test_whole_walkthrough(tidtam: Run, samples: Path, tmp_path: Path) -> None:
     assert "state open" in listed.out
 
     out = tmp_path / "invites.csv"
-    created = tidtam("invites", "create", "--role", "reporter", "--all", "--kinds", "school",
-                     "--out", out)
+    created = tidtam(
+        "invites", "create", "--role", "reporter", "--all", "--kinds", "school", "--out", out
+    )
     assert created.code == 0, created.err
     with out.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
@@ -69,27 +80,90 @@ def test_whole_walkthrough(tidtam: Run, samples: Path, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["rounds", "open", "--form", "nope", "--period", "2567", "--deadline", "2099-01-01"],
-         'no form "nope" is loaded'),
-        (["rounds", "open", "--form", "pb-plan-2567", "--period", "2024",
-          "--deadline", "2099-01-01"], "Christian-era"),
-        (["rounds", "open", "--form", "pb-plan-2567", "--period", "2567-Q5",
-          "--deadline", "2099-01-01"], "--period"),
-        (["rounds", "open", "--form", "pb-plan-2567", "--period", "2567",
-          "--opens", "2099-02-01", "--deadline", "2099-01-01"], "is not after the opening"),
-        (["rounds", "open", "--form", "pb-plan-2567", "--period", "2567",
-          "--deadline", "2099-13-01"], "is not a date"),
-        (["rounds", "open", "--form", "pb-plan-2567", "--period", "2567",
-          "--deadline", "2099-01-01", "--kinds", "school,castle"], "no unit has kind castle"),
-        (["invites", "create", "--role", "reporter", "--out", "x.csv"],
-         "give either --unit CODE or --all"),
-        (["invites", "create", "--role", "reporter", "--unit", "NOPE", "--out", "x.csv"],
-         'no unit has code "NOPE"'),
+        (
+            ["rounds", "open", "--form", "nope", "--period", "2567", "--deadline", "2099-01-01"],
+            'no form "nope" is loaded',
+        ),
+        (
+            [
+                "rounds",
+                "open",
+                "--form",
+                "pb-plan-2567",
+                "--period",
+                "2024",
+                "--deadline",
+                "2099-01-01",
+            ],
+            "Christian-era",
+        ),
+        (
+            [
+                "rounds",
+                "open",
+                "--form",
+                "pb-plan-2567",
+                "--period",
+                "2567-Q5",
+                "--deadline",
+                "2099-01-01",
+            ],
+            "--period",
+        ),
+        (
+            [
+                "rounds",
+                "open",
+                "--form",
+                "pb-plan-2567",
+                "--period",
+                "2567",
+                "--opens",
+                "2099-02-01",
+                "--deadline",
+                "2099-01-01",
+            ],
+            "is not after the opening",
+        ),
+        (
+            [
+                "rounds",
+                "open",
+                "--form",
+                "pb-plan-2567",
+                "--period",
+                "2567",
+                "--deadline",
+                "2099-13-01",
+            ],
+            "is not a date",
+        ),
+        (
+            [
+                "rounds",
+                "open",
+                "--form",
+                "pb-plan-2567",
+                "--period",
+                "2567",
+                "--deadline",
+                "2099-01-01",
+                "--kinds",
+                "school,castle",
+            ],
+            "no unit has kind castle",
+        ),
+        (
+            ["invites", "create", "--role", "reporter", "--out", "x.csv"],
+            "give either --unit CODE or --all",
+        ),
+        (
+            ["invites", "create", "--role", "reporter", "--unit", "NOPE", "--out", "x.csv"],
+            'no unit has code "NOPE"',
+        ),
     ],
 )
-def test_bad_round_and_invite_input(
-    cli: Run, samples: Path, args: list[str], message: str
-) -> None:
+def test_bad_round_and_invite_input(cli: Run, samples: Path, args: list[str], message: str) -> None:
     cli("db", "upgrade")
     cli("units", "import", samples / "units.csv")
     cli("forms", "load", samples / "form.yaml")
@@ -108,12 +182,16 @@ def test_commands_refuse_an_unmigrated_database(cli: Run, samples: Path) -> None
 @pytest.mark.parametrize(
     ("content", "expected"),
     [
-        ("code,name,kind,parent_code\nP,Province,province,\nS1,School,school,P\n"
-         ",Nameless,school,P\nS1,Again,school,P\n",
-         ["bad.csv row 4, column code: missing code", "bad.csv row 5, column code"]),
-        ("code,name,kind,parent_code\nP,Province,province,\nS1,School,school,NOPE\n"
-         "S2,School 2,school,S3\nS3,School 3,school,S2\n",
-         ["bad.csv row 3, column parent_code: unknown parent", "cycle in the unit tree"]),
+        (
+            "code,name,kind,parent_code\nP,Province,province,\nS1,School,school,P\n"
+            ",Nameless,school,P\nS1,Again,school,P\n",
+            ["bad.csv row 4, column code: missing code", "bad.csv row 5, column code"],
+        ),
+        (
+            "code,name,kind,parent_code\nP,Province,province,\nS1,School,school,NOPE\n"
+            "S2,School 2,school,S3\nS3,School 3,school,S2\n",
+            ["bad.csv row 3, column parent_code: unknown parent", "cycle in the unit tree"],
+        ),
     ],
 )
 def test_bad_units_file_changes_nothing(

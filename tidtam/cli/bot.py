@@ -6,21 +6,24 @@ import asyncio
 import logging
 
 import typer
-from telegram.error import InvalidToken
 
-from bot.app import ALLOWED_UPDATES, build_application
-from bot.context import Deps
-from reminders.scheduler import schedule
-from storage.db import create_engine, session_factory
-from storage.files import FileStore
 from tidtam.cli.common import database, fail, load_settings
-from tidtam.logs import configure_logging
 
 log = logging.getLogger("tidtam")
 
 
 def run_command() -> None:
     """Run the bot (long polling) until interrupted."""
+    # Imported here: the rest of the command line starts without the bot's weight.
+    from telegram.error import InvalidToken
+
+    from bot.app import ALLOWED_UPDATES, build_application
+    from bot.context import Deps
+    from reminders.scheduler import schedule
+    from storage.db import create_engine, session_factory
+    from storage.files import FileStore
+    from tidtam.logs import configure_logging
+
     settings = load_settings()
     if settings.bot_token is None:
         fail("TIDTAM_BOT_TOKEN is not set: get a token from @BotFather (or try `tidtam demo`)")

@@ -7,8 +7,6 @@ from typing import Annotated
 
 import typer
 
-from reminders.sender import PacedSender, standalone_bot
-from reminders.sweep import sweep
 from tidtam.cli.common import database, fail, load_settings, run
 
 app = typer.Typer(no_args_is_help=True, help="Reminders and escalation.")
@@ -34,6 +32,9 @@ async def run_command(
     ] = None,
 ) -> None:
     """Send what is due now (or as at --now); running it again sends nothing twice."""
+    from reminders.sender import PacedSender, standalone_bot
+    from reminders.sweep import sweep
+
     settings = load_settings()
     moment = _moment(now, settings.tz)
     if settings.bot_token is None:
