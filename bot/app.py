@@ -16,7 +16,7 @@ from telegram.ext import (
 )
 
 from bot.context import Deps, install
-from bot.handlers import answering, certify, registration, supervision
+from bot.handlers import answering, certify, registration, reports, supervision
 from bot.handlers.errors import on_error
 from bot.i18n import t
 from bot.ordering import PerPersonOrder
@@ -68,6 +68,9 @@ def build_application(dependencies: Deps, *, rate_limit: bool = True) -> Applica
     application.add_handler(CommandHandler("cancel", answering.cancel, filters=private))
     application.add_handler(CommandHandler("pending", certify.pending, filters=private))
     application.add_handler(CommandHandler("remind", supervision.remind, filters=private))
+    application.add_handler(CommandHandler("status", reports.status, filters=private))
+    application.add_handler(CommandHandler("overdue", reports.overdue, filters=private))
+    application.add_handler(CommandHandler("export", reports.export, filters=private))
     application.add_handler(
         CommandHandler("linkgroup", supervision.link_group, filters=filters.ChatType.GROUPS)
     )

@@ -1,0 +1,67 @@
+"""/status, /overdue and /export: each role sees exactly its scope, through the stand-in."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+from sqlalchemy import select
+from telegram.ext import Application
+
+from storage.models import Role, Unit
+from tidtam.standin import StandIn
+
+from .conftest import Province
+from .scripted import wait_for
+from .test_certification import answer_and_submit
+from .test_inputs import registered
+
+
+async def unit_names(province: Province, parent_code: str) -> set[str]:
+    async with province.sessions() as session:
+        parent = await session.scalar(select(Unit).where(Unit.code == parent_code))
+        assert parent is not None
+        return set(
+            (await session.scalars(select(Unit.name).where(Unit.parent_id == parent.id))).all()
+        )
+
+
+async def test_each_role_sees_its_scope(
+    bot: Application,
+    standin: StandIn,
+    province: Province,  # type: ignore[type-arg]
+) -> None:
+    officer = await registered(standin, province, unit="PBN", role=Role.OFFICER)
+    supervisor = await registered(standin, province, unit="PBN-ESA1", role=Role.SUPERVISOR)
+    teacher = await registered(standin, province, unit="1067010001")
+    await answer_and_submit(teacher)
+    esa1, esa2 = await unit_names(province, "PBN-ESA1"), await unit_names(province, "PBN-ESA2")
+
+    await officer.send("/status")
+    chart = await officer.wait_reply(timeout=20)
+    assert chart.photo is not None and chart.photo.data.startswith(b"\x89PNG")
+    text = (await officer.wait_reply(timeout=20)).text
+    assert "ประถมศึกษาเพชรบูรณ์ เขต 1" in text and "มัธยมศึกษาเพชรบูรณ์" in text
+    assert "ส่งแล้ว 1/" in text
+
+    await supervisor.send("/overdue")
+    late = (await supervisor.wait_reply(timeout=20)).text
+    assert "ยังไม่ส่งรายงาน" in late
+    assert "โรงเรียนอนุบาลเพชรบูรณ์" not in late  # it submitted
+    assert any(name in late for name in esa1)
+    assert not any(name in late for name in esa2)  # never another agency's units
+
+    await supervisor.send("/export")
+    workbook = await supervisor.wait_reply(timeout=30)
+    assert workbook.document is not None
+    sheets = pd.read_excel(io.BytesIO(workbook.document.data), sheet_name=None)
+    assert {"Summary", "Units", "Indicators", "Attachments"} <= set(sheets)
+    listed = set(sheets["Units"].iloc[:, 1])
+    assert esa1 <= listed and not (esa2 & listed)
+
+    await teacher.send("/status")
+    own = (await wait_for(teacher, "สถานะการรายงาน", timeout=20)).text
+    assert "โรงเรียนอนุบาลเพชรบูรณ์" in own and not any(n in own for n in esa2)
+    for command in ("/overdue", "/export"):
+        await teacher.send(command)
+        assert "สำหรับ" in (await teacher.wait_reply(timeout=20)).text
