@@ -1,0 +1,731 @@
+"""Benchmark: N simulated people answer the whole sample form at once (issue 3).
+
+    python bench/bench_answering.py --people 1000 --db postgres [--think 0] [--rate-limit]
+
+What it does, all on 127.0.0.1:
+
+1. creates a fresh database (PostgreSQL: ``tidtam_bench_<random>`` at 127.0.0.1:5432 as
+   user ``postgres``, dropped at the end; SQLite: a file in a temporary folder), migrates
+   it and seeds the sample province, form and an open round (kinds esa and school);
+   there is one person per reporting unit: the 314 sample esa offices and schools first,
+   then generated schools ``BENCH-00001``... under the three primary ESA offices;
+2. starts the Bot API stand-in in this process and the bot in a subprocess (this same
+   script with ``--serve-bot``: exactly what ``tidtam run`` builds, read from the same
+   ``TIDTAM_*`` settings, except that the ``AIORateLimiter`` -- Telegram's 30 messages a
+   second -- is left out unless ``--rate-limit`` is given);
+3. registers every person through the bot (``/start CODE``), then ``/report``;
+4. the answering phase: every person at once answers each question the bot asks (by
+   type, like ``tests/bot/scripted.py``), waits for the next question, answers...
+   optionally after a random think time (exponential, mean ``--think`` seconds);
+5. prints and (``--json``) writes the measurements.
+
+Measurements:
+
+- answers/s: rows in the ``answers`` table at the end / wall time of the answering phase;
+- bot latency: for every update the bot gets during the answering phase, from the moment
+  the stand-in hands it out in a ``getUpdates`` answer to the moment the stand-in has
+  handled the last Bot API call the bot makes for that chat before the person's next
+  update (the next question's ``sendMessage``; for a button, after its
+  ``answerCallbackQuery`` and the edit of the answered question). Both are read from
+  ``time.monotonic()`` in the stand-in, so this is the bot's own turnaround plus the
+  localhost HTTP legs; the time an update waits in the queue before a ``getUpdates``
+  takes it is reported separately (queue wait), and the person's view (from sending to
+  seeing the next question) too;
+- the bot process's peak memory (``VmHWM`` from ``/proc/<pid>/status``) and CPU time
+  (utime + stime) in the answering phase, and the machine's CPU use (``/proc/stat``);
+- the benchmark process's own peak RSS (``ru_maxrss``: people + stand-in).
+
+``--profile FILE`` runs the bot under ``cProfile`` and writes its stats to FILE.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import csv
+import json
+import os
+import random
+import re
+import resource
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "tidtam" / "samples"
+TOKEN = "123456:BENCH-TOKEN"  # a fake token for the stand-in
+PG = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
+PLACE = re.compile(r"(ยุทธศาสตร์|Strategy) (\d+) · (ข้อ|question) (\d+)/(\d+)")
+TARGET_KINDS = ("esa", "school")
+ERROR_TEXT = "ขออภัย ระบบขัดข้อง"  # bot/handlers/errors.py: the update failed
+MAX_ERRORS = 50
+REPLY_METHODS = frozenset(
+    {
+        "sendmessage", "editmessagetext", "editmessagereplymarkup", "answercallbackquery",
+        "senddocument", "sendphoto",
+    }
+)  # fmt: skip
+
+
+# ------------------------------------------------------------------ the bot subprocess
+
+
+def serve_bot(rate_limit: bool, profile: str | None) -> None:
+    """``tidtam run`` without the startup check; optionally unthrottled and profiled."""
+    import cProfile
+
+    from bot.app import ALLOWED_UPDATES, build_application
+    from bot.context import Deps
+    from storage.db import create_engine, session_factory
+    from storage.files import FileStore
+    from tidtam.cli.common import load_settings
+    from tidtam.logs import configure_logging
+
+    settings = load_settings()
+    configure_logging(settings)
+    engine = create_engine(settings.effective_database_url)
+    dependencies = Deps(settings, session_factory(engine), FileStore(settings.files_dir))
+    application = build_application(dependencies, rate_limit=rate_limit)
+
+    async def dispose(_: object) -> None:
+        await engine.dispose()
+
+    application.post_shutdown = dispose
+    profiler = cProfile.Profile(time.process_time) if profile else None  # CPU, not wall
+    if profiler is not None:
+        profiler.enable()
+    try:
+        application.run_polling(allowed_updates=ALLOWED_UPDATES, close_loop=False)
+    finally:
+        if profiler is not None and profile is not None:
+            profiler.disable()
+            profiler.dump_stats(profile)
+
+
+# ------------------------------------------------------------------ database and seed
+
+
+async def create_database(kind: str, folder: Path) -> tuple[str, Callable[[], Awaitable[None]]]:
+    """A URL of a new empty database, and how to drop it."""
+    if kind == "sqlite":
+
+        async def nothing() -> None:
+            return None
+
+        return f"sqlite+aiosqlite:///{folder / 'bench.db'}", nothing
+    import asyncpg  # type: ignore[import-untyped]
+
+    name = f"tidtam_bench_{uuid.uuid4().hex[:10]}"
+    admin = await asyncpg.connect(database="postgres", timeout=5, **PG)
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+
+    async def drop() -> None:
+        admin = await asyncpg.connect(database="postgres", timeout=5, **PG)
+        try:
+            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await admin.close()
+
+    return f"postgresql+asyncpg://{PG['user']}@{PG['host']}:{PG['port']}/{name}", drop
+
+
+def units_file(people: int, folder: Path) -> Path:
+    """The sample units, plus generated schools so that every person has a unit."""
+    with (SAMPLES / "units.csv").open(encoding="utf-8", newline="") as source:
+        rows = list(csv.DictReader(source))
+    targets = sum(1 for row in rows if row["kind"] in TARGET_KINDS)
+    parents = [row for row in rows if row["code"].startswith("PBN-ESA")][:3]
+    for number in range(1, max(0, people - targets) + 1):
+        parent = parents[number % len(parents)]
+        rows.append(
+            {
+                "code": f"BENCH-{number:05d}",
+                "name": f"โรงเรียนทดสอบภาระ {number}",
+                "kind": "school",
+                "parent_code": parent["code"],
+                "district": parent["district"],
+            }
+        )
+    path = folder / "units.csv"
+    with path.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+async def seed(url: str, people: int, folder: Path) -> list[str]:
+    """Migrate, load the province, form and round; one reporter invite per person."""
+    from flows.form_loader import load_form_file
+    from storage.db import create_engine, session_factory, transaction
+    from storage.forms import store_form
+    from storage.invites import create_invites
+    from storage.models import Certify, Role
+    from storage.rounds import open_round
+    from storage.schema import upgrade
+    from storage.units import import_units, units_of_kinds
+    from tidtam.unitsfile import read_units_file
+
+    engine = create_engine(url)
+    try:
+        await upgrade(engine)
+        sessions = session_factory(engine)
+        async with transaction(sessions) as session:
+            await import_units(session, read_units_file(units_file(people, folder)))
+            form_file = SAMPLES / "form.yaml"
+            version = await store_form(
+                session, load_form_file(form_file), form_file.read_text(encoding="utf-8")
+            )
+            now = datetime.now(UTC)
+            await open_round(
+                session,
+                form=version,
+                period="2567",
+                opens_at=now - timedelta(days=1),
+                deadline=now + timedelta(days=20),
+                kinds=list(TARGET_KINDS),
+                certify=Certify.HEAD,
+            )
+            units = await units_of_kinds(session, list(TARGET_KINDS))
+            units.sort(key=lambda u: (u.code.startswith("BENCH-"), u.code))
+            issued = await create_invites(
+                session, units[:people], Role.REPORTER, now=now, valid_for=timedelta(days=30)
+            )
+        return [i.code for i in issued]
+    finally:
+        await engine.dispose()
+
+
+async def count_answers(url: str) -> int:
+    from sqlalchemy import func, select
+
+    from storage.db import create_engine
+    from storage.models import Answer
+
+    engine = create_engine(url)
+    try:
+        async with engine.connect() as connection:
+            return int(await connection.scalar(select(func.count(Answer.id))) or 0)
+    finally:
+        await engine.dispose()
+
+
+# ------------------------------------------------------------------ measuring
+
+
+@dataclass
+class Timeline:
+    """What the stand-in saw, per chat, with monotonic times."""
+
+    handed: dict[int, float] = field(default_factory=dict)  # update_id -> handed out
+    enqueued: dict[int, float] = field(default_factory=dict)  # update_id -> queued
+    chat_of: dict[int, int] = field(default_factory=dict)  # update_id -> chat
+    calls: dict[int, list[float]] = field(default_factory=dict)  # chat -> reply calls
+    recording: bool = False
+
+    def latencies(self) -> tuple[list[float], list[float], list[float]]:
+        """(last reply - handed out, first reply - handed out, handed out - queued) in s."""
+        updates: dict[int, list[tuple[float, int]]] = {}
+        for update_id, at in self.handed.items():
+            updates.setdefault(self.chat_of[update_id], []).append((at, update_id))
+        full: list[float] = []
+        first: list[float] = []
+        queued: list[float] = []
+        for chat, handed in updates.items():
+            handed.sort()
+            calls = sorted(self.calls.get(chat, []))
+            for index, (at, update_id) in enumerate(handed):
+                until = handed[index + 1][0] if index + 1 < len(handed) else float("inf")
+                mine = [c for c in calls if at <= c < until]
+                if mine:
+                    full.append(mine[-1] - at)
+                    first.append(mine[0] - at)
+                if update_id in self.enqueued:
+                    queued.append(at - self.enqueued[update_id])
+        return full, first, queued
+
+
+def instrument(standin: Any, timeline: Timeline) -> None:
+    """Time getUpdates hand-outs and the bot's replies inside the stand-in."""
+    methods: dict[str, Callable[[Any], Awaitable[Any]]] = standin._methods
+    get_updates = methods["getupdates"]
+
+    async def timed_get_updates(params: Any) -> Any:
+        result = await get_updates(params)
+        if timeline.recording:
+            now = time.monotonic()
+            for update in result:
+                update_id = int(update["update_id"])
+                if update_id not in timeline.handed:
+                    timeline.handed[update_id] = now
+                    body = update.get("message") or update["callback_query"]
+                    chat = body["chat"] if "chat" in body else body["message"]["chat"]
+                    timeline.chat_of[update_id] = int(chat["id"])
+        return result
+
+    methods["getupdates"] = timed_get_updates
+
+    for name in REPLY_METHODS:
+        original = methods[name]
+
+        def timed(original: Callable[[Any], Awaitable[Any]], name: str) -> Any:
+            async def call(params: Any) -> Any:
+                result = await original(params)
+                if timeline.recording:
+                    if name == "answercallbackquery":
+                        record = standin.world.callbacks.get(params.text("callback_query_id"))
+                        chat = record.chat_id if record is not None else None
+                    else:
+                        chat = params.chat_id()
+                    if isinstance(chat, int):
+                        timeline.calls.setdefault(chat, []).append(time.monotonic())
+                return result
+
+            return call
+
+        methods[name] = timed(original, name)
+
+    enqueue = standin.world.enqueue
+
+    def timed_enqueue(kind: str, payload: Any) -> Any:
+        update = enqueue(kind, payload)
+        if update is not None and timeline.recording:
+            timeline.enqueued[update.update_id] = time.monotonic()
+        return update
+
+    standin.world.enqueue = timed_enqueue
+
+
+def percentiles(values: list[float]) -> dict[str, float]:
+    """p50, p95, p99 and max in milliseconds."""
+    if not values:
+        return {}
+    ordered = sorted(values)
+
+    def at(q: float) -> float:
+        return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
+
+    return {
+        "p50": round(at(0.50), 1),
+        "p95": round(at(0.95), 1),
+        "p99": round(at(0.99), 1),
+        "max": round(ordered[-1] * 1000, 1),
+        "mean": round(statistics.fmean(ordered) * 1000, 1),
+    }
+
+
+def proc_cpu(pid: int) -> float:
+    """CPU seconds (user + system) a process has used."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def proc_memory(pid: int) -> dict[str, int]:
+    """VmHWM (peak RSS) and VmRSS of a process, in kB."""
+    found = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        key, _, value = line.partition(":")
+        if key in ("VmHWM", "VmRSS"):
+            found[key] = int(value.split()[0])
+    return found
+
+
+def machine_cpu() -> tuple[float, float]:
+    """(busy, total) jiffies of all CPUs."""
+    values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = values[3] + values[4]
+    return sum(values) - idle, sum(values)
+
+
+# ------------------------------------------------------------------ the people
+
+
+@dataclass
+class Person:
+    """One simulated reporter."""
+
+    user: Any
+    code: str
+    answered: int = 0
+    updates: int = 0
+    done: bool = False
+    errors: int = 0
+    waits: list[float] = field(default_factory=list)
+
+
+class Script:
+    """Reads each question the bot asks and answers it by type."""
+
+    def __init__(self) -> None:
+        from flows.form_loader import load_form_file
+
+        self.form = load_form_file(SAMPLES / "form.yaml")
+        self.questions = [where.question for where in self.form.questions()]
+
+    def question_of(self, text: str) -> Any | None:
+        if not PLACE.search(text):
+            return None
+        wrapped = f"\n{text}\n"
+        for question in self.questions:
+            if f"\n{question.text}\n" in wrapped:
+                return question
+        raise AssertionError(f"no question of the form in: {text}")
+
+    @staticmethod
+    def answer(question: Any) -> str | tuple[str, ...]:
+        from flows.form import QuestionType
+
+        match question.type:
+            case QuestionType.CHOICE:
+                return (f"1. {question.choices[0].label}",)
+            case QuestionType.MULTI:
+                return (f"☐ {question.choices[0].label}", "เสร็จ ✔")
+            case QuestionType.TEXT:
+                return "โครงการ <ทดสอบ> & กิจกรรม"
+            case QuestionType.INTEGER:
+                return "๑,๒๕๐ คน"
+            case QuestionType.DECIMAL:
+                return "12.5"
+            case QuestionType.DATE:
+                return "15/3/2567"
+            case QuestionType.FILE:
+                return ("ข้าม ▶",)
+        raise AssertionError(question.type)
+
+
+async def next_question(person: Person, wait_s: float) -> Any:
+    """The next bot message that asks a question or ends the walk (skipping notes)."""
+    while True:
+        message = await person.user.wait_reply(timeout=wait_s)
+        if message.is_edit and not message.buttons:
+            continue
+        return message
+
+
+class ErrorReply(Exception):
+    """The bot answered with its apology for an internal error (the update was lost)."""
+
+
+async def wait_for(person: Person, text: str, wait_s: float) -> Any:
+    """Skip replies until one with ``text``; ErrorReply if the bot apologises first."""
+    while True:
+        message = await person.user.wait_reply(timeout=wait_s)
+        if text in message.text:
+            return message
+        if ERROR_TEXT in message.text:
+            raise ErrorReply(message.text)
+
+
+async def resume(person: Person, wait_s: float) -> Any:
+    """After an error reply, do what the apology says: ``/report`` again (until it works)."""
+    for _ in range(MAX_ERRORS):
+        person.user.skip_replies()
+        await person.user.send("/report")
+        try:
+            await wait_for(person, "ตอบแล้ว", wait_s)
+        except ErrorReply:
+            person.errors += 1
+            continue
+        return await next_question(person, wait_s)
+    raise AssertionError(f"{person.user.name}: too many error replies")
+
+
+async def answer_all(
+    person: Person, script: Script, first: Any, think: float, wait_s: float, rng: random.Random
+) -> None:
+    """Answer until the end of the form; after an error reply, /report and go on."""
+    message = first
+    for _ in range(200 + MAX_ERRORS):
+        question = script.question_of(message.text)
+        if question is None:
+            if "ตอบครบทุกข้อแล้ว" in message.text:
+                person.done = True
+                return
+            person.errors += 1  # an apology or something unexpected: start again
+            if person.errors > MAX_ERRORS:
+                raise AssertionError(f"{person.user.name}: unexpected {message.text[:80]!r}")
+            message = await resume(person, wait_s)
+            continue
+        if think > 0:
+            await asyncio.sleep(rng.expovariate(1 / think))
+        given = script.answer(question)
+        started = time.monotonic()
+        if isinstance(given, str):
+            await person.user.send(given)
+            person.updates += 1
+        else:
+            for button in given:
+                await person.user.click(button, message)
+                person.updates += 1
+                if button.startswith("☐"):
+                    message = await next_question(person, wait_s)
+                    person.waits.append(time.monotonic() - started)
+                    started = time.monotonic()
+                    if not message.buttons:
+                        break  # an apology instead of the keyboard
+        message = await next_question(person, wait_s)
+        person.waits.append(time.monotonic() - started)
+        if script.question_of(message.text) is not None or "ตอบครบทุกข้อแล้ว" in message.text:
+            person.answered += 1
+    raise AssertionError("the form did not end")
+
+
+# ------------------------------------------------------------------ the run
+
+
+def bot_environment(standin: Any, url: str, data_dir: Path) -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if not k.startswith("TIDTAM_")} | {
+        "TIDTAM_BOT_TOKEN": TOKEN,
+        "TIDTAM_BOT_USERNAME": "tidtam_bench_bot",
+        "TIDTAM_DATABASE_URL": url,
+        "TIDTAM_DATA_DIR": str(data_dir),
+        "TIDTAM_TELEGRAM_API_URL": standin.api_url,
+        "TIDTAM_TELEGRAM_FILE_URL": standin.file_url,
+    }
+
+
+async def gather_bounded(
+    label: str,
+    jobs: list[Awaitable[Any]],
+    deadline: float,
+    *,
+    stop_at: float | None = None,
+    status: Callable[[], str] = lambda: "",
+) -> bool:
+    """Run jobs at once, printing progress; True if all finished.
+
+    Past ``stop_at`` the unfinished jobs are cancelled (False); past ``deadline`` that
+    is an error.
+    """
+    tasks = [asyncio.ensure_future(job) for job in jobs]
+    started = time.monotonic()
+    pending: set[asyncio.Future[Any]] = set(tasks)
+    while pending:
+        done, pending = await asyncio.wait(pending, timeout=5.0)
+        for task in done:
+            error = task.exception()
+            if error is not None:
+                for other in pending:
+                    other.cancel()
+                raise error
+        print(
+            f"  {label}: {len(tasks) - len(pending)}/{len(tasks)} done "
+            f"after {time.monotonic() - started:.0f} s{status()}",
+            flush=True,
+        )
+        now = time.monotonic()
+        if pending and (now > deadline or (stop_at is not None and now > stop_at)):
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
+            if stop_at is not None and now > stop_at:
+                print(f"  {label}: stopped after {now - started:.0f} s", flush=True)
+                return False
+            raise TimeoutError(f"{label}: not done within the time limit")
+    return True
+
+
+def start_bot(args: argparse.Namespace, env: dict[str, str], log: Any) -> subprocess.Popen[bytes]:
+    """This script again, as the bot (``--serve-bot``), logging to ``log``."""
+    command = [sys.executable, str(Path(__file__).resolve()), "--serve-bot"]
+    if args.rate_limit:
+        command.append("--rate-limit")
+    if args.profile:
+        command += ["--profile", str(Path(args.profile).resolve())]
+    return subprocess.Popen(command, env=env, stdout=log, stderr=log)
+
+
+async def stop(process: subprocess.Popen[bytes], within: float = 60.0) -> None:
+    """SIGTERM, waiting without blocking the loop: the stand-in must answer the last polls."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+    waited = 0.0
+    while process.poll() is None and waited < within:
+        await asyncio.sleep(0.1)
+        waited += 0.1
+    if process.poll() is None:
+        process.kill()
+        process.wait()
+
+
+async def run(args: argparse.Namespace) -> dict[str, Any]:
+    from tidtam.standin import StandIn
+
+    rng = random.Random(args.seed)
+    deadline = time.monotonic() + args.timeout
+    with tempfile.TemporaryDirectory(prefix="tidtam-bench-") as temp:
+        folder = Path(temp)
+        url, drop = await create_database(args.db, folder)
+        try:
+            print(f"seeding {args.people} units and invites ({args.db})", flush=True)
+            codes = await seed(url, args.people, folder)
+            if len(codes) < args.people:
+                raise SystemExit(f"only {len(codes)} units to invite")
+            async with StandIn.start(token=TOKEN) as standin:
+                timeline = Timeline()
+                instrument(standin, timeline)
+                log_path = Path(args.bot_log) if args.bot_log else folder / "bot.log"
+                with log_path.open("ab") as log:
+                    process = start_bot(args, bot_environment(standin, url, folder / "data"), log)
+                    try:
+                        return await _drive(
+                            args, standin, timeline, process, codes, url, rng, deadline
+                        )
+                    finally:
+                        await stop(process)
+                        if process.returncode not in (0, -signal.SIGTERM):
+                            print(f"bot exited with {process.returncode}; log: {log_path}")
+        finally:
+            await drop()
+
+
+async def _drive(
+    args: argparse.Namespace,
+    standin: Any,
+    timeline: Timeline,
+    process: subprocess.Popen[bytes],
+    codes: list[str],
+    url: str,
+    rng: random.Random,
+    deadline: float,
+) -> dict[str, Any]:
+    script = Script()
+    people = [
+        Person(standin.user(id=500_000_000 + n, first_name=f"ครู{n}"), codes[n])
+        for n in range(args.people)
+    ]
+    wait = args.reply_timeout
+
+    async def register(person: Person) -> Any:
+        for _ in range(MAX_ERRORS):
+            await person.user.send(f"/start {person.code}")
+            try:
+                await wait_for(person, "ลงทะเบียนเรียบร้อย", wait)
+                break
+            except ErrorReply:
+                person.errors += 1
+        else:
+            raise AssertionError(f"{person.user.name}: cannot register")
+        return await resume(person, wait)
+
+    print(f"registering {args.people} people through the bot", flush=True)
+    firsts: dict[int, Any] = {}
+
+    async def register_one(person: Person) -> None:
+        firsts[person.user.id] = await register(person)
+
+    await gather_bounded("registered", [register_one(p) for p in people], deadline)
+
+    registration_errors = sum(p.errors for p in people)
+    for person in people:
+        person.errors = 0
+    print(f"answering: {args.people} people at once, think time {args.think} s", flush=True)
+    cpu_before = proc_cpu(process.pid)
+    machine_before = machine_cpu()
+    self_before = resource.getrusage(resource.RUSAGE_SELF)
+    timeline.recording = True
+    started = time.monotonic()
+    finished = await gather_bounded(
+        "finished the form",
+        [answer_all(p, script, firsts[p.user.id], args.think, wait, rng) for p in people],
+        deadline,
+        stop_at=started + args.max_seconds,
+        status=lambda: f"; {sum(p.answered for p in people)} answers given",
+    )
+    wall = time.monotonic() - started
+    timeline.recording = False
+    cpu_after = proc_cpu(process.pid)
+    machine_after = machine_cpu()
+    self_after = resource.getrusage(resource.RUSAGE_SELF)
+    memory = proc_memory(process.pid)
+    stored = await count_answers(url)
+    full, first, queued = timeline.latencies()
+    waits = [w for p in people for w in p.waits]
+    busy = machine_after[0] - machine_before[0]
+    total = machine_after[1] - machine_before[1]
+    return {
+        "people": args.people,
+        "db": args.db,
+        "think_s": args.think,
+        "rate_limit": args.rate_limit,
+        "all_finished": finished,
+        "people_finished": sum(1 for p in people if p.done),
+        "answers_stored": stored,
+        "error_replies": sum(p.errors for p in people),
+        "registration_error_replies": registration_errors,
+        "answers_given": sum(p.answered for p in people),
+        "updates": sum(p.updates for p in people),
+        "wall_s": round(wall, 2),
+        "answers_per_s": round(stored / wall, 1),
+        "updates_per_s": round(sum(p.updates for p in people) / wall, 1),
+        "bot_latency_ms": percentiles(full),
+        "bot_first_reply_ms": percentiles(first),
+        "queue_wait_ms": percentiles(queued),
+        "person_wait_ms": percentiles(waits),
+        "bot_cpu_percent": round(100 * (cpu_after - cpu_before) / wall, 1),
+        "bot_cpu_ms_per_update": round(
+            1000 * (cpu_after - cpu_before) / max(1, sum(p.updates for p in people)), 2
+        ),
+        "bot_peak_rss_mb": round(memory.get("VmHWM", 0) / 1024, 1),
+        "bot_rss_mb": round(memory.get("VmRSS", 0) / 1024, 1),
+        "bench_cpu_percent": round(
+            100
+            * (
+                self_after.ru_utime
+                + self_after.ru_stime
+                - self_before.ru_utime
+                - self_before.ru_stime
+            )
+            / wall,
+            1,
+        ),
+        "bench_peak_rss_mb": round(self_after.ru_maxrss / 1024, 1),
+        "machine_cpu_percent": round(100 * busy / total, 1) if total else 0.0,
+        "cpus": os.cpu_count(),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--people", type=int, default=100)
+    parser.add_argument("--db", choices=("postgres", "sqlite"), default="postgres")
+    parser.add_argument("--think", type=float, default=0.0, help="mean think time, seconds")
+    parser.add_argument("--rate-limit", action="store_true", help="keep PTB's AIORateLimiter")
+    parser.add_argument("--profile", help="cProfile the bot into this file")
+    parser.add_argument(
+        "--max-seconds", type=float, default=300.0, help="stop the answering phase after this"
+    )
+    parser.add_argument("--timeout", type=float, default=1800.0, help="whole run, seconds")
+    parser.add_argument("--reply-timeout", type=float, default=120.0)
+    parser.add_argument("--seed", type=int, default=3)
+    parser.add_argument("--json", help="append the result as one JSON line to this file")
+    parser.add_argument("--bot-log", help="the bot's log file (default: in the temp dir)")
+    parser.add_argument("--serve-bot", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve_bot:
+        serve_bot(args.rate_limit, args.profile)
+        return
+    result = asyncio.run(run(args))
+    result["date"] = datetime.now(UTC).isoformat(timespec="seconds")
+    result["command"] = " ".join(["python", "bench/bench_answering.py", *sys.argv[1:]])
+    print(json.dumps(result, ensure_ascii=False, indent=2))
+    if args.json:
+        with open(args.json, "a", encoding="utf-8") as out:
+            out.write(json.dumps(result, ensure_ascii=False) + "\n")
+
+
+if __name__ == "__main__":
+    main()
