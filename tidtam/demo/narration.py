@@ -1,0 +1,91 @@
+"""What the demo tells: one short line per simulated day, in Thai or English.
+
+Pure: :func:`day_line` turns a day's counts (:class:`DayCounts`) into a line such as
+``วันที่ 3 (24 พ.ย. 2569): ส่งรายงาน 41 หน่วยงาน · ผอ. ส่งกลับให้แก้ไข 6 แห่ง ·
+แจ้งเตือน 120 ข้อความ``; :func:`text` holds the demo's other sentences.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+
+from flows.values import format_date_th
+
+__all__ = ["DayCounts", "day_line", "format_day", "text"]
+
+# (key, Thai, English); {n} is the count. In the order they are told.
+_PARTS = (
+    ("registered", "ลงทะเบียน {n} คน", "{n} people registered"),
+    ("group", "เชื่อมกลุ่มจังหวัดแล้ว", "the province group linked"),
+    ("blocked", "บล็อกบอต {n} คน", "{n} blocked the bot"),
+    ("sittings", "ทำรายงาน {n} หน่วยงาน", "{n} units worked on their report"),
+    ("submitted", "ส่งรายงาน {n} หน่วยงาน", "{n} units submitted"),
+    ("resubmitted", "แก้ไขแล้วส่งใหม่ {n} หน่วยงาน", "{n} fixed and resubmitted"),
+    ("certified", "ผอ. รับรองข้อมูล {n} แห่ง", "heads certified {n}"),
+    ("returned", "ผอ. ส่งกลับให้แก้ไข {n} แห่ง", "heads returned {n} for correction"),
+    ("reminder.unit", "แจ้งเตือน {n} ข้อความ", "{n} reminders"),
+    ("reminder.certifier", "เตือนผู้รับรอง {n} คน", "{n} certifier reminders"),
+    ("reminder.digest", "สรุปเข้ากลุ่มจังหวัด", "digest to the province group"),
+    ("reminder.supervisor", "แจ้งหน่วยงานต้นสังกัด {n} คน", "{n} supervisors alerted"),
+    ("reminder.orphans", "แจ้ง ศธจ. (ไม่มีผู้กำกับ) {n} คน", "{n} officers told of orphans"),
+    ("reminder.officer", "แจ้งเจ้าหน้าที่ระดับจังหวัด {n} คน", "{n} officers alerted"),
+    ("unreachable", "ติดต่อไม่ได้ {n} คน", "{n} unreachable"),
+)
+_TEXTS = {
+    "title": ("การสาธิต tidtam: รอบการรายงานจำลอง", "tidtam demo: a simulated reporting round"),
+    "setup": (
+        "จังหวัดตัวอย่าง {units} หน่วยงานที่ต้องรายงาน · กำหนดส่งวันที่ {deadline} · ข้อมูลอยู่ที่ {folder}",
+        "sample province: {units} reporting units · deadline {deadline} · data in {folder}",
+    ),
+    "day": ("วันที่ {day} ({date})", "Day {day} ({date})"),
+    "quiet": ("ไม่มีความเคลื่อนไหว", "nothing happened"),
+    "deadline": ("ถึงกำหนดส่ง", "deadline day"),
+    "progress": ("วันจำลอง", "simulated day"),
+    "to": ("ถึง {name}", "to {name}"),
+    "status": ("สถานะการรายงานของจังหวัด", "Province status"),
+    "workbook": ("ไฟล์ Excel: {path}", "Excel workbook: {path}"),
+    "chart": ("แผนภูมิ: {path}", "Chart: {path}"),
+    "elapsed": (
+        "เสร็จใน {seconds:.0f} วินาที · ตอบผ่านบอต {bot} ข้อ · บันทึกตรง {direct} ข้อ",
+        "done in {seconds:.0f} s · {bot} answers through the bot · {direct} stored directly",
+    ),
+}
+
+
+@dataclass
+class DayCounts:
+    """What happened on one simulated day (keys of ``_PARTS``)."""
+
+    counts: Counter[str] = field(default_factory=Counter)
+
+    def add(self, key: str, n: int = 1) -> None:
+        self.counts[key] += n
+
+
+def _english(language: str) -> bool:
+    return language == "en"
+
+
+def text(language: str, key: str, **values: object) -> str:
+    """One of the demo's sentences, filled in."""
+    th, en = _TEXTS[key]
+    return (en if _english(language) else th).format(**values)
+
+
+def format_day(language: str, day: dt.date) -> str:
+    return day.strftime("%d %b %Y") if _english(language) else format_date_th(day)
+
+
+def day_line(language: str, number: int, day: dt.date, counts: DayCounts, *, deadline: bool) -> str:
+    """The day's line: what happened, or that nothing did."""
+    parts = []
+    for key, th, en in _PARTS:
+        n = counts.counts.get(key, 0)
+        if n:
+            parts.append((en if _english(language) else th).format(n=n))
+    if deadline:
+        parts.insert(0, text(language, "deadline"))
+    head = text(language, "day", day=number, date=format_day(language, day))
+    return f"{head}: {' · '.join(parts) if parts else text(language, 'quiet')}"
