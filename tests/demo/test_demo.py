@@ -58,9 +58,11 @@ def _escalations_went_to_the_right_people(result: DemoResult) -> None:
             if unit.fate is Fate.BLOCKED:
                 line = next(x for x in alerts[0].splitlines() if unit.unit.code in x)
                 assert "ติดต่อไม่ได้" in line  # the reporter blocked the bot
+            line = next(x for x in alerts[0].splitlines() if unit.unit.code in x)
             if unit.fate is Fate.UNREGISTERED:
-                line = next(x for x in alerts[0].splitlines() if unit.unit.code in x)
                 assert "ยังไม่มีผู้ลงทะเบียน" in line
+            elif unit.fate is not Fate.BLOCKED:
+                assert "ติดต่อไม่ได้" not in line, line  # off stage or not, they were reached
     with sqlite3.connect(result.database) as db:
         steps = db.execute(
             "SELECT recipient FROM reminder_ledger WHERE step LIKE 'sup:%' AND status = 'sent'"
@@ -72,6 +74,8 @@ def _escalations_went_to_the_right_people(result: DemoResult) -> None:
     }
     assert {r for (r,) in steps} == supervisors
     assert any("📣" in m for m in result.received[plan.officer.id])  # day 7 after
+    blocked = sum(u.fate is Fate.BLOCKED for u in plan.units)
+    assert sum(s.unreachable for s in result.sweeps) == blocked  # only they
 
 
 def test_the_command_runs_in_english_and_prints_its_files(tmp_path: Path) -> None:

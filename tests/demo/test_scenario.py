@@ -79,9 +79,10 @@ def test_every_plan_is_playable(seed: int, schools: int) -> None:
         else:
             assert unit.submit_day is None
         if unit.fate is Fate.RETURNED:
-            assert unit.submit_day is not None and unit.return_day is not None
-            assert unit.submit_day <= unit.return_day < unit.fix_day == unit.approve_day
-            assert unit.fix_day is not None and unit.fix_day <= DEADLINE_DAY
+            submit, back, fix = unit.submit_day, unit.return_day, unit.fix_day
+            assert submit is not None and back is not None and fix is not None
+            assert submit <= back < fix <= DEADLINE_DAY
+            assert unit.approve_day == fix
         if unit.approve_day is not None:
             assert unit.approve_day <= LAST_ACTIVE_DAY
     ids = [p.id for p in plan.people()]

@@ -24,6 +24,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from reports.labels import short_name
 from tidtam.cli.common import fail, load_settings
 from tidtam.demo import narration
 from tidtam.demo.interactive import read_stdin, run_interactive
@@ -78,7 +79,7 @@ def status_table(status: pd.DataFrame, language: str) -> Table:
         table.add_column(header, justify="left" if number == 0 else "right")
     for row in status.to_dict("records"):
         table.add_row(
-            str(row["name"]),
+            short_name(str(row["name"]), 28),
             str(row["total"]),
             str(row["certified"]),
             str(row["submitted"]),

@@ -288,6 +288,7 @@ async def _people_act(box: _Sandbox, day: int, counts: narration.DayCounts) -> N
         async def job() -> None:
             user = box.user(person)
             if person.id in off_stage:
+                user.chat.started = True  # their /start is recorded off stage, below
                 await quick.register(
                     box.sessions, telegram_user_id=person.id, code=box.codes[person.id],
                     name=person.name, language=box.options.language, now=box.clock.now(),
