@@ -75,8 +75,7 @@ def request(
         language,
         download_limit_mb,
     )
-    _, events = walk.resume(form, submission.unit.kind, answers, walk.WalkState(), walk.Review())
-    shown = next(e for e in events if isinstance(e, walk.ShowReview))
+    shown = _review_of(form, submission, answers)
     replies = [
         Reply(
             t(
@@ -153,9 +152,27 @@ async def _certifier(session: AsyncSession, user_id: int, submission: Submission
     )
 
 
-async def _unit_members(session: AsyncSession, submission: Submission) -> list[Member]:
-    members = await members_of_unit(session, submission.unit_id)
-    return [m for m in members if m.role in (Role.REPORTER, Role.HEAD) and m.reachable]
+async def _tell_unit(
+    session: AsyncSession, dependencies: Deps, submission: Submission, key: str, **params: object
+) -> list[Said]:
+    """Message ``key`` for every reachable reporter and head of the unit, in their language."""
+    said: list[Said] = []
+    for member in await members_of_unit(session, submission.unit_id):
+        if member.role in (Role.REPORTER, Role.HEAD) and member.reachable:
+            lang = member.language or dependencies.settings.language
+            text = t(
+                lang, key, unit=submission.unit.name, period=_period(submission, lang), **params
+            )
+            said.append(Outgoing(member.telegram_user_id, Reply(text)))
+    return said
+
+
+def _review_of(
+    form: Form, submission: Submission, answers: dict[str, AnswerValue]
+) -> walk.ShowReview:
+    """The submission's answers by section, as the engine's review shows them."""
+    _, events = walk.resume(form, submission.unit.kind, answers, walk.WalkState(), walk.Review())
+    return next(e for e in events if isinstance(e, walk.ShowReview))
 
 
 async def press(
@@ -204,21 +221,7 @@ async def press(
                 ((Button(t(language, "certify.button.no_letter"), _press(submission.id, "n")),),),
             )
         ]
-        for member in await _unit_members(session, submission):
-            lang = member.language or dependencies.settings.language
-            said.append(
-                Outgoing(
-                    member.telegram_user_id,
-                    Reply(
-                        t(
-                            lang,
-                            "certify.unit_approved",
-                            unit=submission.unit.name,
-                            period=_period(submission, lang),
-                        )
-                    ),
-                )
-            )
+        said += await _tell_unit(session, dependencies, submission, "certify.unit_approved")
         return said, None
     if pressed.action == "r":
         state.mode = AWAITING_REASON
@@ -269,8 +272,7 @@ async def take_reason(
         state.mode = AWAITING_REASON
         state.data = {**state.data, "reason_for": submission.id}
         return [Reply(t(language, "certify.ask_reason", unit=submission.unit.name))]
-    _, events = walk.resume(form, submission.unit.kind, answers, walk.WalkState(), walk.Review())
-    shown = next(e for e in events if isinstance(e, walk.ShowReview))
+    shown = _review_of(form, submission, answers)
     by_number = {item.number: item.question_id for s in shown.sections for item in s.items}
     flagged = [by_number[n] for n in flagged_numbers(reason) if n in by_number]
     now = dependencies.now()
@@ -278,22 +280,9 @@ async def take_reason(
         session, submission, reason=reason, flagged=flagged, actor=state.telegram_user_id, now=now
     )
     said: list[Said] = [Reply(t(language, "certify.returned", unit=submission.unit.name))]
-    for member in await _unit_members(session, submission):
-        lang = member.language or dependencies.settings.language
-        said.append(
-            Outgoing(
-                member.telegram_user_id,
-                Reply(
-                    t(
-                        lang,
-                        "certify.unit_returned",
-                        unit=submission.unit.name,
-                        period=_period(submission, lang),
-                        reason=reason,
-                    )
-                ),
-            )
-        )
+    said += await _tell_unit(
+        session, dependencies, submission, "certify.unit_returned", reason=reason
+    )
     return said
 
 
