@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from flows.form import Form, form_from_dict, form_to_dict
 from storage import audit
-from storage.errors import Conflict
+from storage.errors import Conflict, NotFound
 from storage.models import FormVersion
 
 
@@ -56,6 +56,16 @@ async def newest_version(session: AsyncSession, code: str) -> FormVersion | None
         .order_by(FormVersion.version.desc())
         .limit(1)
     )
+
+
+async def form_by_version_id(session: AsyncSession, form_version_id: int) -> Form:
+    """The form model of a stored version, reading only its definition."""
+    definition = await session.scalar(
+        select(FormVersion.definition).where(FormVersion.id == form_version_id)
+    )
+    if definition is None:
+        raise NotFound(f"no form version {form_version_id}")
+    return form_from_dict(definition)
 
 
 def form_of(row: FormVersion) -> Form:

@@ -66,13 +66,15 @@ async def submission_for(session: AsyncSession, round_id: int, unit_id: int) -> 
 
 
 async def submission_by_id(session: AsyncSession, submission_id: int) -> Submission | None:
-    """A submission with its unit, round and form version, in one query (every update)."""
+    """A submission with its unit and round, in one query.
+
+    The round's form version is not loaded (its definition and source are large and
+    never change: :func:`storage.forms.form_by_version_id` reads them once, by
+    ``Round.form_version_id``).
+    """
     return await session.scalar(
         select(Submission)
-        .options(
-            joinedload(Submission.unit),
-            joinedload(Submission.round).joinedload(Round.form_version),
-        )
+        .options(joinedload(Submission.unit), joinedload(Submission.round))
         .where(Submission.id == submission_id)
         .execution_options(populate_existing=True)
     )

@@ -16,6 +16,7 @@ from typing import Any
 import filetype
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import joinedload
 from telegram import CallbackQuery, Document, Message, PhotoSize, Update
 from telegram.ext import ContextTypes
 
@@ -32,10 +33,10 @@ from flows import walk
 from flows.answers import AnswerValue, FileRef, decode, encode
 from flows.form import Form, QuestionType
 from flows.values import format_date_th
-from storage.chat_states import already_handled, load_chat_state
+from storage.chat_states import ChatContext, already_handled, load_chat_context
 from storage.db import transaction
 from storage.files import StoredFile
-from storage.forms import form_of
+from storage.forms import form_by_version_id
 from storage.members import memberships
 from storage.models import Attachment, ChatState, Member, Role, Submission, SubmissionState
 from storage.submissions import (
@@ -83,11 +84,12 @@ class Upload:
 # ------------------------------------------------------------------ loading
 
 
-def _form(submission: Submission) -> Form:
-    version = submission.round.form_version
-    if version.id not in _forms:
-        _forms[version.id] = form_of(version)
-    return _forms[version.id]
+async def _form(session: AsyncSession, submission: Submission) -> Form:
+    version_id = submission.round.form_version_id
+    form = _forms.get(version_id)
+    if form is None:
+        form = _forms[version_id] = await form_by_version_id(session, version_id)
+    return form
 
 
 def _language(update: Update, member: Member | None, dependencies: Deps) -> str:
@@ -100,10 +102,18 @@ async def load_submission(
     session: AsyncSession, submission_id: int
 ) -> tuple[Submission | None, Form | None, dict[str, AnswerValue]]:
     """A submission with its form and its stored answers, decoded."""
-    submission = await submission_by_id(session, submission_id)
-    if submission is None:
-        return None, None, {}
-    form = _form(submission)
+    with session.no_autoflush:  # the chat state is written once, at commit
+        submission = await submission_by_id(session, submission_id)
+        if submission is None:
+            return None, None, {}
+        form, answers = await _form_and_answers(session, submission)
+    return submission, form, answers
+
+
+async def _form_and_answers(
+    session: AsyncSession, submission: Submission
+) -> tuple[Form, dict[str, AnswerValue]]:
+    form = await _form(session, submission)
     answers: dict[str, AnswerValue] = {}
     for question_id, data in (await stored_answers(session, submission.id)).items():
         if question_id in form:
@@ -111,22 +121,36 @@ async def load_submission(
                 answers[question_id] = decode(form.question(question_id), data)
             except Exception:  # an answer stored by an older version: ask again
                 log.warning("cannot read answer %s of submission %s", question_id, submission.id)
-    return submission, form, answers
+    return form, answers
 
 
 async def _load_active(
-    session: AsyncSession, dependencies: Deps, update: Update, state: ChatState
+    session: AsyncSession,
+    dependencies: Deps,
+    update: Update,
+    state: ChatState,
+    context: ChatContext | None = None,
 ) -> Active | None:
+    """The report the state points at; ``context`` has it already loaded, if it matches."""
     if state.submission_id is None or state.member_id is None:
         return None
-    submission, form, answers = await load_submission(session, state.submission_id)
-    member = next(
-        (m for m in await memberships(session, state.telegram_user_id) if m.id == state.member_id),
-        None,
-    )
-    if submission is None or form is None or member is None or member.unit_id != submission.unit_id:
-        state.submission_id = state.member_id = None
-        return None
+    member, submission = (context.member, context.submission) if context else (None, None)
+    with session.no_autoflush:  # the chat state is written once, at commit
+        if member is None or member.id != state.member_id:
+            member = await session.get(
+                Member, state.member_id, options=[joinedload(Member.unit)], populate_existing=True
+            )
+        if submission is None or submission.id != state.submission_id:
+            submission = await submission_by_id(session, state.submission_id)
+        if (
+            submission is None
+            or member is None
+            or member.telegram_user_id != state.telegram_user_id
+            or member.unit_id != submission.unit_id
+        ):
+            state.submission_id = state.member_id = None
+            return None
+        form, answers = await _form_and_answers(session, submission)
     language = _language(update, member, dependencies)
     view = View(
         form=form,
@@ -192,7 +216,9 @@ async def _activate(
     submission = await submission_for(session, round_id, member.unit_id)
     state.member_id, state.submission_id = member.id, submission.id
     state.data = {"walk": walk.WalkState().to_dict()}
-    return await _load_active(session, dependencies, update, state)
+    return await _load_active(
+        session, dependencies, update, state, ChatContext(state, member, submission)
+    )
 
 
 # ------------------------------------------------------------------ deciding
@@ -229,14 +255,15 @@ async def _step(
     for e in events:
         if isinstance(e, walk.Save):
             question = active.form.question(e.question_id)
-            await save_answer(
-                session,
-                submission,
-                e.question_id,
-                encode(question, e.answer),
-                actor=user_id,
-                now=now,
-            )
+            with session.no_autoflush:  # the chat state is written once, at commit
+                await save_answer(
+                    session,
+                    submission,
+                    e.question_id,
+                    encode(question, e.answer),
+                    actor=user_id,
+                    now=now,
+                )
             active.answers[e.question_id] = e.answer
         elif isinstance(e, walk.Submitted):
             await change_state(
@@ -293,24 +320,27 @@ def _intro(active: Active, dependencies: Deps) -> Reply:
 async def _run(
     update: Update,
     context: ContextTypes.DEFAULT_TYPE,
-    decide: Callable[[AsyncSession, Deps, ChatState], Any],
+    decide: Callable[[AsyncSession, Deps, ChatContext], Any],
 ) -> None:
     dependencies = deps(context)
     user, chat = update.effective_user, update.effective_chat
     assert user is not None and chat is not None
     async with transaction(dependencies.sessions) as session:
-        state = await load_chat_state(session, user.id)
-        if already_handled(state, update.update_id):
+        loaded = await load_chat_context(session, user.id)
+        if already_handled(loaded.state, update.update_id):
             log.info("update %s was handled before a restart; not again", update.update_id)
             return
-        replies: list[Said] = await decide(session, dependencies, state)
+        replies: list[Said] = await decide(session, dependencies, loaded)
     await send(context.bot, dependencies, chat.id, replies)
 
 
 def _command(event: walk.Input, *, intro: bool = False) -> Callable[..., Any]:
     async def handler(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        async def decide(session: AsyncSession, dependencies: Deps, state: ChatState) -> list[Said]:
-            active = await _load_active(session, dependencies, update, state)
+        async def decide(
+            session: AsyncSession, dependencies: Deps, loaded: ChatContext
+        ) -> list[Said]:
+            state = loaded.state
+            active = await _load_active(session, dependencies, update, state, loaded)
             if active is None or (intro and active.submission.state not in EDITABLE):
                 active, chosen = await _choose_report(session, dependencies, update, state)
                 if active is None:
@@ -355,7 +385,8 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     assert message is not None and message.text is not None
     text = message.text
 
-    async def decide(session: AsyncSession, dependencies: Deps, state: ChatState) -> list[Said]:
+    async def decide(session: AsyncSession, dependencies: Deps, loaded: ChatContext) -> list[Said]:
+        state = loaded.state
         if state.mode == certify.AWAITING_REASON:
             submission, form, answers = await load_submission(
                 session, int(state.data.get("reason_for", 0))
@@ -363,7 +394,7 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             return await certify.take_reason(
                 session, dependencies, update, state, text, submission, form, answers
             )
-        active = await _load_active(session, dependencies, update, state)
+        active = await _load_active(session, dependencies, update, state, loaded)
         if active is None:
             members = await memberships(session, state.telegram_user_id)
             if state.mode == AWAITING_CODE or not members:
@@ -391,11 +422,11 @@ async def on_press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     assert user is not None
     note: str | None = None
     async with transaction(dependencies.sessions) as session:
-        state = await load_chat_state(session, user.id)
-        if already_handled(state, update.update_id):
+        loaded = await load_chat_context(session, user.id)
+        if already_handled(loaded.state, update.update_id):
             await query.answer()
             return
-        replies, note = await _press(session, dependencies, update, state, query, press)
+        replies, note = await _press(session, dependencies, update, loaded, query, press)
     await query.answer(note)
     if query.message is not None:
         await send(context.bot, dependencies, query.message.chat.id, replies)
@@ -405,10 +436,11 @@ async def _press(
     session: AsyncSession,
     dependencies: Deps,
     update: Update,
-    state: ChatState,
+    loaded: ChatContext,
     query: CallbackQuery,
     press: callbacks.Press,
 ) -> tuple[list[Said], str | None]:
+    state = loaded.state
     if isinstance(press, callbacks.CertifyPress):
         submission, form, answers = await load_submission(session, press.submission_id)
         return await certify.press(
@@ -430,7 +462,7 @@ async def _press(
             return [], None
         replies, _ = await _step(session, dependencies, update, state, active, walk.Start())
         return [_intro(active, dependencies), *replies], None
-    active = await _load_active(session, dependencies, update, state)
+    active = await _load_active(session, dependencies, update, state, loaded)
     if active is None or press.submission_id != active.submission.id:
         lang = _language(update, active.member if active else None, dependencies)
         return [], t(lang, "report.stale").rstrip(":")
@@ -505,7 +537,8 @@ async def on_file(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     dependencies = deps(context)
     upload, too_large = await _download(message, dependencies)
 
-    async def decide(session: AsyncSession, dependencies: Deps, state: ChatState) -> list[Said]:
+    async def decide(session: AsyncSession, dependencies: Deps, loaded: ChatContext) -> list[Said]:
+        state = loaded.state
         if state.mode == certify.AWAITING_LETTER and upload is not None:
             submission, _, _ = await load_submission(session, int(state.data.get("letter_for", 0)))
             return await certify.take_letter(
@@ -520,7 +553,7 @@ async def on_file(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                 detected_ext=upload.detected_ext,
                 telegram_file_id=upload.telegram_file_id,
             )
-        active = await _load_active(session, dependencies, update, state)
+        active = await _load_active(session, dependencies, update, state, loaded)
         if active is None:
             return [Reply(t(_language(update, None, dependencies), "report.nothing_active"))]
         walk_state = active.walk_state
