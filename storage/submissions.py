@@ -4,24 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, bindparam, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
-from sqlalchemy.orm.attributes import set_committed_value
 
 from storage import audit
 from storage.models import (
     Answer,
     Attachment,
-    AuditEvent,
     Round,
     Submission,
     SubmissionState,
     Unit,
-    utcnow,
 )
 from storage.upsert import insert_ignore, upsert
 
@@ -101,20 +97,7 @@ async def save_answer(
     actor: int | None,
     now: datetime,
 ) -> None:
-    """Store an answer (the later write wins) and move the submission to in progress.
-
-    Every answer is audited (``answer.save``, with the value). The common case -- a
-    submission already in progress, nothing else pending in the session -- runs three
-    Core statements (upsert, ``updated_at``, audit row) and leaves no ORM work for the
-    flush; otherwise the ORM keeps the audit rows in the order they were recorded.
-    """
-    if (
-        submission.state == SubmissionState.IN_PROGRESS.value
-        and not session.new
-        and not session.is_modified(submission)
-    ):
-        await _save_answer_core(session, submission, question_id, value, actor=actor, now=now)
-        return
+    """Store an answer (the later write wins) and move the submission to in progress."""
     await upsert(
         session,
         Answer,
@@ -213,66 +196,4 @@ async def attachments_of(session: AsyncSession, submission_ids: Sequence[int]) -
                 .order_by(Attachment.id)
             )
         ).all()
-    )
-
-
-_ANSWER_UPSERTS: dict[str, Any] = {}  # by dialect name: built once, run with parameters
-
-
-def _answer_upsert(session: AsyncSession) -> Any:
-    dialect = session.get_bind().dialect.name
-    statement = _ANSWER_UPSERTS.get(dialect)
-    if statement is None:
-        insert: Any = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect](_ANSWERS)
-        statement = _ANSWER_UPSERTS[dialect] = insert.on_conflict_do_update(
-            index_elements=["submission_id", "question_id"],
-            set_={name: insert.excluded[name] for name in ANSWER_UPDATED},
-        )
-    return statement
-
-
-ANSWER_UPDATED = ("value", "answered_by", "answered_at")
-_ANSWERS = cast(Table, Answer.__table__)
-_SUBMISSIONS = cast(Table, Submission.__table__)
-_AUDIT_EVENTS = cast(Table, AuditEvent.__table__)
-_TOUCH = (
-    update(_SUBMISSIONS)
-    .where(_SUBMISSIONS.c.id == bindparam("submission_id"))
-    .values(updated_at=bindparam("updated_at"))
-)
-
-
-async def _save_answer_core(
-    session: AsyncSession,
-    submission: Submission,
-    question_id: str,
-    value: dict[str, Any],
-    *,
-    actor: int | None,
-    now: datetime,
-) -> None:
-    connection = await session.connection()
-    await connection.execute(
-        _answer_upsert(session),
-        {
-            "submission_id": submission.id,
-            "question_id": question_id,
-            "value": value,
-            "answered_by": actor,
-            "answered_at": now,
-        },
-    )
-    await connection.execute(_TOUCH, {"submission_id": submission.id, "updated_at": now})
-    set_committed_value(submission, "updated_at", now)
-    await connection.execute(
-        _AUDIT_EVENTS.insert(),
-        {
-            "at": utcnow(),
-            "actor": actor,
-            "action": "answer.save",
-            "round_id": submission.round_id,
-            "unit_id": submission.unit_id,
-            "submission_id": submission.id,
-            "details": {"question": question_id, "value": value},
-        },
     )
