@@ -12,6 +12,7 @@ from telegram.ext import Application, ContextTypes
 
 from bot.i18n import language_of
 from storage.files import FileStore
+from storage.models import Member
 from tidtam.settings import Settings
 
 KEY = "tidtam"
@@ -58,3 +59,26 @@ def user_language(update: Update, stored: str | None, default: str) -> str:
     if user is not None and user.language_code and user.language_code.startswith("en"):
         return "en"
     return default
+
+
+@dataclass(frozen=True, slots=True)
+class Asker:
+    """Who sent an update: their Telegram id, chat, memberships and language."""
+
+    user_id: int
+    chat_id: int
+    members: list[Member]
+    language: str
+
+
+async def asker(session: AsyncSession, update: Update, dependencies: Deps) -> Asker:
+    """Load the sender's memberships and pick their language (every command checks these)."""
+    from storage.members import memberships
+
+    user, chat = update.effective_user, update.effective_chat
+    assert user is not None and chat is not None
+    members = await memberships(session, user.id)
+    stored = members[0].language if members else None
+    return Asker(
+        user.id, chat.id, members, user_language(update, stored, dependencies.settings.language)
+    )

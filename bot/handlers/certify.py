@@ -16,7 +16,7 @@ from telegram import CallbackQuery, Update
 from telegram.ext import ContextTypes
 
 from bot import callbacks
-from bot.context import Deps, deps, user_language
+from bot.context import Deps, asker, deps, user_language
 from bot.delivery import send
 from bot.i18n import escape, t
 from bot.replies import Button, Outgoing, Reply, Said
@@ -289,13 +289,9 @@ async def take_reason(
 async def pending(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """List the submitted reports that wait for the asker to certify them."""
     dependencies = deps(context)
-    user, chat = update.effective_user, update.effective_chat
-    assert user is not None and chat is not None
     async with transaction(dependencies.sessions) as session:
-        members = await memberships(session, user.id)
-        language = user_language(
-            update, members[0].language if members else None, dependencies.settings.language
-        )
+        who = await asker(session, update, dependencies)
+        members, language = who.members, who.language
         if not any(m.role in (Role.HEAD, Role.SUPERVISOR) for m in members):
             replies = [
                 Reply(
@@ -325,7 +321,7 @@ async def pending(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                     if s.submitted_at is not None
                 ]
                 replies = [Reply("\n".join(lines), rows)]
-    await send(context.bot, dependencies, chat.id, replies)
+    await send(context.bot, dependencies, who.chat_id, replies)
 
 
 async def take_letter(

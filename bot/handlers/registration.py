@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot.context import Deps, deps, user_language
+from bot.context import Deps, asker, deps, user_language
 from bot.i18n import t
 from bot.replies import Reply, deliver
 from storage.chat_states import load_chat_state
@@ -128,14 +128,9 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Show the commands that fit the person's roles."""
     dependencies = deps(context)
-    user, chat = update.effective_user, update.effective_chat
-    assert user is not None and chat is not None
     async with transaction(dependencies.sessions) as session:
-        members = await memberships(session, user.id)
-    language = user_language(
-        update, members[0].language if members else None, dependencies.settings.language
-    )
-    await deliver(context.bot, chat.id, [Reply(help_text(language, members))])
+        who = await asker(session, update, dependencies)
+    await deliver(context.bot, who.chat_id, [Reply(help_text(who.language, who.members))])
 
 
 def help_text(language: str, members: list[Member]) -> str:

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot.context import Deps, deps, user_language
+from bot.context import Deps, asker, deps
 from bot.delivery import send
 from bot.i18n import escape, t
 from bot.replies import Reply
@@ -27,7 +27,6 @@ from reports.completion import GroupBy, completion, unit_status
 from reports.snapshot import RoundSnapshot, load_round_snapshot
 from reports.workbook import write_workbook
 from storage.db import transaction
-from storage.members import memberships
 from storage.models import Member, Role, Round
 from tidtam.periods import parse_period
 
@@ -70,13 +69,9 @@ async def _prepare(
 ) -> tuple[Deps, str, Scope, RoundSnapshot] | list[Reply]:
     """Check who asks and load their scope's snapshot; or the replies that refuse."""
     dependencies = deps(context)
-    user = update.effective_user
-    assert user is not None
     async with transaction(dependencies.sessions) as session:
-        members = await memberships(session, user.id)
-        language = user_language(
-            update, members[0].language if members else None, dependencies.settings.language
-        )
+        who = await asker(session, update, dependencies)
+        members, language = who.members, who.language
         scope = scope_of(members)
         if scope is None or (roles is not None and scope.role not in roles):
             allowed = roles or OVERSEEING

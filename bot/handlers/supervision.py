@@ -6,7 +6,7 @@ from sqlalchemy import select
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot.context import deps, user_language
+from bot.context import asker, deps, user_language
 from bot.delivery import send
 from bot.i18n import t
 from bot.replies import Reply
@@ -36,26 +36,22 @@ def _roles_text(language: str, roles: tuple[str, ...]) -> str:
 async def remind(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Nudge the units in the asker's care that have not submitted (once a day each)."""
     dependencies = deps(context)
-    user, chat = update.effective_user, update.effective_chat
-    assert user is not None and chat is not None
     async with transaction(dependencies.sessions) as session:
-        members = await memberships(session, user.id)
+        who = await asker(session, update, dependencies)
         parents = await parent_map(session)
         rounds = await open_rounds(session, dependencies.now())
-    language = user_language(
-        update, members[0].language if members else None, dependencies.settings.language
-    )
+    members, language, chat_id = who.members, who.language, who.chat_id
     roots = overseen_roots(members)
     if not roots:
         await send(
             context.bot,
             dependencies,
-            chat.id,
+            chat_id,
             [Reply(t(language, "error.not_allowed", roles=_roles_text(language, OVERSEEING)))],
         )
         return
     if not rounds:
-        await send(context.bot, dependencies, chat.id, [Reply(t(language, "remind.no_round"))])
+        await send(context.bot, dependencies, chat_id, [Reply(t(language, "remind.no_round"))])
         return
     scope: set[int] = set()
     for root in roots:
@@ -80,8 +76,8 @@ async def remind(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             )
         )
     async with transaction(dependencies.sessions) as session:
-        audit.record(session, "remind", actor=user.id, units=len(scope))
-    await send(context.bot, dependencies, chat.id, replies)
+        audit.record(session, "remind", actor=who.user_id, units=len(scope))
+    await send(context.bot, dependencies, chat_id, replies)
 
 
 async def link_group(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
