@@ -25,7 +25,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from pydantic import SecretStr
 from sqlalchemy import select
 
 from bot.app import build_application
@@ -36,10 +35,15 @@ from storage.files import FileStore
 from storage.invites import create_invites
 from storage.models import Certify, Role, Unit
 from storage.schema import upgrade
-from tidtam.demo.run import FAKE_TOKEN, TARGET_KINDS, DemoOptions, fresh_database
+from tidtam.demo.run import (
+    FAKE_TOKEN,
+    TARGET_KINDS,
+    DemoOptions,
+    fresh_database,
+    sandbox_settings,
+)
 from tidtam.periods import fiscal_year_of
 from tidtam.samples import seed_sample_province
-from tidtam.settings import Settings
 from tidtam.standin import StandIn
 from tidtam.standin.driver import BotMessage, DriverUser
 
@@ -162,16 +166,7 @@ async def run_interactive(options: DemoOptions, read: Read, write: Write) -> Non
                 session, [unit], Role.REPORTER, now=now, valid_for=timedelta(days=60)
             )
         async with StandIn.start(token=FAKE_TOKEN, bot_username="tidtam_demo_bot") as standin:
-            settings = Settings(
-                bot_token=SecretStr(FAKE_TOKEN),
-                bot_username="tidtam_demo_bot",
-                data_dir=data_dir,
-                database_url=f"sqlite+aiosqlite:///{database}",
-                telegram_api_url=standin.api_url,
-                telegram_file_url=standin.file_url,
-                timezone=options.timezone,
-                language=lang,
-            )
+            settings = sandbox_settings(standin, data_dir, database, options.timezone, lang)
             application = build_application(
                 Deps(settings, sessions, FileStore(settings.files_dir)), rate_limit=False
             )

@@ -187,6 +187,22 @@ def _write_units(chosen: Iterable[UnitInfo], path: Path) -> Path:
     return path
 
 
+def sandbox_settings(
+    standin: StandIn, data_dir: Path, database: Path, timezone: str, language: str
+) -> Settings:
+    """The bot's settings in the sandbox: the stand-in's URLs and a fake token."""
+    return Settings(
+        bot_token=SecretStr(FAKE_TOKEN),
+        bot_username="tidtam_demo_bot",
+        data_dir=data_dir,
+        database_url=f"sqlite+aiosqlite:///{database}",
+        telegram_api_url=standin.api_url,
+        telegram_file_url=standin.file_url,
+        timezone=timezone,
+        language=language,
+    )
+
+
 def fresh_database(data_dir: Path) -> Path:
     data_dir.mkdir(parents=True, exist_ok=True)
     database = data_dir / "demo.db"
@@ -512,16 +528,7 @@ async def run_demo(options: DemoOptions, observer: Observer | None = None) -> De
             round_id = round_.id
         unit_ids, codes = await _invite_everyone(sessions, plan, opens_at)
         async with StandIn.start(token=FAKE_TOKEN, bot_username="tidtam_demo_bot") as standin:
-            settings = Settings(
-                bot_token=SecretStr(FAKE_TOKEN),
-                bot_username="tidtam_demo_bot",
-                data_dir=data_dir,
-                database_url=f"sqlite+aiosqlite:///{database}",
-                telegram_api_url=standin.api_url,
-                telegram_file_url=standin.file_url,
-                timezone=options.timezone,
-                language=lang,
-            )
+            settings = sandbox_settings(standin, data_dir, database, options.timezone, lang)
             clock = VirtualClock(opens_at)
             box = _Sandbox(
                 options, plan, form, sessions, standin, clock, day0, zone, round_id,
