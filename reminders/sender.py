@@ -1,12 +1,19 @@
 """A sender for fan-outs that stays under Telegram's limits and leaves room for replies.
 
 Telegram allows a bot about 30 messages a second in all, one a second per private
-chat (short bursts pass) and 20 a minute per group. Reminders go out at
-``per_second`` (25 by default), so that interactive replies, which the bot sends
-through the same token, always find room; sends are spaced evenly (a pacing token
-bucket) with several in flight, since each call takes a round trip. A 429's
-``retry_after`` pauses every send, not only the refused one, and the message is
-tried again. The outcome of each message says what the sweep records.
+chat (short bursts pass) and 20 a minute per group. Reminders go out at most
+``per_second`` (28 by default), evenly spaced, with several in flight since each
+call takes a round trip; and at most ``per_second`` in any second counting the room
+kept for replies: :meth:`PacedSender.make_room` (called for every update the bot
+receives, see :mod:`reminders.scheduler`) holds one place for the reply to come, for
+a second plus ``reply_hold``. So replies go first and reminders take what is left.
+A 429's ``retry_after`` pauses every reminder, not only the refused one, and the
+message is tried again. The outcome of each message says what the sweep records.
+
+Reminders should go through a bot of their own (:func:`standalone_bot`), not through
+the Application's rate-limited one: python-telegram-bot's ``AIORateLimiter`` halts
+*every* request, replies too, for as long as any 429 asks, and queues the paced
+reminders meanwhile, to let them out in one burst afterwards.
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ import asyncio
 import enum
 import logging
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -49,19 +57,22 @@ class PacedSender:
         self,
         bot: Bot,
         *,
-        per_second: float = 25.0,
+        per_second: float = 28.0,
         private_gap: float = 1.0,
         group_gap: float = 3.0,
         in_flight: int = 16,
         max_retries: int = 5,
+        reply_hold: float = 0.25,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self.bot = bot
         self.interval = 1.0 / per_second
+        self.budget = max(1, int(per_second))  # reminders + replies expected, in any second
         self.private_gap = private_gap
         self.group_gap = group_gap
         self.max_retries = max_retries
+        self.reply_hold = reply_hold
         self.clock = clock
         self.sleep = sleep
         self.in_flight = in_flight
@@ -70,19 +81,46 @@ class PacedSender:
         self._next = 0.0
         self._paused_until = 0.0
         self._last_in_chat: dict[int, float] = {}
+        self._sent: deque[float] = deque()  # when recent reminders went
+        self._held: deque[float] = deque()  # when recent updates asked for room
+        self._ready = False
         self.rate_limited = 0
 
+    def make_room(self) -> None:
+        """A reply is coming (the bot got an update): keep a place for it."""
+        self._held.append(self.clock())
+
+    def _room_at(self, now: float) -> float:
+        """When one more reminder fits in the last second with the room kept for replies."""
+        while self._sent and self._sent[0] <= now - 1.0:
+            self._sent.popleft()
+        held_for = 1.0 + self.reply_hold
+        while self._held and self._held[0] <= now - held_for:
+            self._held.popleft()
+        over = len(self._sent) + len(self._held) - self.budget
+        if over < 0:
+            return now
+        frees = sorted([t + 1.0 for t in self._sent] + [t + held_for for t in self._held])
+        return frees[over]
+
     async def _wait_turn(self, chat_id: int) -> None:
-        async with self._pace:
-            now = self.clock()
-            gap = self.group_gap if chat_id < 0 else self.private_gap
-            start = max(
-                now, self._next, self._paused_until, self._last_in_chat.get(chat_id, -gap) + gap
-            )
-            self._next = start + self.interval
-            self._last_in_chat[chat_id] = start
-        if start > now:
-            await self.sleep(start - now)
+        gap = self.group_gap if chat_id < 0 else self.private_gap
+        while True:
+            async with self._pace:  # one at a time, in order
+                now = self.clock()
+                chat_wait = self._last_in_chat.get(chat_id, -gap) + gap - now
+                if chat_wait <= 0:
+                    while True:
+                        start = max(self._next, self._paused_until, self._room_at(now))
+                        if start <= now:
+                            break
+                        await self.sleep(start - now)
+                        now = self.clock()
+                    self._next = now + self.interval
+                    self._last_in_chat[chat_id] = now
+                    self._sent.append(now)
+                    return
+            await self.sleep(chat_wait)  # not holding up the other chats
 
     def slot(self) -> asyncio.Semaphore:
         """Hold one of the in-flight places; :meth:`send_in_slot` within it."""
@@ -95,6 +133,9 @@ class PacedSender:
 
     async def send_in_slot(self, chat_id: int, text: str) -> Delivery:
         """:meth:`send`, for a caller that already holds a :meth:`slot`."""
+        if not self._ready:
+            await self.bot.initialize()  # does nothing if it was; a standalone bot may not be
+            self._ready = True
         retries = 0
         while True:
             await self._wait_turn(chat_id)
