@@ -107,7 +107,8 @@ async def sweep(
             async with transaction(sessions) as session:
                 world = await load_world(session, round_)
                 sent = await ledger_keys(session, round_.id, stale_before)
-                plan = due(world, now, sent)
+                # Thousands of people take a good part of a second: not on the bot's loop.
+                plan = await asyncio.to_thread(due, world, now, sent)
                 await record_superseded(session, round_.id, [s.key for s in plan.superseded], now)
             report.superseded += len(plan.superseded)
             batch = max(1, sender.in_flight * 2)
