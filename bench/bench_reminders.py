@@ -19,8 +19,11 @@ What it does, all on 127.0.0.1:
    scheduler's :class:`reminders.sender.PacedSender` on the application's bot);
 4. meanwhile ``--interactive`` people answer the questionnaire (``/report``, then each
    question by type, like ``tests/bot/scripted.py``) with a random think time
-   (exponential, mean ``--think`` s); who finishes the form hands over to a new person
-   of another school, so the load lasts; a reminder arriving in the middle is skipped;
+   (exponential, mean ``--think`` s), coming one by one over the first ``2 x --think``
+   seconds; who reaches the form's last question hands over to a new person of another
+   school, so the load lasts (``--review``: answers it too, and gets the review, about
+   ten messages at once, past Telegram's burst in a private chat); a reminder arriving
+   in the middle is skipped;
 5. waits until every reminder is delivered (or nothing moves for ``--stall`` s), then
    stops the people and the bot, reads the ledger, and prints (``--json``: appends) the
    numbers.
@@ -33,7 +36,10 @@ Measurements (times are ``time.monotonic()`` of this process, where the stand-in
   delivery times (the ramp-up and the tail left out), all messages (reminders and
   replies: what Telegram counts) in the same window, each as a fraction of 30/s;
   ``max_in_1s``: the most messages the stand-in delivered in any second;
-- ``rate_limited``: 429 answers the stand-in gave (``standin.stats.rate_limited``);
+- ``rate_limited``: 429 answers the stand-in gave (``standin.stats.rate_limited``), by
+  the limit that refused (overall or per chat), and how many went to the answering
+  people's chats; the bot log's count of ``AIORateLimiter`` retries (replies) and of
+  the PacedSender's waits (reminders);
 - ``reply_latency_ms`` (p50, p95, p99, max) before, during and after the fan-out: from
   the moment a person's message or button press reaches the stand-in to the moment the
   stand-in delivers the bot's answer to it (the next question, or the edited buttons),
@@ -51,6 +57,7 @@ import asyncio
 import json
 import os
 import random
+import re
 import signal
 import statistics
 import subprocess
@@ -75,6 +82,7 @@ FIRST_USER = 700_000_000
 BELL = "🔔"  # a unit reminder's first character (reminders.texts)
 ENDED = "ตอบครบทุกข้อแล้ว"
 BKK = ZoneInfo("Asia/Bangkok")
+PLACE = re.compile(r"(ยุทธศาสตร์|Strategy) (\d+) · (ข้อ|question) (\d+)/(\d+)")
 
 
 # ------------------------------------------------------------------ database and seed
@@ -201,6 +209,7 @@ class Watch:
     delivered_at: dict[tuple[int, int], float] = field(default_factory=dict)
     calls_per_chat: dict[int, list[float]] = field(default_factory=dict)
     watched_chats: set[int] = field(default_factory=set)
+    refused: Counter[str] = field(default_factory=Counter)  # 429s by the limit that said no
 
     def first_call_after(self, chat_id: int, moment: float) -> float | None:
         for at in self.calls_per_chat.get(chat_id, ()):
@@ -227,6 +236,18 @@ def instrument(standin: Any, watch: Watch) -> None:
             watch.delivered_at[(chat_id, message_id)] = at
 
     stats.record_delivery = recorded
+
+    limiter = standin.limiter
+    acquire = limiter.acquire
+
+    def acquired(chat_id: int, is_group: bool) -> int | None:
+        refused: int | None = acquire(chat_id, is_group)
+        if refused is not None:
+            overall = limiter._global.wait_time(limiter.clock()) > 0
+            watch.refused["overall" if overall else "per_chat"] += 1
+        return refused
+
+    limiter.acquire = acquired
 
     methods: dict[str, Callable[[Any], Awaitable[Any]]] = standin._methods
     for name in ("sendmessage", "editmessagetext", "editmessagereplymarkup", "answercallbackquery"):
@@ -310,12 +331,16 @@ class Exchange:
 class Answerer:
     """Answers the questionnaire like ``tests/bot/scripted.py``'s Reporter, timed."""
 
-    def __init__(self, think: float, reply_timeout: float, rng: random.Random) -> None:
+    def __init__(
+        self, think: float, reply_timeout: float, rng: random.Random, *, review: bool
+    ) -> None:
         from flows.form_loader import load_form_file
         from tidtam.samples import FORM_FILE
 
         self.form = load_form_file(FORM_FILE)
         self.questions = [where.question for where in self.form.questions()]
+        self.last_place = f"{len(self.form.sections)} · "
+        self.review = review
         self.think = think
         self.timeout = reply_timeout
         self.rng = rng
@@ -323,6 +348,15 @@ class Answerer:
         self.answers = 0
         self.forms_finished = 0
         self.reminders_seen = 0
+
+    def is_last(self, text: str) -> bool:
+        """Whether this asks the last question of the last section (``ข้อ n/n``)."""
+        found = PLACE.search(text)
+        return (
+            found is not None
+            and found.group(2) == str(len(self.form.sections))
+            and found.group(4) == found.group(5)
+        )
 
     def question_of(self, text: str) -> Any | None:
         wrapped = f"\n{text}\n"
@@ -395,6 +429,9 @@ class Answerer:
                 if ENDED not in message.text:
                     raise AssertionError(f"{user.id}: unexpected {message.text[:80]!r}")
                 self.forms_finished += 1
+                return
+            if not self.review and self.is_last(message.text):
+                self.forms_finished += 1  # not answered: no review (see --review)
                 return
             if self.think > 0:
                 await asyncio.sleep(self.rng.expovariate(1 / self.think))
@@ -499,7 +536,7 @@ async def drive(
     users: list[Any],
 ) -> dict[str, Any]:
     rng = random.Random(args.seed)
-    answerer = Answerer(args.think, args.reply_timeout, rng)
+    answerer = Answerer(args.think, args.reply_timeout, rng, review=args.review)
     launched = time.monotonic()
     while not standin.calls_to("getUpdates"):
         if process.poll() is not None:
@@ -576,10 +613,12 @@ def summarise(
         "db": args.db,
         "interactive": args.interactive,
         "think_s": args.think,
+        "review": args.review,
         "reminders_delivered": n,
         "duplicates": sum(1 for u in users if watch.reminders_per_chat[u.id] > 1),
         "lost": sum(1 for u in users if watch.reminders_per_chat[u.id] == 0),
         "rate_limited_429": standin.stats.rate_limited,
+        "rate_limited_by_limit": dict(watch.refused),
         "rate_limited_in_answering_chats": sum(
             standin.stats.rate_limited_per_chat[c] for c in watch.watched_chats
         ),
@@ -637,6 +676,11 @@ def main() -> None:
     parser.add_argument("--interactive", type=int, default=30, help="people answering")
     parser.add_argument("--generations", type=int, default=3, help="forms per answering slot")
     parser.add_argument("--think", type=float, default=5.0, help="mean think time, seconds")
+    parser.add_argument(
+        "--review",
+        action="store_true",
+        help="answer the last question too, and get the review (about 10 messages at once)",
+    )
     parser.add_argument("--reply-timeout", type=float, default=60.0)
     parser.add_argument("--stall", type=float, default=60.0, help="stop if no reminder for S s")
     parser.add_argument("--after", type=float, default=5.0, help="keep answering S s after")
