@@ -54,17 +54,17 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from benchdb import create_database  # bench/ is on sys.path when run as a script
+
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "tidtam" / "samples"
 TOKEN = "123456:BENCH-TOKEN"  # a fake token for the stand-in
-PG = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
 PLACE = re.compile(r"(ยุทธศาสตร์|Strategy) (\d+) · (ข้อ|question) (\d+)/(\d+)")
 TARGET_KINDS = ("esa", "school")
 ERROR_TEXT = "ขออภัย ระบบขัดข้อง"  # bot/handlers/errors.py: the update failed
@@ -113,33 +113,6 @@ def serve_bot(rate_limit: bool, profile: str | None) -> None:
 
 
 # ------------------------------------------------------------------ database and seed
-
-
-async def create_database(kind: str, folder: Path) -> tuple[str, Callable[[], Awaitable[None]]]:
-    """A URL of a new empty database, and how to drop it."""
-    if kind == "sqlite":
-
-        async def nothing() -> None:
-            return None
-
-        return f"sqlite+aiosqlite:///{folder / 'bench.db'}", nothing
-    import asyncpg  # type: ignore[import-untyped]
-
-    name = f"tidtam_bench_{uuid.uuid4().hex[:10]}"
-    admin = await asyncpg.connect(database="postgres", timeout=5, **PG)
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await admin.close()
-
-    async def drop() -> None:
-        admin = await asyncpg.connect(database="postgres", timeout=5, **PG)
-        try:
-            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        finally:
-            await admin.close()
-
-    return f"postgresql+asyncpg://{PG['user']}@{PG['host']}:{PG['port']}/{name}", drop
 
 
 def units_file(people: int, folder: Path) -> Path:

@@ -64,7 +64,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -73,10 +72,11 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from benchdb import create_database  # bench/ is on sys.path when run as a script
+
 ROOT = Path(__file__).resolve().parents[1]
 TIDTAM = Path(sys.executable).parent / "tidtam"
 TOKEN = "123456:BENCH-REMINDERS"  # a fake token for the stand-in
-PG = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
 TELEGRAM_RATE = 30.0
 FIRST_USER = 700_000_000
 BELL = "🔔"  # a unit reminder's first character (reminders.texts)
@@ -86,33 +86,6 @@ PLACE = re.compile(r"(ยุทธศาสตร์|Strategy) (\d+) · (ข้�
 
 
 # ------------------------------------------------------------------ database and seed
-
-
-async def create_database(kind: str, folder: Path) -> tuple[str, Callable[[], Awaitable[None]]]:
-    """A URL of a new empty database, and how to drop it."""
-    if kind == "sqlite":
-
-        async def nothing() -> None:
-            return None
-
-        return f"sqlite+aiosqlite:///{folder / 'bench.db'}", nothing
-    import asyncpg  # type: ignore[import-untyped]
-
-    name = f"tidtam_bench_rem_{uuid.uuid4().hex[:10]}"
-    admin = await asyncpg.connect(database="postgres", timeout=5, **PG)
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await admin.close()
-
-    async def drop() -> None:
-        admin = await asyncpg.connect(database="postgres", timeout=5, **PG)
-        try:
-            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        finally:
-            await admin.close()
-
-    return f"postgresql+asyncpg://{PG['user']}@{PG['host']}:{PG['port']}/{name}", drop
 
 
 def due_now_policy(now: datetime, deadline: datetime) -> dict[str, Any]:
@@ -489,7 +462,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     dedicated = args.interactive * args.generations
     with tempfile.TemporaryDirectory(prefix="tidtam-bench-rem-") as temp:
         folder = Path(temp)
-        url, drop = await create_database(args.db, folder)
+        url, drop = await create_database(args.db, folder, "tidtam_bench_rem")
         try:
             print(f"seeding the province and {args.people} reporters ({args.db})", flush=True)
             started = time.monotonic()
