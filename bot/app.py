@@ -6,7 +6,6 @@ import logging
 
 from telegram import BotCommand, BotCommandScopeAllPrivateChats, Update
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -20,6 +19,7 @@ from bot.handlers import answering, certify, registration, reports, supervision
 from bot.handlers.errors import on_error
 from bot.i18n import t
 from bot.ordering import PerPersonOrder
+from bot.ratelimit import FloodLimiter
 
 log = logging.getLogger("tidtam.bot")
 
@@ -55,8 +55,8 @@ def build_application(dependencies: Deps, *, rate_limit: bool = True) -> Applica
         .write_timeout(60)
         .get_updates_read_timeout(40)
     )
-    if rate_limit:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
+    if rate_limit:  # replies first; reminders pass it Priority.BACKGROUND
+        builder = builder.rate_limiter(FloodLimiter())  # type: ignore[arg-type]
     application = builder.build()
     install(application, dependencies)
     private = filters.ChatType.PRIVATE
