@@ -19,7 +19,7 @@ from bot.handlers import answering, certify, registration, reports, supervision
 from bot.handlers.errors import on_error
 from bot.i18n import t
 from bot.ordering import PerPersonOrder
-from bot.ratelimit import FloodLimiter
+from bot.ratelimit import FloodLimiter, Limits
 
 log = logging.getLogger("tidtam.bot")
 
@@ -38,8 +38,13 @@ PRIVATE_COMMANDS = (
 )
 
 
-def build_application(dependencies: Deps, *, rate_limit: bool = True) -> Application:  # type: ignore[type-arg]
-    """The Application, configured from the settings, with every handler registered."""
+def build_application(
+    dependencies: Deps, *, rate_limit: bool = True, limits: Limits | None = None
+) -> Application:  # type: ignore[type-arg]
+    """The Application, configured from the settings, with every handler registered.
+
+    ``rate_limit``: keep Telegram's flood ``limits`` (:class:`bot.ratelimit.Limits`).
+    """
     settings = dependencies.settings
     if settings.bot_token is None:
         raise ValueError("TIDTAM_BOT_TOKEN is not set")
@@ -56,7 +61,7 @@ def build_application(dependencies: Deps, *, rate_limit: bool = True) -> Applica
         .get_updates_read_timeout(40)
     )
     if rate_limit:  # replies first; reminders pass it Priority.BACKGROUND
-        builder = builder.rate_limiter(FloodLimiter())  # type: ignore[arg-type]
+        builder = builder.rate_limiter(FloodLimiter(limits))  # type: ignore[arg-type]
     application = builder.build()
     install(application, dependencies)
     private = filters.ChatType.PRIVATE
