@@ -14,6 +14,7 @@ import pytest
 from aiohttp import web
 from telegram import Bot
 from telegram.error import NetworkError, RetryAfter, TimedOut
+from telegram.ext import Application
 
 from bot.http import AiohttpRequest
 from tests.bot.conftest import TOKEN
@@ -185,3 +186,13 @@ async def test_a_shut_down_request_opens_again(standin: StandIn) -> None:
     for _ in range(2):  # as the Application does on a restart
         async with bot:
             assert (await bot.get_me()).username == standin.bot_user.username
+
+
+async def test_the_application_uses_it(
+    standin: StandIn,
+    bot: Application,  # type: ignore[type-arg]
+) -> None:
+    assert isinstance(bot.bot.request, AiohttpRequest)
+    person = standin.user(id=2006, first_name="สมชาย")
+    await person.send("/help")
+    assert (await person.wait_reply()).text
