@@ -86,6 +86,7 @@ def serve_bot(rate_limit: bool, profile: str | None) -> None:
 
     from bot.app import ALLOWED_UPDATES, build_application
     from bot.context import Deps
+    from bot.runner import use_fast_event_loop
     from storage.db import create_engine, session_factory
     from storage.files import FileStore
     from tidtam.cli.common import load_settings
@@ -104,6 +105,7 @@ def serve_bot(rate_limit: bool, profile: str | None) -> None:
     profiler = cProfile.Profile(time.process_time) if profile else None  # CPU, not wall
     if profiler is not None:
         profiler.enable()
+    use_fast_event_loop()
     try:
         application.run_polling(allowed_updates=ALLOWED_UPDATES, close_loop=False)
     finally:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
@@ -9,6 +11,23 @@ from datetime import timedelta
 from telegram.ext import Application
 
 from bot.app import ALLOWED_UPDATES
+
+log = logging.getLogger("tidtam.bot")
+
+
+def use_fast_event_loop() -> None:
+    """Make uvloop's loop the current one, for ``Application.run_polling`` to run on.
+
+    The bot spends much of its CPU in the event loop (every database round trip and
+    Bot API call goes through it); uvloop does that work in C. Where uvloop is not
+    installed (Windows), the standard loop is used.
+    """
+    try:
+        import uvloop
+    except ImportError:  # pragma: no cover - not on Linux or macOS
+        log.info("uvloop is not installed; using asyncio's own event loop")
+        return
+    asyncio.set_event_loop(uvloop.new_event_loop())
 
 
 @asynccontextmanager

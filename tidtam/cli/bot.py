@@ -19,6 +19,7 @@ def run_command() -> None:
 
     from bot.app import ALLOWED_UPDATES, build_application
     from bot.context import Deps
+    from bot.runner import use_fast_event_loop
     from reminders.scheduler import schedule
     from storage.db import create_engine, session_factory
     from storage.files import FileStore
@@ -44,6 +45,7 @@ def run_command() -> None:
 
     application.post_shutdown = dispose
     log.info("tidtam bot starting (database %s)", engine.url.render_as_string(hide_password=True))
+    use_fast_event_loop()
     try:
         application.run_polling(allowed_updates=ALLOWED_UPDATES, close_loop=False)
     except InvalidToken:
