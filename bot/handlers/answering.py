@@ -34,7 +34,7 @@ from flows.answers import AnswerValue, FileRef, decode, encode
 from flows.form import Form, QuestionType
 from flows.values import format_date_th
 from storage.chat_states import ChatContext, already_handled, load_chat_context
-from storage.db import transaction
+from storage.db import in_transaction
 from storage.files import StoredFile
 from storage.forms import form_by_version_id
 from storage.members import memberships
@@ -325,13 +325,18 @@ async def _run(
     dependencies = deps(context)
     user, chat = update.effective_user, update.effective_chat
     assert user is not None and chat is not None
-    async with transaction(dependencies.sessions) as session:
+
+    async def work(session: AsyncSession) -> list[Said] | None:
         loaded = await load_chat_context(session, user.id)
         if already_handled(loaded.state, update.update_id):
             log.info("update %s was handled before a restart; not again", update.update_id)
-            return
+            return None
         replies: list[Said] = await decide(session, dependencies, loaded)
-    await send(context.bot, dependencies, chat.id, replies)
+        return replies
+
+    replies = await in_transaction(dependencies.sessions, work)
+    if replies is not None:
+        await send(context.bot, dependencies, chat.id, replies)
 
 
 def _command(event: walk.Input, *, intro: bool = False) -> Callable[..., Any]:
@@ -420,13 +425,18 @@ async def on_press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     dependencies = deps(context)
     user = update.effective_user
     assert user is not None
-    note: str | None = None
-    async with transaction(dependencies.sessions) as session:
+
+    async def work(session: AsyncSession) -> tuple[list[Said], str | None] | None:
         loaded = await load_chat_context(session, user.id)
         if already_handled(loaded.state, update.update_id):
-            await query.answer()
-            return
-        replies, note = await _press(session, dependencies, update, loaded, query, press)
+            return None
+        return await _press(session, dependencies, update, loaded, query, press)
+
+    outcome = await in_transaction(dependencies.sessions, work)
+    if outcome is None:
+        await query.answer()
+        return
+    replies, note = outcome
     await query.answer(note)
     if query.message is not None:
         await send(context.bot, dependencies, query.message.chat.id, replies)

@@ -60,17 +60,23 @@ class Reporter:
             question = question_of(self.form, message)
             if question is None or question.id == stop_at:
                 return message
-            self.asked.append(question.id)
-            given = self.answer(question)
-            if isinstance(given, str):
-                await self.user.send(given)
-            else:
-                for button in given:
-                    await self.user.click(button, message)
-                    if button.startswith("☐"):
-                        message = await self.next_question()
-            message = await self.next_question()
+            message = await self.answer_one(message)
         raise AssertionError("the form did not end")
+
+    async def answer_one(self, message: BotMessage) -> BotMessage:
+        """Answer the question ``message`` asks; the next message that asks or ends."""
+        question = question_of(self.form, message)
+        assert question is not None, message.text
+        self.asked.append(question.id)
+        given = self.answer(question)
+        if isinstance(given, str):
+            await self.user.send(given)
+        else:
+            for button in given:
+                await self.user.click(button, message)
+                if button.startswith("☐"):
+                    message = await self.next_question()
+        return await self.next_question()
 
     async def next_question(self) -> BotMessage:
         """The next message that asks a question or ends the walk (skipping notes)."""
