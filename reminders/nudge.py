@@ -1,7 +1,9 @@
 """/remind: a supervisor nudges the units under it that have not submitted, now.
 
 Each unit is nudged at most once a local day, whoever asks: the ledger row
-``(unit:<id>, remind:<date>)`` is claimed before its members are written to.
+``(unit:<id>, remind:<date>)`` is claimed before its members are written to. The
+nudges go in the background of the bot's rate limiter, like the reminders, behind
+any reply waiting (see :mod:`reminders.sender`).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from reminders.policy import DONE_STATES, UNIT_ROLES, Due, Kind, UnitReminder, deadline_day
-from reminders.sender import Outcome, PacedSender
+from reminders.sender import Outcome, Sender
 from reminders.texts import render
 from storage.db import transaction
 from storage.members import mark_unreachable
@@ -30,7 +32,7 @@ class NudgeReport:
 
 async def nudge(
     sessions: async_sessionmaker[AsyncSession],
-    sender: PacedSender,
+    sender: Sender,
     round_: Round,
     unit_ids: set[int],
     now: datetime,

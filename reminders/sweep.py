@@ -29,7 +29,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from reminders.policy import Due, LedgerKey, due
-from reminders.sender import Delivery, Outcome, PacedSender
+from reminders.sender import Delivery, Outcome, Sender
 from reminders.texts import render
 from storage.db import transaction
 from storage.members import mark_unreachable
@@ -91,7 +91,7 @@ async def _sweeper_lock(sessions: async_sessionmaker[AsyncSession]) -> AsyncIter
 
 
 async def sweep(
-    sessions: async_sessionmaker[AsyncSession], sender: PacedSender, now: datetime
+    sessions: async_sessionmaker[AsyncSession], sender: Sender, now: datetime
 ) -> SweepReport:
     """Send everything due at ``now`` that the ledger does not have yet."""
     report = SweepReport()
@@ -127,7 +127,7 @@ async def sweep(
 
 async def _send_batch(
     sessions: async_sessionmaker[AsyncSession],
-    sender: PacedSender,
+    sender: Sender,
     round_id: int,
     items: Sequence[Due],
     now: datetime,

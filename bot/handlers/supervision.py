@@ -11,8 +11,7 @@ from bot.delivery import send
 from bot.i18n import t
 from bot.replies import Reply
 from reminders.nudge import nudge
-from reminders.scheduler import SENDER_KEY
-from reminders.sender import PacedSender
+from reminders.sender import Sender
 from storage import audit
 from storage.db import transaction
 from storage.members import memberships
@@ -57,9 +56,7 @@ async def remind(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     for root in roots:
         scope |= subtree(parents, root)
     scope -= set(roots)
-    sender = context.bot_data.get(SENDER_KEY)
-    if not isinstance(sender, PacedSender):
-        sender = PacedSender(context.bot)
+    sender = Sender(context.bot)  # in the background of the bot's rate limiter
     replies = []
     for round_ in rounds:
         report = await nudge(dependencies.sessions, sender, round_, scope, dependencies.now())
