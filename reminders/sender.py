@@ -25,8 +25,8 @@ from dataclasses import dataclass
 from telegram import Bot
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
 from telegram.ext import ExtBot
-from telegram.request import HTTPXRequest
 
+from bot.http import AiohttpRequest
 from bot.ratelimit import FloodLimiter, Limits, Priority
 
 log = logging.getLogger("tidtam.reminders")
@@ -123,6 +123,6 @@ def standalone_bot(
         token,
         base_url=base_url,
         base_file_url=base_file_url,
-        request=HTTPXRequest(connection_pool_size=pool, read_timeout=30, write_timeout=30),
+        request=AiohttpRequest(pool, read_timeout=30, write_timeout=30),
         rate_limiter=FloodLimiter(limits),
     )
