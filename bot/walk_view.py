@@ -98,35 +98,111 @@ def ask(view: View, event: walk.Ask, *, edit: bool = False) -> Reply:
     )
 
 
-def review(view: View, event: walk.ShowReview, *, editable: bool = True) -> list[Reply]:
-    """The answers by section: one message per section with its edit buttons."""
+# A review message holds answers while its text stays within this (Telegram: 4,096
+# characters) and its keyboard within Telegram's 100 buttons.
+REVIEW_TEXT = 3800
+REVIEW_BUTTONS = 100
+EDITS_PER_ROW = 4
+
+
+def review(
+    view: View,
+    event: walk.ShowReview,
+    *,
+    editable: bool = True,
+    header: str | None = None,
+    footer: Reply | None = None,
+) -> list[Reply]:
+    """The answers by section with their edit buttons, in as few messages as fit.
+
+    ``header`` (the review's title unless given) opens the first message; ``footer``
+    (what is missing, or the submit button, when ``editable``) closes the last. Few
+    messages matter: past about five at once in one chat, Telegram slows a bot down.
+    A section that goes on in the next message has its title again there.
+    """
     lang = view.language
-    replies = [Reply(t(lang, "report.review_header", unit=view.unit_name, period=view.period_th))]
+    if header is None:
+        header = t(lang, "report.review_header", unit=view.unit_name, period=view.period_th)
+    if footer is None and editable:
+        footer = _review_footer(view, event)
+    pages = _Pages()
+    pages.add(header)
     for section in event.sections:
-        lines = [t(lang, "report.review_section", number=section.number, title=section.title)]
-        buttons: list[Button] = []
+        title = t(lang, "report.review_section", number=section.number, title=section.title)
+        opened = False
         for item in section.items:
-            q = view.form.question(item.question_id)
-            answer = (
-                display(q, item.answer, lang)
-                if item.answer is not None
-                else t(lang, "report.not_answered")
-            )
-            mark = "✔" if item.answer is not None else ("❗" if item.required else "○")
-            lines.append(
-                f"{mark} {item.number}. {html.escape(_short(q.text))}\n    → {html.escape(answer)}"
-            )
-            buttons.append(
-                Button(
-                    t(lang, "report.button.edit", number=item.number),
-                    _q(view, item.question_id, "e"),
-                )
-            )
-        rows = tuple(tuple(buttons[i : i + 4]) for i in range(0, len(buttons), 4))
-        replies.append(Reply("\n".join(lines), rows if editable else ()))
-    if editable:
-        replies.append(_review_footer(view, event))
-    return replies
+            line = _review_line(view, item)
+            edits = 1 if editable else 0
+            if opened and pages.fits(f"\n{line}", edits):
+                pages.add(line, joiner="\n")
+            else:
+                if not pages.fits(f"\n\n{title}\n{line}", edits):
+                    pages.flush()
+                pages.add(f"{title}\n{line}")
+                opened = True
+            if editable:
+                edit = t(lang, "report.button.edit", number=item.number)
+                pages.button(Button(edit, _q(view, item.question_id, "e")), row_of=section.number)
+        if not opened:
+            pages.add(title)
+    if footer is not None:
+        if not pages.fits(f"\n\n{footer.text}", sum(len(row) for row in footer.buttons)):
+            pages.flush()
+        pages.add(footer.text, footer.buttons)
+    return pages.finish()
+
+
+def _review_line(view: View, item: walk.ReviewItem) -> str:
+    lang = view.language
+    q = view.form.question(item.question_id)
+    if item.answer is not None:
+        answer = display(q, item.answer, lang)
+    else:
+        answer = t(lang, "report.not_answered")
+    mark = "✔" if item.answer is not None else ("❗" if item.required else "○")
+    return f"{mark} {item.number}. {html.escape(_short(q.text))}\n    → {html.escape(answer)}"
+
+
+class _Pages:
+    """Messages filled up to REVIEW_TEXT characters and REVIEW_BUTTONS buttons each."""
+
+    def __init__(self) -> None:
+        self.done: list[Reply] = []
+        self.text = ""
+        self.rows: list[tuple[Button, ...]] = []
+        self.count = 0
+        self.row_of: object = None  # whose buttons the last row holds
+
+    def fits(self, text: str, buttons: int) -> bool:
+        """Whether this much more still fits in the current message (an empty one: always)."""
+        return not self.text or (
+            len(self.text) + len(text) <= REVIEW_TEXT and self.count + buttons <= REVIEW_BUTTONS
+        )
+
+    def add(self, text: str, rows: Sequence[Sequence[Button]] = (), joiner: str = "\n\n") -> None:
+        self.text = f"{self.text}{joiner}{text}" if self.text else text
+        self.rows += [tuple(row) for row in rows]
+        if rows:
+            self.count += sum(len(row) for row in rows)
+            self.row_of = None
+
+    def button(self, button: Button, row_of: object) -> None:
+        """Add a button to the last row if it is ``row_of``'s and not full, else to a new one."""
+        if self.rows and self.row_of == row_of and len(self.rows[-1]) < EDITS_PER_ROW:
+            self.rows[-1] += (button,)
+        else:
+            self.rows.append((button,))
+        self.row_of = row_of
+        self.count += 1
+
+    def flush(self) -> None:
+        if self.text:
+            self.done.append(Reply(self.text, tuple(self.rows)))
+        self.text, self.rows, self.count, self.row_of = "", [], 0, None
+
+    def finish(self) -> list[Reply]:
+        self.flush()
+        return self.done
 
 
 def _review_footer(view: View, event: walk.ShowReview) -> Reply:

@@ -76,30 +76,19 @@ def request(
         download_limit_mb,
     )
     shown = _review_of(form, submission, answers)
-    replies = [
-        Reply(
-            t(
-                language,
-                "certify.request",
-                unit=submission.unit.name,
-                period=view.period_th,
-                who=submitter,
-            )
-        )
-    ]
-    replies += review(view, shown, editable=False)[1:]
-    replies.append(
-        Reply(
-            t(language, "certify.decide", unit=submission.unit.name),
-            (
-                (
-                    Button(t(language, "certify.button.approve"), _press(submission.id, "a")),
-                    Button(t(language, "certify.button.return"), _press(submission.id, "r")),
-                ),
-            ),
-        )
+    request_text = t(
+        language, "certify.request", unit=submission.unit.name, period=view.period_th, who=submitter
     )
-    return replies
+    decide = Reply(
+        t(language, "certify.decide", unit=submission.unit.name),
+        (
+            (
+                Button(t(language, "certify.button.approve"), _press(submission.id, "a")),
+                Button(t(language, "certify.button.return"), _press(submission.id, "r")),
+            ),
+        ),
+    )
+    return review(view, shown, editable=False, header=request_text, footer=decide)
 
 
 async def on_submitted(

@@ -169,8 +169,10 @@ async def test_edit_from_review_changes_what_is_asked(
     await user.click("แก้ข้อ 1", section)
     asked = await wait_for(user, "คำตอบเดิม: ดำเนินการแล้ว")
     await user.click("3. ไม่มี/ไม่เกี่ยวข้องกับหน่วยงาน", asked)
-    section = await wait_for(user, "ยุทธศาสตร์ 1.")
-    assert FORM.question("s1i1_projects").text[:20] not in section.text
+    review = await wait_for(user, "ยุทธศาสตร์ 1.")  # the review packs several sections
+    section = review.text.split("ยุทธศาสตร์ 1.")[1].split("ยุทธศาสตร์ 2.")[0]
+    assert FORM.question("s1i1_done").text[:20] in section
+    assert FORM.question("s1i1_projects").text[:20] not in section
     await user.send("/submit")
     await wait_for(user, "ยืนยันการส่งรายงาน")
 
