@@ -147,6 +147,12 @@ class Form:
     _places: dict[str, QuestionPlace] = field(
         init=False, repr=False, compare=False, hash=False, default_factory=dict
     )
+    _order: tuple[QuestionPlace, ...] = field(
+        init=False, repr=False, compare=False, hash=False, default=()
+    )
+    _by_kind: dict[str, tuple[QuestionPlace, ...]] = field(
+        init=False, repr=False, compare=False, hash=False, default_factory=dict
+    )
 
     def __post_init__(self) -> None:
         places = {
@@ -156,10 +162,27 @@ class Form:
             )
         }
         object.__setattr__(self, "_places", places)
+        object.__setattr__(self, "_order", tuple(places.values()))
 
     def questions(self) -> Iterator[QuestionPlace]:
         """Every question in form order, with its section and indicator."""
-        return iter(self._places.values())
+        return iter(self._order)
+
+    def questions_for(self, kind: str) -> tuple[QuestionPlace, ...]:
+        """The questions whose section, indicator and question allow ``kind``, in form order.
+
+        Computed once per kind (the walk asks for them on every step).
+        """
+        places = self._by_kind.get(kind)
+        if places is None:
+            places = self._by_kind[kind] = tuple(p for p in self._order if p.applies_to(kind))
+        return places
+
+    def place_at(self, index: int) -> QuestionPlace:
+        """The question at 0-based ``index`` in form order; ``IndexError`` if none."""
+        if index < 0:
+            raise IndexError(index)
+        return self._order[index]
 
     def place(self, question_id: str) -> QuestionPlace:
         """Where a question is; ``KeyError`` if the form has no such question."""

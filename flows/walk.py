@@ -240,10 +240,8 @@ _VALUE_CODES = Literal[
 def _applicable(form: Form, kind: str, answers: Answers) -> list[QuestionPlace]:
     result: list[QuestionPlace] = []
     seen: dict[str, object] = {}
-    for where in form.questions():
+    for where in form.questions_for(kind):
         question = where.question
-        if not where.applies_to(kind):
-            continue
         if question.when is not None and not evaluate(question.when, seen):
             continue
         result.append(where)
@@ -343,10 +341,8 @@ def _possible_count(form: Form, kind: str, answers: Answers) -> int:
     count = 0
     seen: dict[str, object] = {}
     unknown: set[str] = set()
-    for where in form.questions():
+    for where in form.questions_for(kind):
         question = where.question
-        if not where.applies_to(kind):
-            continue
         verdict = True if question.when is None else _kleene(question.when, seen, unknown)
         if verdict is False:
             continue

@@ -512,10 +512,10 @@ def _event_of(form: Form, press: callbacks.Press) -> walk.Input | None:
         }
         return actions[press.action]
     assert isinstance(press, callbacks.QuestionPress)
-    places = list(form.questions())
-    if not 0 <= press.question_index < len(places):
+    try:
+        question = form.place_at(press.question_index).question
+    except IndexError:
         return None
-    question = places[press.question_index].question
     choice_id: str | None = None
     if press.choice_index is not None:
         if not 0 <= press.choice_index < len(question.choices):

@@ -107,3 +107,22 @@ def test_dict_round_trip_is_exact_and_json_ready(sample: Form) -> None:
 
 def test_sample_text_loads_the_same_as_the_file(sample: Form) -> None:
     assert load_form(SAMPLE.read_text(encoding="utf-8"), str(SAMPLE)) == sample
+
+
+@pytest.mark.parametrize("kind", ["school", "esa", "vocational", "nobody-has-this"])
+def test_questions_for_a_kind_are_those_every_level_allows_in_form_order(
+    sample: Form, kind: str
+) -> None:
+    expected = [p.question.id for p in sample.questions() if p.applies_to(kind)]
+    assert [p.question.id for p in sample.questions_for(kind)] == expected
+    assert sample.questions_for(kind) is sample.questions_for(kind)  # computed once
+    assert 0 < len(expected) < len(sample)  # the sample form has kind-specific questions
+
+
+def test_place_at_an_index_in_form_order(sample: Form) -> None:
+    places = list(sample.questions())
+    assert sample.place_at(0) is places[0]
+    assert sample.place_at(len(places) - 1) is places[-1]
+    for bad in (-1, len(places)):
+        with pytest.raises(IndexError):
+            sample.place_at(bad)
