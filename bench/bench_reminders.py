@@ -14,15 +14,16 @@ What it does, all on 127.0.0.1:
    N people in the stand-in, every one having started the bot; the stand-in enforces
    Telegram's limits (30 messages in any second, a burst of 5 then 1 a second per
    private chat, 20 a minute per group) and answers 429 past them;
-3. runs the real bot as production does: ``tidtam run`` in a subprocess (its
-   ``AIORateLimiter``, its scheduler, whose first sweep comes 15 s after start, and the
-   scheduler's :class:`reminders.sender.PacedSender` on the application's bot);
+3. runs the real bot as production does: ``tidtam run`` in a subprocess (its rate
+   limiter, :class:`bot.ratelimit.FloodLimiter`, and its scheduler, whose first sweep
+   comes 15 s after start and sends through the application's bot, in the limiter's
+   background);
 4. meanwhile ``--interactive`` people answer the questionnaire (``/report``, then each
    question by type, like ``tests/bot/scripted.py``) with a random think time
    (exponential, mean ``--think`` s), coming one by one over the first ``2 x --think``
    seconds; who reaches the form's last question hands over to a new person of another
-   school, so the load lasts (``--review``: answers it too, and gets the review, about
-   ten messages at once, past Telegram's burst in a private chat); a reminder arriving
+   school, so the load lasts (``--review``: answers it too, and gets the review, a few
+   messages at once in one chat); a reminder arriving
    in the middle is skipped;
 5. waits until every reminder is delivered (or nothing moves for ``--stall`` s), then
    stops the people and the bot, reads the ledger, and prints (``--json``: appends) the
@@ -38,8 +39,8 @@ Measurements (times are ``time.monotonic()`` of this process, where the stand-in
   ``max_in_1s``: the most messages the stand-in delivered in any second;
 - ``rate_limited``: 429 answers the stand-in gave (``standin.stats.rate_limited``), by
   the limit that refused (overall or per chat), and how many went to the answering
-  people's chats; the bot log's count of ``AIORateLimiter`` retries (replies) and of
-  the PacedSender's waits (reminders);
+  people's chats; the bot log's count of the limiter's 429 warnings and of reminders
+  that failed on a 429 after its retries;
 - ``reply_latency_ms`` (p50, p95, p99, max) before, during and after the fan-out: from
   the moment a person's message or button press reaches the stand-in to the moment the
   stand-in delivers the bot's answer to it (the next question, or the edited buttons),
@@ -490,8 +491,10 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                             print(f"bot exited with {process.returncode}; log: {log_path}")
                     lines = log_path.read_text(errors="replace").splitlines()
                     result["bot_log"] = {
-                        "aioratelimiter_retries": sum("Rate limit hit" in x for x in lines),
-                        "paced_sender_waits": sum("Telegram asks to wait" in x for x in lines),
+                        "limiter_429_warnings": sum("tidtam.ratelimit" in x for x in lines),
+                        "reminders_failed_on_429": sum(
+                            "Telegram still refuses" in x for x in lines
+                        ),
                         "sweeps": [x.split(": ", 1)[-1] for x in lines if "reminder sweep" in x],
                         "warnings": [x for x in lines if " WARNING " in x or " ERROR " in x][:10],
                     }
@@ -652,7 +655,7 @@ def main() -> None:
     parser.add_argument(
         "--review",
         action="store_true",
-        help="answer the last question too, and get the review (about 10 messages at once)",
+        help="answer the last question too, and get the review (a few messages at once)",
     )
     parser.add_argument("--reply-timeout", type=float, default=60.0)
     parser.add_argument("--stall", type=float, default=60.0, help="stop if no reminder for S s")

@@ -127,6 +127,18 @@ async def test_replies_go_before_waiting_background_messages() -> None:
     assert server.refused == 0
 
 
+async def test_background_messages_leave_evenly_spaced() -> None:
+    server = Server(latency=0.0)
+    limiter = FloodLimiter(LIMITS)
+    send = sender(limiter, server)
+    await asyncio.gather(*(send(n, f"r{n}", priority=Priority.BACKGROUND) for n in range(1, 9)))
+    times = [at for at, _, _ in server.delivered]
+    gap = LIMITS.period / LIMITS.overall
+    # Never more than two within a gap (a late timer lets one catch up, no more).
+    assert all(c - a >= gap - 0.002 for a, c in zip(times, times[2:], strict=False))
+    assert times[-1] - times[0] < 8 * gap + 0.05  # and no slower than that
+
+
 async def test_a_chat_past_its_burst_holds_up_no_other_chat() -> None:
     server = Server(latency=0.0)
     limiter = FloodLimiter(LIMITS)
