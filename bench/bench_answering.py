@@ -32,7 +32,9 @@ Measurements:
   takes it is reported separately (queue wait), and the person's view (from sending to
   seeing the next question) too;
 - the bot process's peak memory (``VmHWM`` from ``/proc/<pid>/status``) and CPU time
-  (utime + stime) in the answering phase, and the machine's CPU use (``/proc/stat``);
+  (utime + stime) in the answering phase, the CPU time of the PostgreSQL backends
+  serving the benchmark's database in that phase (:func:`database_cpu`), and the
+  machine's CPU use (``/proc/stat``);
 - the benchmark process's own peak RSS (``ru_maxrss``: people + stand-in).
 
 ``--profile FILE`` runs the bot under ``cProfile`` and writes its stats to FILE.
@@ -306,6 +308,29 @@ def proc_cpu(pid: int) -> float:
     """CPU seconds (user + system) a process has used."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def database_cpu(url: str) -> float | None:
+    """CPU seconds used by the PostgreSQL backends serving ``url``'s database (None: SQLite).
+
+    A backend's process title names its database (``postgres: 15/main: postgres
+    tidtam_bench_... 127.0.0.1(...) idle``); the bot's pooled connections live for the
+    whole run, so the difference over the answering phase is the database's work for it.
+    """
+    if not url.startswith("postgresql"):
+        return None
+    name = f" {url.rsplit('/', 1)[1]} "
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            title = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            if title.startswith("postgres:") and name in title:
+                total += proc_cpu(int(entry.name))
+        except OSError:  # the process ended meanwhile
+            continue
+    return total
 
 
 def proc_memory(pid: int) -> dict[str, int]:
@@ -609,6 +634,7 @@ async def _drive(
         person.errors = 0
     print(f"answering: {args.people} people at once, think time {args.think} s", flush=True)
     cpu_before = proc_cpu(process.pid)
+    database_before = database_cpu(url)
     machine_before = machine_cpu()
     self_before = resource.getrusage(resource.RUSAGE_SELF)
     timeline.recording = True
@@ -623,6 +649,7 @@ async def _drive(
     wall = time.monotonic() - started
     timeline.recording = False
     cpu_after = proc_cpu(process.pid)
+    database_after = database_cpu(url)
     machine_after = machine_cpu()
     self_after = resource.getrusage(resource.RUSAGE_SELF)
     memory = proc_memory(process.pid)
@@ -653,6 +680,11 @@ async def _drive(
         "bot_cpu_percent": round(100 * (cpu_after - cpu_before) / wall, 1),
         "bot_cpu_ms_per_update": round(
             1000 * (cpu_after - cpu_before) / max(1, sum(p.updates for p in people)), 2
+        ),
+        "database_cpu_ms_per_update": None
+        if database_before is None or database_after is None
+        else round(
+            1000 * (database_after - database_before) / max(1, sum(p.updates for p in people)), 2
         ),
         "bot_peak_rss_mb": round(memory.get("VmHWM", 0) / 1024, 1),
         "bot_rss_mb": round(memory.get("VmRSS", 0) / 1024, 1),
