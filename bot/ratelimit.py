@@ -197,7 +197,7 @@ class FloodLimiter(BaseRateLimiter[Priority]):
     ) -> None:
         self.limits = limits or Limits()
         self.max_retries = max_retries
-        self.clock = clock  # must agree with the event loop's timers (time.monotonic)
+        self.clock = clock  # seconds as the event loop counts them: timers get its delays
         self.rate_limited = 0  # 429s Telegram answered all the same
         self._overall = _Window(self.limits.overall, self.limits.period)
         self._chats: dict[int | str, _Chat] = {}
