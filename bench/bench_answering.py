@@ -11,7 +11,7 @@ What it does, all on 127.0.0.1:
    then generated schools ``BENCH-00001``... under the three primary ESA offices;
 2. starts the Bot API stand-in in this process and the bot in a subprocess (this same
    script with ``--serve-bot``: exactly what ``tidtam run`` builds, read from the same
-   ``TIDTAM_*`` settings, except that the ``AIORateLimiter`` -- Telegram's 30 messages a
+   ``TIDTAM_*`` settings, except that the flood limiter (``bot.ratelimit``) -- Telegram's 30 messages a
    second -- is left out unless ``--rate-limit`` is given);
 3. registers every person through the bot (``/start CODE``), then ``/report``;
 4. the answering phase: every person at once answers each question the bot asks (by
@@ -710,7 +710,11 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=100)
     parser.add_argument("--db", choices=("postgres", "sqlite"), default="postgres")
     parser.add_argument("--think", type=float, default=0.0, help="mean think time, seconds")
-    parser.add_argument("--rate-limit", action="store_true", help="keep PTB's AIORateLimiter")
+    parser.add_argument(
+        "--rate-limit",
+        action="store_true",
+        help="keep the flood limiter (bot.ratelimit) tidtam run has",
+    )
     parser.add_argument("--profile", help="cProfile the bot into this file")
     parser.add_argument(
         "--max-seconds", type=float, default=300.0, help="stop the answering phase after this"
