@@ -24,6 +24,11 @@ from bot.ratelimit import FloodLimiter, Limits
 
 log = logging.getLogger("tidtam.bot")
 
+# Updates handled at once: enough to overlap the database and Bot API round trips;
+# more only interleave on the one core (each finishing later) and would outgrow the
+# database pool (storage.db.POOL_SIZE), whose extra connections are opened and closed.
+MAX_CONCURRENT_UPDATES = 16
+
 PRIVATE_COMMANDS = (
     "start",
     "help",
@@ -54,7 +59,7 @@ def build_application(
         .token(settings.bot_token.get_secret_value())
         .base_url(settings.telegram_api_url)
         .base_file_url(settings.telegram_file_url)
-        .concurrent_updates(PerPersonOrder())
+        .concurrent_updates(PerPersonOrder(MAX_CONCURRENT_UPDATES))
         .post_init(_post_init)
         .request(
             AiohttpRequest(256, connect_timeout=10, read_timeout=30, write_timeout=60)
