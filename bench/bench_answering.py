@@ -11,8 +11,8 @@ What it does, all on 127.0.0.1:
    then generated schools ``BENCH-00001``... under the three primary ESA offices;
 2. starts the Bot API stand-in in this process and the bot in a subprocess (this same
    script with ``--serve-bot``: exactly what ``tidtam run`` builds, read from the same
-   ``TIDTAM_*`` settings, except that the flood limiter (``bot.ratelimit``) -- Telegram's 30 messages a
-   second -- is left out unless ``--rate-limit`` is given);
+   ``TIDTAM_*`` settings, except that the flood limiter (``bot.ratelimit``) --
+   Telegram's 30 messages a second -- is left out unless ``--rate-limit`` is given);
 3. registers every person through the bot (``/start CODE``), then ``/report``;
 4. the answering phase: every person at once answers each question the bot asks (by
    type, like ``tests/bot/scripted.py``), waits for the next question, answers...
@@ -32,8 +32,8 @@ Measurements:
   takes it is reported separately (queue wait), and the person's view (from sending to
   seeing the next question) too;
 - the bot process's peak memory (``VmHWM`` from ``/proc/<pid>/status``) and CPU time
-  (utime + stime) in the answering phase, the CPU time of the PostgreSQL backends
-  serving the benchmark's database in that phase (:func:`database_cpu`), and the
+  (utime + stime) in the answering phase, the connections the bot opened to
+  PostgreSQL in that phase (:func:`database_sessions`), and the
   machine's CPU use (``/proc/stat``);
 - the benchmark process's own peak RSS (``ru_maxrss``: people + stand-in).
 
@@ -62,7 +62,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from benchdb import create_database  # bench/ is on sys.path when run as a script
+from benchdb import PG, create_database  # bench/ is on sys.path when run as a script
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "tidtam" / "samples"
@@ -88,7 +88,7 @@ def serve_bot(rate_limit: bool, profile: str | None) -> None:
 
     from bot.app import ALLOWED_UPDATES, build_application
     from bot.context import Deps
-    from bot.runner import use_fast_event_loop
+    from bot.runner import freeze_startup_objects, use_fast_event_loop
     from storage.db import create_engine, session_factory
     from storage.files import FileStore
     from tidtam.cli.common import load_settings
@@ -108,6 +108,7 @@ def serve_bot(rate_limit: bool, profile: str | None) -> None:
     if profiler is not None:
         profiler.enable()
     use_fast_event_loop()
+    freeze_startup_objects()
     try:
         application.run_polling(allowed_updates=ALLOWED_UPDATES, close_loop=False)
     finally:
@@ -310,27 +311,26 @@ def proc_cpu(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def database_cpu(url: str) -> float | None:
-    """CPU seconds used by the PostgreSQL backends serving ``url``'s database (None: SQLite).
+async def database_sessions(url: str) -> int | None:
+    """Connections ever opened to ``url``'s database (``pg_stat_database.sessions``; None: SQLite).
 
-    A backend's process title names its database (``postgres: 15/main: postgres
-    tidtam_bench_... 127.0.0.1(...) idle``); the bot's pooled connections live for the
-    whole run, so the difference over the answering phase is the database's work for it.
+    Its increase over the answering phase shows whether the bot's pool keeps its
+    connections or opens new ones (a new PostgreSQL backend each time).
     """
     if not url.startswith("postgresql"):
         return None
-    name = f" {url.rsplit('/', 1)[1]} "
-    total = 0.0
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            title = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-            if title.startswith("postgres:") and name in title:
-                total += proc_cpu(int(entry.name))
-        except OSError:  # the process ended meanwhile
-            continue
-    return total
+    import asyncpg  # type: ignore[import-untyped]
+
+    name = url.rsplit("/", 1)[1]
+    connection = await asyncpg.connect(database="postgres", timeout=5, **PG)
+    try:
+        return int(
+            await connection.fetchval(
+                "SELECT sessions FROM pg_stat_database WHERE datname = $1", name
+            )
+        )
+    finally:
+        await connection.close()
 
 
 def proc_memory(pid: int) -> dict[str, int]:
@@ -634,7 +634,7 @@ async def _drive(
         person.errors = 0
     print(f"answering: {args.people} people at once, think time {args.think} s", flush=True)
     cpu_before = proc_cpu(process.pid)
-    database_before = database_cpu(url)
+    sessions_before = await database_sessions(url)
     machine_before = machine_cpu()
     self_before = resource.getrusage(resource.RUSAGE_SELF)
     timeline.recording = True
@@ -649,7 +649,7 @@ async def _drive(
     wall = time.monotonic() - started
     timeline.recording = False
     cpu_after = proc_cpu(process.pid)
-    database_after = database_cpu(url)
+    sessions_after = await database_sessions(url)
     machine_after = machine_cpu()
     self_after = resource.getrusage(resource.RUSAGE_SELF)
     memory = proc_memory(process.pid)
@@ -681,11 +681,9 @@ async def _drive(
         "bot_cpu_ms_per_update": round(
             1000 * (cpu_after - cpu_before) / max(1, sum(p.updates for p in people)), 2
         ),
-        "database_cpu_ms_per_update": None
-        if database_before is None or database_after is None
-        else round(
-            1000 * (database_after - database_before) / max(1, sum(p.updates for p in people)), 2
-        ),
+        "database_connections_opened": None
+        if sessions_before is None or sessions_after is None
+        else sessions_after - sessions_before,
         "bot_peak_rss_mb": round(memory.get("VmHWM", 0) / 1024, 1),
         "bot_rss_mb": round(memory.get("VmRSS", 0) / 1024, 1),
         "bench_cpu_percent": round(
