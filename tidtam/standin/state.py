@@ -388,8 +388,12 @@ class Signal:
         waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._waiters.add(waiter)
         try:
+            # asyncio.timeout, not wait_for: Python 3.11's wait_for can swallow a
+            # cancellation that comes as the waiter is woken (a benchmark then never
+            # stopped its simulated people).
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(waiter, max(0.0, within))
+                async with asyncio.timeout(max(0.0, within)):
+                    await waiter
         finally:
             self._waiters.discard(waiter)
 
