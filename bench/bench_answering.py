@@ -82,7 +82,7 @@ REPLY_METHODS = frozenset(
 # ------------------------------------------------------------------ the bot subprocess
 
 
-def serve_bot(rate_limit: bool, profile: str | None) -> None:
+def serve_bot(rate_limit: bool, profile: str | None, concurrent_updates: int | None) -> None:
     """``tidtam run`` without the startup check; optionally unthrottled and profiled."""
     import cProfile
 
@@ -98,7 +98,13 @@ def serve_bot(rate_limit: bool, profile: str | None) -> None:
     configure_logging(settings)
     engine = create_engine(settings.effective_database_url)
     dependencies = Deps(settings, session_factory(engine), FileStore(settings.files_dir))
-    application = build_application(dependencies, rate_limit=rate_limit)
+    application = (
+        build_application(dependencies, rate_limit=rate_limit)
+        if concurrent_updates is None
+        else build_application(
+            dependencies, rate_limit=rate_limit, concurrent_updates=concurrent_updates
+        )
+    )
 
     async def dispose(_: object) -> None:
         await engine.dispose()
@@ -543,6 +549,8 @@ def start_bot(args: argparse.Namespace, env: dict[str, str], log: Any) -> subpro
     command = [sys.executable, str(Path(__file__).resolve()), "--serve-bot"]
     if args.rate_limit:
         command.append("--rate-limit")
+    if args.concurrent_updates is not None:
+        command += ["--concurrent-updates", str(args.concurrent_updates)]
     if args.profile:
         command += ["--profile", str(Path(args.profile).resolve())]
     return subprocess.Popen(command, env=env, stdout=log, stderr=log)
@@ -663,6 +671,7 @@ async def _drive(
         "db": args.db,
         "think_s": args.think,
         "rate_limit": args.rate_limit,
+        "concurrent_updates": args.concurrent_updates,
         "all_finished": finished,
         "people_finished": sum(1 for p in people if p.done),
         "answers_stored": stored,
@@ -722,10 +731,15 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=3)
     parser.add_argument("--json", help="append the result as one JSON line to this file")
     parser.add_argument("--bot-log", help="the bot's log file (default: in the temp dir)")
+    parser.add_argument(
+        "--concurrent-updates",
+        type=int,
+        help="updates the bot handles at once (default: bot.app.MAX_CONCURRENT_UPDATES)",
+    )
     parser.add_argument("--serve-bot", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve_bot:
-        serve_bot(args.rate_limit, args.profile)
+        serve_bot(args.rate_limit, args.profile, args.concurrent_updates)
         return
     result = asyncio.run(run(args))
     result["date"] = datetime.now(UTC).isoformat(timespec="seconds")

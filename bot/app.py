@@ -45,11 +45,16 @@ PRIVATE_COMMANDS = (
 
 
 def build_application(
-    dependencies: Deps, *, rate_limit: bool = True, limits: Limits | None = None
+    dependencies: Deps,
+    *,
+    rate_limit: bool = True,
+    limits: Limits | None = None,
+    concurrent_updates: int = MAX_CONCURRENT_UPDATES,
 ) -> Application:  # type: ignore[type-arg]
     """The Application, configured from the settings, with every handler registered.
 
     ``rate_limit``: keep Telegram's flood ``limits`` (:class:`bot.ratelimit.Limits`).
+    ``concurrent_updates``: how many updates are handled at once (benchmarks vary it).
     """
     settings = dependencies.settings
     if settings.bot_token is None:
@@ -59,7 +64,7 @@ def build_application(
         .token(settings.bot_token.get_secret_value())
         .base_url(settings.telegram_api_url)
         .base_file_url(settings.telegram_file_url)
-        .concurrent_updates(PerPersonOrder(MAX_CONCURRENT_UPDATES))
+        .concurrent_updates(PerPersonOrder(concurrent_updates))
         .post_init(_post_init)
         .request(
             AiohttpRequest(256, connect_timeout=10, read_timeout=30, write_timeout=60)
