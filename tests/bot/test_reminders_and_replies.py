@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import pytest
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from telegram.ext import Application
 
 from bot.app import build_application
@@ -27,12 +27,13 @@ from reminders.sender import Sender
 from reminders.sweep import sweep
 from storage.db import transaction
 from storage.files import FileStore
-from storage.models import Member, ReminderLedger, Role, Unit
+from storage.models import ReminderLedger
 from tidtam.settings import Settings
 from tidtam.standin import StandIn
 from tidtam.standin.driver import BotMessage
 from tidtam.standin.limits import LimitConfig
 
+from ..reporters import add_school_reporters
 from .conftest import SAMPLES, TOKEN, Province
 from .scripted import Reporter
 from .test_inputs import first_question, registered
@@ -79,19 +80,7 @@ class TimedReporter(Reporter):
 async def add_reporters(province: Province, standin: StandIn) -> datetime:
     """``PEOPLE`` reporters over the schools, chats started; when their reminder is due."""
     async with transaction(province.sessions) as session:
-        schools = (await session.scalars(select(Unit.id).where(Unit.kind == "school"))).all()
-        await session.execute(
-            insert(Member),
-            [
-                {
-                    "telegram_user_id": 500_000 + n,
-                    "unit_id": schools[n % len(schools)],
-                    "role": Role.REPORTER.value,
-                    "display_name": f"ครู {n}",
-                }
-                for n in range(PEOPLE)
-            ],
-        )
+        await add_school_reporters(session, PEOPLE, first_user_id=500_000)
     for n in range(PEOPLE):
         standin.user(id=500_000 + n).chat.started = True
     zone = province.settings.tz

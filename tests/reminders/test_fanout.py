@@ -5,18 +5,19 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.ratelimit import FloodLimiter, Limits
 from reminders.sender import Sender, standalone_bot
 from reminders.sweep import SweepReport, sweep
 from storage.db import transaction
-from storage.models import Member, ReminderLedger, Role, Unit
+from storage.models import ReminderLedger
 from tidtam.samples import seed_sample_province
 from tidtam.standin import StandIn
 from tidtam.standin.limits import LimitConfig
 
+from ..reporters import add_school_reporters
 from .test_sweep import DEADLINE, TOKEN, at
 
 PEOPLE = 2000
@@ -26,19 +27,7 @@ async def add_reporters(sessions: async_sessionmaker[AsyncSession], people: int)
     """The sample province, and ``people`` reporters spread over its schools."""
     async with transaction(sessions) as session:
         await seed_sample_province(session, opens_at=at(1), deadline=DEADLINE)
-        schools = (await session.scalars(select(Unit.id).where(Unit.kind == "school"))).all()
-        await session.execute(
-            insert(Member),
-            [
-                {
-                    "telegram_user_id": 100_000 + n,
-                    "unit_id": schools[n % len(schools)],
-                    "role": Role.REPORTER.value,
-                    "display_name": f"ครู {n}",
-                }
-                for n in range(people)
-            ],
-        )
+        await add_school_reporters(session, people, first_user_id=100_000)
 
 
 async def fan_out(
