@@ -39,7 +39,9 @@ async def _drop_connections(database_url: str) -> int:
     return len(dropped)
 
 
-@pytest.mark.postgres
+@pytest.mark.parametrize(
+    "database_url", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
+)  # a SQLite file has no connections to drop
 async def test_answer_after_the_database_dropped_every_connection(
     bot: Application,  # type: ignore[type-arg]
     standin: StandIn,
@@ -47,8 +49,6 @@ async def test_answer_after_the_database_dropped_every_connection(
     database_url: str,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    if not database_url.startswith("postgresql"):
-        pytest.skip("a SQLite file has no connections to drop")
     teacher = standin.user()
     await teacher.send(f"/start {await province.invite(SCHOOL)}")
     await teacher.wait_reply()
