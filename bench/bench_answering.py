@@ -48,7 +48,6 @@ import csv
 import json
 import os
 import random
-import re
 import resource
 import signal
 import statistics
@@ -67,7 +66,6 @@ from benchdb import PG, create_database  # bench/ is on sys.path when run as a s
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "tidtam" / "samples"
 TOKEN = "123456:BENCH-TOKEN"  # a fake token for the stand-in
-PLACE = re.compile(r"(ยุทธศาสตร์|Strategy) (\d+) · (ข้อ|question) (\d+)/(\d+)")
 TARGET_KINDS = ("esa", "school")
 ERROR_TEXT = "ขออภัย ระบบขัดข้อง"  # bot/handlers/errors.py: the update failed
 MAX_ERRORS = 50
@@ -379,37 +377,17 @@ class Script:
         from flows.form_loader import load_form_file
 
         self.form = load_form_file(SAMPLES / "form.yaml")
-        self.questions = [where.question for where in self.form.questions()]
 
     def question_of(self, text: str) -> Any | None:
-        if not PLACE.search(text):
-            return None
-        wrapped = f"\n{text}\n"
-        for question in self.questions:
-            if f"\n{question.text}\n" in wrapped:
-                return question
-        raise AssertionError(f"no question of the form in: {text}")
+        from tidtam.standin.scripted import question_asked
+
+        return question_asked(self.form, text, strict=True)
 
     @staticmethod
     def answer(question: Any) -> str | tuple[str, ...]:
-        from flows.form import QuestionType
+        from tidtam.standin.scripted import typical_answer
 
-        match question.type:
-            case QuestionType.CHOICE:
-                return (f"1. {question.choices[0].label}",)
-            case QuestionType.MULTI:
-                return (f"☐ {question.choices[0].label}", "เสร็จ ✔")
-            case QuestionType.TEXT:
-                return "โครงการ <ทดสอบ> & กิจกรรม"
-            case QuestionType.INTEGER:
-                return "๑,๒๕๐ คน"
-            case QuestionType.DECIMAL:
-                return "12.5"
-            case QuestionType.DATE:
-                return "15/3/2567"
-            case QuestionType.FILE:
-                return ("ข้าม ▶",)
-        raise AssertionError(question.type)
+        return typical_answer(question)
 
 
 async def next_question(person: Person, wait_s: float) -> Any:

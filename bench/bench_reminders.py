@@ -58,7 +58,6 @@ import asyncio
 import json
 import os
 import random
-import re
 import signal
 import statistics
 import subprocess
@@ -83,7 +82,6 @@ FIRST_USER = 700_000_000
 BELL = "🔔"  # a unit reminder's first character (reminders.texts)
 ENDED = "ตอบครบทุกข้อแล้ว"
 BKK = ZoneInfo("Asia/Bangkok")
-PLACE = re.compile(r"(ยุทธศาสตร์|Strategy) (\d+) · (ข้อ|question) (\d+)/(\d+)")
 
 
 # ------------------------------------------------------------------ database and seed
@@ -312,7 +310,6 @@ class Answerer:
         from tidtam.samples import FORM_FILE
 
         self.form = load_form_file(FORM_FILE)
-        self.questions = [where.question for where in self.form.questions()]
         self.last_place = f"{len(self.form.sections)} · "
         self.review = review
         self.think = think
@@ -325,6 +322,8 @@ class Answerer:
 
     def is_last(self, text: str) -> bool:
         """Whether this asks the last question of the last section (``ข้อ n/n``)."""
+        from tidtam.standin.scripted import PLACE
+
         found = PLACE.search(text)
         return (
             found is not None
@@ -333,32 +332,15 @@ class Answerer:
         )
 
     def question_of(self, text: str) -> Any | None:
-        wrapped = f"\n{text}\n"
-        for question in self.questions:
-            if f"\n{question.text}\n" in wrapped:
-                return question
-        return None
+        from tidtam.standin.scripted import question_asked
+
+        return question_asked(self.form, text)
 
     @staticmethod
     def answer(question: Any) -> str | tuple[str, ...]:
-        from flows.form import QuestionType
+        from tidtam.standin.scripted import typical_answer
 
-        match question.type:
-            case QuestionType.CHOICE:
-                return (f"1. {question.choices[0].label}",)
-            case QuestionType.MULTI:
-                return (f"☐ {question.choices[0].label}", "เสร็จ ✔")
-            case QuestionType.TEXT:
-                return "โครงการ <ทดสอบ> & กิจกรรม"
-            case QuestionType.INTEGER:
-                return "๑,๒๕๐ คน"
-            case QuestionType.DECIMAL:
-                return "12.5"
-            case QuestionType.DATE:
-                return "15/3/2567"
-            case QuestionType.FILE:
-                return ("ข้าม ▶",)
-        raise AssertionError(question.type)
+        return typical_answer(question)
 
     async def reply(self, user: Any, *, edit: bool) -> Any:
         """The bot's next message (an edit if ``edit``), reminders skipped."""

@@ -2,44 +2,17 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from flows.form import Form, Question, QuestionType
+from flows.form import Form, Question
 from tidtam.standin.driver import BotMessage, DriverUser
-
-PLACE = re.compile(r"(ยุทธศาสตร์|Strategy) (\d+) · (ข้อ|question) (\d+)/(\d+)")
+from tidtam.standin.scripted import question_asked, typical_answer
 
 
 def question_of(form: Form, message: BotMessage) -> Question | None:
-    """The question a bot message asks (its bold text is the question's text)."""
-    if not PLACE.search(message.text):
-        return None
-    for where in form.questions():
-        if f"\n{where.question.text}\n" in f"\n{message.text}\n":
-            return where.question
-    raise AssertionError(f"no question of the form in: {message.text}")
-
-
-def default_answer(question: Question) -> str | tuple[str, ...]:
-    """Text to type, or buttons to press (by their text), for a question."""
-    match question.type:
-        case QuestionType.CHOICE:
-            return (f"1. {question.choices[0].label}",)
-        case QuestionType.MULTI:
-            return (f"☐ {question.choices[0].label}", "เสร็จ ✔")
-        case QuestionType.TEXT:
-            return "โครงการ <ทดสอบ> & กิจกรรม"
-        case QuestionType.INTEGER:
-            return "๑,๒๕๐ คน"
-        case QuestionType.DECIMAL:
-            return "12.5"
-        case QuestionType.DATE:
-            return "15/3/2567"
-        case QuestionType.FILE:
-            return ("ข้าม ▶",)
-    raise AssertionError(question.type)
+    """The question a bot message asks (it must be one of ``form``'s if it shows a place)."""
+    return question_asked(form, message.text, strict=True)
 
 
 @dataclass
@@ -48,7 +21,7 @@ class Reporter:
 
     user: DriverUser
     form: Form
-    answer: Callable[[Question], str | tuple[str, ...]] = default_answer
+    answer: Callable[[Question], str | tuple[str, ...]] = typical_answer
     asked: list[str] = field(default_factory=list)
 
     async def answer_all(

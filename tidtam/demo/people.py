@@ -29,6 +29,7 @@ from bot.i18n import catalog, t
 from flows.form import Form, Question, QuestionType
 from tidtam.demo.answers import SAMPLE_PDF, Intended, typed
 from tidtam.standin.driver import BotMessage, DriverGroup, DriverUser
+from tidtam.standin.scripted import PLACE
 
 __all__ = [
     "TIMEOUT",
@@ -41,7 +42,6 @@ __all__ = [
 ]
 
 TIMEOUT = 120.0
-PLACE = re.compile(r"(ยุทธศาสตร์|Strategy) (\d+) · (ข้อ|question) (\d+)/(\d+)")
 _MARKUP = re.compile(r"<[^>]+>")
 
 
