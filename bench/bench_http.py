@@ -28,7 +28,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import statistics
 import sys
 import time
@@ -37,6 +36,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from benchproc import proc_cpu  # bench/ is on sys.path when run as a script
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.request import BaseRequest, HTTPXRequest
 
@@ -142,12 +142,6 @@ async def one_round(
         "calls_per_s": count / wall,
         "standin_cpu_us_per_call": server_cpu / count * 1e6 if name != "canned" else 0.0,
     }
-
-
-def proc_cpu(pid: int) -> float:
-    """utime + stime of a process, in seconds."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 async def sample_bodies(base_url: str) -> dict[str, bytes]:

@@ -73,6 +73,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from benchdb import create_database  # bench/ is on sys.path when run as a script
+from benchproc import proc_cpu, proc_memory, stop  # bench/ is on sys.path when run as a script
 
 ROOT = Path(__file__).resolve().parents[1]
 TIDTAM = Path(sys.executable).parent / "tidtam"
@@ -272,22 +273,6 @@ def max_in_window(times: list[float], window: float) -> int:
     return best
 
 
-def proc_memory(pid: int) -> dict[str, int]:
-    """VmHWM (peak RSS) and VmRSS of a process, in kB."""
-    found = {}
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        key, _, value = line.partition(":")
-        if key in ("VmHWM", "VmRSS"):
-            found[key] = int(value.split()[0])
-    return found
-
-
-def proc_cpu(pid: int) -> float:
-    """CPU seconds (user + system) a process has used."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 # ------------------------------------------------------------------ the people who answer
 
 
@@ -424,19 +409,6 @@ def start_bot(args: argparse.Namespace, env: dict[str, str], log: Any) -> subpro
             sys.executable, "-m", "cProfile", "-o", str(Path(args.profile).resolve()), *command
         ]  # fmt: skip
     return subprocess.Popen(command, env=env, stdout=log, stderr=log)
-
-
-async def stop(process: subprocess.Popen[bytes], within: float = 60.0) -> None:
-    """SIGTERM, waiting without blocking the loop: the stand-in must answer the last polls."""
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-    waited = 0.0
-    while process.poll() is None and waited < within:
-        await asyncio.sleep(0.1)
-        waited += 0.1
-    if process.poll() is None:
-        process.kill()
-        process.wait()
 
 
 async def run(args: argparse.Namespace) -> dict[str, Any]:
