@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -80,11 +80,15 @@ async def submission_by_id(session: AsyncSession, submission_id: int) -> Submiss
     )
 
 
+_STORED_ANSWERS = select(Answer.question_id, Answer.value).where(
+    Answer.submission_id == bindparam("submission_id")
+)  # built once: every answer reads them (a Core statement, no ORM objects)
+
+
 async def stored_answers(session: AsyncSession, submission_id: int) -> dict[str, dict[str, Any]]:
     """The stored (encoded) answers of a submission, by question id."""
-    rows = await session.execute(
-        select(Answer.question_id, Answer.value).where(Answer.submission_id == submission_id)
-    )
+    connection = await session.connection()
+    rows = await connection.execute(_STORED_ANSWERS, {"submission_id": submission_id})
     return {question_id: value for question_id, value in rows.all()}
 
 
