@@ -9,8 +9,10 @@ from typing import Any
 from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from storage import audit
+from storage.answer_writes import write_answer
 from storage.models import (
     Answer,
     Attachment,
@@ -19,7 +21,7 @@ from storage.models import (
     SubmissionState,
     Unit,
 )
-from storage.upsert import insert_ignore, upsert
+from storage.upsert import insert_ignore
 
 EDITABLE = (
     SubmissionState.NOT_STARTED.value,
@@ -101,34 +103,25 @@ async def save_answer(
     actor: int | None,
     now: datetime,
 ) -> None:
-    """Store an answer (the later write wins) and move the submission to in progress."""
-    await upsert(
-        session,
-        Answer,
-        {
-            "submission_id": submission.id,
-            "question_id": question_id,
-            "value": value,
-            "answered_by": actor,
-            "answered_at": now,
-        },
-        keys=("submission_id", "question_id"),
-        update=("value", "answered_by", "answered_at"),
+    """Store an answer (the later write wins) and move the submission to in progress.
+
+    The answer, the submission's ``updated_at`` and the audit row are written at once
+    (:mod:`storage.answer_writes`), not by the ORM's flush at commit.
+    """
+    await write_answer(
+        await session.connection(),
+        submission_id=submission.id,
+        round_id=submission.round_id,
+        unit_id=submission.unit_id,
+        question_id=question_id,
+        value=value,
+        actor=actor,
+        now=now,
     )
     if submission.state in (SubmissionState.NOT_STARTED.value, SubmissionState.RETURNED.value):
         await change_state(session, submission, SubmissionState.IN_PROGRESS, actor=actor, now=now)
     else:
-        submission.updated_at = now
-    audit.record(
-        session,
-        "answer.save",
-        actor=actor,
-        round_id=submission.round_id,
-        unit_id=submission.unit_id,
-        submission_id=submission.id,
-        question=question_id,
-        value=value,
-    )
+        set_committed_value(submission, "updated_at", now)  # written above
 
 
 async def change_state(

@@ -1,9 +1,9 @@
 """INSERT ... ON CONFLICT for the two databases tidtam runs on.
 
-The statements are built once per table and key set and run as Core statements on the
-session's connection, with the row as parameters: answering calls :func:`upsert` on
-every answer, and building the statement (and its cache key) each time, then taking
-the ORM's bulk-insert path, cost more client CPU than the database spent on it.
+:func:`insert_ignore` builds its statement once per table and key set and runs it as a
+Core statement on the session's connection, with the row as parameters (building it
+each time, and the ORM's bulk-insert path, cost more client CPU than the database).
+Answers have their own statements: :mod:`storage.answer_writes`.
 """
 
 from __future__ import annotations
@@ -33,34 +33,8 @@ def _insert(dialect: str, target: Table | type[DeclarativeBase]) -> Any:
 
 
 @cache
-def _upsert(dialect: str, table: Table, keys: tuple[str, ...], update: tuple[str, ...]) -> Any:
-    statement = _insert(dialect, table)
-    return statement.on_conflict_do_update(
-        index_elements=list(keys), set_={name: statement.excluded[name] for name in update}
-    )
-
-
-@cache
 def _insert_ignore(dialect: str, table: Table, keys: tuple[str, ...]) -> Any:
     return _insert(dialect, table).on_conflict_do_nothing(index_elements=list(keys))
-
-
-async def upsert(
-    session: AsyncSession,
-    model: type[DeclarativeBase],
-    values: dict[str, Any],
-    *,
-    keys: Sequence[str],
-    update: Sequence[str],
-) -> None:
-    """Insert ``values``, or update the ``update`` columns of the row with the same ``keys``."""
-    statement = _upsert(
-        session.get_bind().dialect.name,
-        cast(Table, model.__table__),
-        tuple(keys),
-        tuple(update),
-    )
-    await (await session.connection()).execute(statement, values)
 
 
 async def insert_ignore(
