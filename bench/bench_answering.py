@@ -37,6 +37,11 @@ Measurements:
   machine's CPU use (``/proc/stat``);
 - the benchmark process's own peak RSS (``ru_maxrss``: people + stand-in).
 
+The benchmark process runs the answering phase with its garbage collector off
+(``benchproc.collector_paused``): the stand-in takes the times, and its own full
+collections had added ~300 ms stalls to the bot's measured latency every few seconds.
+The bot runs as ``tidtam run`` does, collector on.
+
 ``--profile FILE`` runs the bot under ``cProfile`` and writes its stats to FILE.
 """
 
@@ -62,7 +67,7 @@ from pathlib import Path
 from typing import Any
 
 from benchdb import PG, create_database  # bench/ is on sys.path when run as a script
-from benchproc import proc_cpu, proc_memory, stop  # bench/ is on sys.path when run as a script
+from benchproc import collector_paused, proc_cpu, proc_memory, stop  # likewise
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "tidtam" / "samples"
@@ -595,16 +600,17 @@ async def _drive(
     sessions_before = await database_sessions(url)
     machine_before = machine_cpu()
     self_before = resource.getrusage(resource.RUSAGE_SELF)
-    timeline.recording = True
-    started = time.monotonic()
-    finished = await gather_bounded(
-        "finished the form",
-        [answer_all(p, script, firsts[p.user.id], args.think, wait, rng) for p in people],
-        deadline,
-        stop_at=started + args.max_seconds,
-        status=lambda: f"; {sum(p.answered for p in people)} answers given",
-    )
-    wall = time.monotonic() - started
+    with collector_paused():  # the stand-in's own pauses are not the bot's latency
+        timeline.recording = True
+        started = time.monotonic()
+        finished = await gather_bounded(
+            "finished the form",
+            [answer_all(p, script, firsts[p.user.id], args.think, wait, rng) for p in people],
+            deadline,
+            stop_at=started + args.max_seconds,
+            status=lambda: f"; {sum(p.answered for p in people)} answers given",
+        )
+        wall = time.monotonic() - started
     timeline.recording = False
     cpu_after = proc_cpu(process.pid)
     sessions_after = await database_sessions(url)
