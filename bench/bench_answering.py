@@ -224,14 +224,18 @@ class Timeline:
     calls: dict[int, list[float]] = field(default_factory=dict)  # chat -> reply calls
     recording: bool = False
 
-    def latencies(self) -> tuple[list[float], list[float], list[float]]:
-        """(last reply - handed out, first reply - handed out, handed out - queued) in s."""
+    def latencies(self) -> tuple[list[float], list[float], list[float], list[float]]:
+        """(last reply - handed out, first reply - handed out, handed out - queued) in s.
+
+        The fourth list has the hand-out time of each update of the first list.
+        """
         updates: dict[int, list[tuple[float, int]]] = {}
         for update_id, at in self.handed.items():
             updates.setdefault(self.chat_of[update_id], []).append((at, update_id))
         full: list[float] = []
         first: list[float] = []
         queued: list[float] = []
+        handed_at: list[float] = []
         for chat, handed in updates.items():
             handed.sort()
             calls = sorted(self.calls.get(chat, []))
@@ -241,9 +245,28 @@ class Timeline:
                 if mine:
                     full.append(mine[-1] - at)
                     first.append(mine[0] - at)
+                    handed_at.append(at)
                 if update_id in self.enqueued:
                     queued.append(at - self.enqueued[update_id])
-        return full, first, queued
+        return full, first, queued, handed_at
+
+
+def write_latency_log(path: str, started: float, full: list[float], at: list[float]) -> None:
+    """Per second of the answering phase: updates handed out, their p50 and max latency.
+
+    Stalls show here as seconds whose maximum stands out (that is how the harness's own
+    garbage collection, and the connection pool's bursts of new connections, were found).
+    """
+    seconds: dict[int, list[float]] = {}
+    for latency, handed in zip(full, at, strict=True):
+        seconds.setdefault(int(handed - started), []).append(latency)
+    with open(path, "w", newline="") as file:
+        out = csv.writer(file)
+        out.writerow(["second", "updates", "p50_ms", "max_ms"])
+        for second, values in sorted(seconds.items()):
+            values.sort()
+            p50 = values[len(values) // 2]
+            out.writerow([second, len(values), round(1000 * p50, 1), round(1000 * values[-1], 1)])
 
 
 def instrument(standin: Any, timeline: Timeline) -> None:
@@ -618,7 +641,9 @@ async def _drive(
     self_after = resource.getrusage(resource.RUSAGE_SELF)
     memory = proc_memory(process.pid)
     stored = await count_answers(url)
-    full, first, queued = timeline.latencies()
+    full, first, queued, handed_at = timeline.latencies()
+    if args.latency_log:
+        write_latency_log(args.latency_log, started, full, handed_at)
     waits = [w for p in people for w in p.waits]
     busy = machine_after[0] - machine_before[0]
     total = machine_after[1] - machine_before[1]
@@ -687,6 +712,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=3)
     parser.add_argument("--json", help="append the result as one JSON line to this file")
     parser.add_argument("--bot-log", help="the bot's log file (default: in the temp dir)")
+    parser.add_argument(
+        "--latency-log", help="write the bot latency per second of the answering phase (CSV)"
+    )
     parser.add_argument(
         "--concurrent-updates",
         type=int,

@@ -68,6 +68,13 @@ POOL_TIMEOUT = 300.0
 # second under 1,000 people answering: a new server process and handshake each time
 # (415 in a minute; with 20 kept, about 10).
 POOL_SIZE = 20
+# And no more than those: SQLAlchemy's default lets 10 more be opened under a burst and
+# closes each as soon as it is returned. Opening them is what hurt: at 1,000 people,
+# every burst of 8-10 new connections at once (a server process, a handshake and the
+# driver's type set-up each) stalled every reply for 0.3-0.7 s, and a stalled bot
+# meets the next burst. An update now waits its turn for one of the 20; handlers never
+# hold two at a time, so the wait always ends.
+MAX_OVERFLOW = 0
 
 
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
@@ -84,6 +91,7 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         return engine
     kwargs.setdefault("pool_timeout", POOL_TIMEOUT)
     kwargs.setdefault("pool_size", POOL_SIZE)
+    kwargs.setdefault("max_overflow", MAX_OVERFLOW)
     return create_async_engine(url, **kwargs)
 
 
