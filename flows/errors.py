@@ -6,8 +6,9 @@ The tree::
     ├── FormError               a form file is invalid; carries every FormProblem found
     └── WhenSyntaxError         a ``when`` expression cannot be parsed (message, position)
 
-Room is left for the engine's own errors (answer parsing, the walk through a
-form); they will subclass :class:`FlowsError` directly and be listed here.
+The walk's own errors (:class:`flows.problems.WalkError` and its subclasses for
+typed text, files and places in the form) subclass :class:`FlowsError` too; their
+tree is in :mod:`flows.problems`.
 
 :class:`FormProblem` is not an exception: it is one entry of a :class:`FormError`,
 a place in the form file (YAML path and line) plus an English message for the
