@@ -29,7 +29,7 @@ def _insert(dialect: str, target: Table | type[DeclarativeBase]) -> Any:
         return postgresql.insert(target)
     if dialect == "sqlite":
         return sqlite.insert(target)
-    raise NotImplementedError(f"no upsert for {dialect}")
+    raise NotImplementedError(f"no INSERT ... ON CONFLICT for {dialect}")
 
 
 @cache
