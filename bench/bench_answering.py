@@ -92,7 +92,7 @@ def serve_bot(rate_limit: bool, profile: str | None, concurrent_updates: int | N
 
     from bot.app import ALLOWED_UPDATES, build_application
     from bot.context import Deps
-    from bot.runner import freeze_startup_objects, use_fast_event_loop
+    from bot.runner import freeze_startup_objects, open_pool_first, use_fast_event_loop
     from storage.db import create_engine, session_factory
     from storage.files import FileStore
     from tidtam.cli.common import load_settings
@@ -114,6 +114,7 @@ def serve_bot(rate_limit: bool, profile: str | None, concurrent_updates: int | N
         await engine.dispose()
 
     application.post_shutdown = dispose
+    open_pool_first(application, engine)
     profiler = cProfile.Profile(time.process_time) if profile else None  # CPU, not wall
     if profiler is not None:
         profiler.enable()

@@ -9,9 +9,11 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
 
+from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram.ext import Application
 
 from bot.app import ALLOWED_UPDATES
+from storage.db import open_pool
 
 log = logging.getLogger("tidtam.bot")
 
@@ -41,6 +43,24 @@ def freeze_startup_objects() -> None:
     """
     gc.collect()
     gc.freeze()
+
+
+def open_pool_first(application: Application, engine: AsyncEngine) -> None:  # type: ignore[type-arg]
+    """Have the database pool's connections opened before the first update is taken.
+
+    (:func:`storage.db.open_pool`, run on the Application's loop before its own
+    ``post_init``.)
+    """
+    then = application.post_init
+
+    async def post_init(app: Application) -> None:  # type: ignore[type-arg]
+        opened = await open_pool(engine)
+        if opened:
+            log.info("%d database connections open", opened)
+        if then is not None:
+            await then(app)
+
+    application.post_init = post_init
 
 
 @asynccontextmanager

@@ -17,6 +17,7 @@ A transaction waits up to ``POOL_TIMEOUT`` seconds for a free connection: under 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -27,11 +28,13 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.pool import QueuePool
 
 log = logging.getLogger("tidtam.storage")
 T = TypeVar("T")
@@ -93,6 +96,29 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     kwargs.setdefault("pool_size", POOL_SIZE)
     kwargs.setdefault("max_overflow", MAX_OVERFLOW)
     return create_async_engine(url, **kwargs)
+
+
+async def open_pool(engine: AsyncEngine) -> int:
+    """Open the PostgreSQL pool's connections now; return how many are open.
+
+    The pool otherwise opens them as the first updates need them: after a restart in
+    the middle of a round, the first burst would open all of them at once and every
+    reply would wait for it (each is a server process, a handshake and the driver's
+    type set-up). Call it on the loop that will use them. SQLite: nothing to do.
+    """
+    if engine.dialect.name != "postgresql":
+        return 0
+    wanted = engine.pool.size() if isinstance(engine.pool, QueuePool) else POOL_SIZE
+    opened = await asyncio.gather(
+        *(engine.connect().start() for _ in range(wanted)), return_exceptions=True
+    )
+    for connection in opened:
+        if isinstance(connection, AsyncConnection):
+            await connection.close()  # back into the pool, still open
+    for failure in opened:
+        if isinstance(failure, BaseException):
+            raise failure
+    return len(opened)
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -19,7 +19,7 @@ def run_command() -> None:
 
     from bot.app import ALLOWED_UPDATES, build_application
     from bot.context import Deps
-    from bot.runner import freeze_startup_objects, use_fast_event_loop
+    from bot.runner import freeze_startup_objects, open_pool_first, use_fast_event_loop
     from reminders.scheduler import schedule
     from storage.db import create_engine, session_factory
     from storage.files import FileStore
@@ -44,6 +44,7 @@ def run_command() -> None:
         await engine.dispose()
 
     application.post_shutdown = dispose
+    open_pool_first(application, engine)
     log.info("tidtam bot starting (database %s)", engine.url.render_as_string(hide_password=True))
     use_fast_event_loop()
     freeze_startup_objects()
