@@ -24,11 +24,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Final, Literal, get_args
+from typing import Final, get_args
 
 from flows.errors import FlowsError
 from flows.values import MESSAGES as VALUE_MESSAGES
-from flows.values import ValueProblem
+from flows.values import ProblemCode, ValueProblem
 
 __all__ = [
     "MESSAGES",
@@ -108,21 +108,10 @@ def problem_message(code: str, params: Mapping[str, object], lang: str = "th") -
     """The message for a problem code, Thai or English, with its params filled in."""
     if lang not in MESSAGES:
         lang = "th"
-    if code in get_args(_VALUE_CODES):
+    if code in get_args(ProblemCode):
         return ValueProblem(code, **params).message(lang)  # type: ignore[arg-type]
     template = MESSAGES[lang].get(code, VALUE_MESSAGES[lang][""])
     shown = _Shown(
         {k: f"{v:,}" if isinstance(v, int | Decimal) else str(v) for k, v in params.items()}
     )
     return template.format_map(shown)
-
-
-_VALUE_CODES = Literal[
-    "empty",
-    "not_a_number",
-    "not_an_integer",
-    "below_min",
-    "above_max",
-    "not_a_date",
-    "impossible_date",
-]
