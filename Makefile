@@ -1,30 +1,56 @@
-# tidtam: every target creates the virtual environment it needs.
+# tidtam: every target creates the virtual environment it needs, from requirements.lock.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+LOCK := requirements.lock
+# The lock is resolved for every supported Python at once (markers), from 3.11 up.
+LOCK_FLAGS := --universal --python-version 3.11 --generate-hashes --quiet \
+              --extra dev --custom-compile-command "make lock"
 
-.PHONY: install test lint demo clean
+.PHONY: install test lint demo lock lockcheck clean
 
-$(STAMP): pyproject.toml
+# Refuse a pyproject.toml whose dependencies changed without `make lock`, and a
+# Python that is too old, before installing anything.
+lockcheck:
+	@$(PYTHON) tools/lockstamp.py check
+
+# Exactly the locked versions, every file hash-checked; then tidtam itself, built
+# with the locked setuptools (no build isolation: nothing unpinned is fetched).
+$(STAMP): pyproject.toml $(LOCK) tools/lockstamp.py
+	@$(PYTHON) tools/lockstamp.py check
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet --require-hashes --no-deps -r $(LOCK)
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/pip check
 	touch $(STAMP)
 
 install: $(STAMP)
 
-test: $(STAMP)
+test: lockcheck $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/pytest
 
-lint: $(STAMP)
+lint: lockcheck $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
-demo: $(STAMP)
+demo: lockcheck $(STAMP)
 	$(BIN)/tidtam demo
+
+# Re-resolve every package (direct and transitive) to its newest allowed version.
+# Run it after changing dependencies in pyproject.toml, or to take upstream updates;
+# review the diff and commit pyproject.toml and requirements.lock together.
+lock: $(BIN)/uv
+	$(PYTHON) tools/lockstamp.py build-requires | \
+	  $(BIN)/uv pip compile pyproject.toml - $(LOCK_FLAGS) --upgrade -o $(LOCK)
+	$(PYTHON) tools/lockstamp.py write
+
+# uv as the current lock pins it (hash-checked), whatever pyproject.toml now says.
+$(BIN)/uv:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --require-hashes --no-deps -r $(LOCK)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
