@@ -48,7 +48,7 @@ from typing import Any, Final
 
 from flows.errors import FlowsError
 from flows.form import Question, QuestionType
-from flows.values import format_date_th
+from tidtam.core.thai import format_date_th
 
 __all__ = [
     "NONE",

@@ -16,7 +16,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
 
-from flows.values import format_date_th
 from reminders.policy import (
     AgencyGroup,
     CertifierReminder,
@@ -27,7 +26,8 @@ from reminders.policy import (
     SupervisorEscalation,
     UnitReminder,
 )
-from tidtam.periods import PeriodError, parse_period
+from tidtam.core.periods import PeriodError, parse_period
+from tidtam.core.thai import format_date_th
 
 __all__ = [
     "MAX_CHARS",

@@ -52,7 +52,6 @@ from xlsxwriter.format import Format  # type: ignore[import-untyped]
 from xlsxwriter.worksheet import Worksheet  # type: ignore[import-untyped]
 
 from flows.form import QuestionType
-from flows.values import format_date_th
 from reports.aggregates import (
     answered_files,
     completion,
@@ -63,7 +62,8 @@ from reports.aggregates import (
 from reports.labels import OVERDUE_TH, QUESTION_TYPE_TH, STATE_TH
 from reports.sheetdata import ColumnStyle, reserve_formats, sheet_rows, splice_rows
 from reports.snapshot import RoundSnapshot
-from tidtam.periods import parse_period
+from tidtam.core.periods import parse_period
+from tidtam.core.thai import format_date_th
 
 __all__ = [
     "ATTACHMENT_HEADERS",

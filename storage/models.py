@@ -30,6 +30,8 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
+from tidtam.core.vocabulary import Certify, Role, SubmissionState
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -76,25 +78,6 @@ class Base(DeclarativeBase):
     }
 
 
-class Role(enum.StrEnum):
-    REPORTER = "reporter"
-    HEAD = "head"
-    SUPERVISOR = "supervisor"
-    OFFICER = "officer"
-
-
-class Certify(enum.StrEnum):
-    NONE = "none"
-    HEAD = "head"
-    SUPERVISOR = "supervisor"
-
-
-class SubmissionState(enum.StrEnum):
-    NOT_STARTED = "not_started"
-    IN_PROGRESS = "in_progress"
-    SUBMITTED = "submitted"
-    RETURNED = "returned"
-    CERTIFIED = "certified"
 
 
 def _enum_check(name: str, column: str, values: type[enum.StrEnum]) -> CheckConstraint:

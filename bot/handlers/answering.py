@@ -32,13 +32,12 @@ from bot.walk_view import review as review_replies
 from flows import walk
 from flows.answers import AnswerValue, FileRef, decode, encode
 from flows.form import Form, QuestionType
-from flows.values import format_date_th
 from storage.chat_states import ChatContext, already_handled, load_chat_context
 from storage.db import in_transaction
 from storage.files import StoredFile
 from storage.forms import form_by_version_id
 from storage.members import memberships
-from storage.models import Attachment, ChatState, Member, Role, Submission, SubmissionState
+from storage.models import Attachment, ChatState, Member, Submission
 from storage.submissions import (
     EDITABLE,
     add_attachment,
@@ -50,7 +49,9 @@ from storage.submissions import (
     submission_for,
     targets,
 )
-from tidtam.periods import parse_period
+from tidtam.core.periods import parse_period
+from tidtam.core.thai import format_date_th
+from tidtam.core.vocabulary import Role, SubmissionState
 
 log = logging.getLogger("tidtam.bot")
 

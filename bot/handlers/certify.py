@@ -35,9 +35,10 @@ from storage.certification import (
 from storage.db import transaction
 from storage.files import StoredFile
 from storage.members import members_of_unit, memberships
-from storage.models import Certify, ChatState, Member, Role, Submission, SubmissionState
+from storage.models import ChatState, Member, Submission
 from storage.submissions import add_attachment
-from tidtam.periods import parse_period
+from tidtam.core.periods import parse_period
+from tidtam.core.vocabulary import Certify, Role, SubmissionState
 
 AWAITING_REASON = "awaiting_reason"
 AWAITING_LETTER = "awaiting_letter"
@@ -221,7 +222,7 @@ async def press(
 
 def flagged_numbers(reason: str) -> list[int]:
     """Item numbers named in a reason: "ข้อ 3, 7 และ 12" -> [3, 7, 12]."""
-    from flows.values import thai_to_arabic_digits
+    from tidtam.core.thai import thai_to_arabic_digits
 
     numbers: list[int] = []
     for match in _NUMBERS.finditer(reason):
