@@ -60,7 +60,13 @@ from reports.aggregates import (
     unit_status,
 )
 from reports.labels import OVERDUE_TH, QUESTION_TYPE_TH, STATE_TH
-from reports.sheetdata import ColumnStyle, reserve_formats, sheet_rows, splice_rows
+from reports.sheetdata import (
+    ColumnStyle,
+    reserve_formats,
+    sheet_rows,
+    splice_rows,
+    style_indices,
+)
 from reports.snapshot import RoundSnapshot
 from tidtam.core.periods import parse_period
 from tidtam.core.thai import format_date_th
@@ -294,7 +300,15 @@ class _Pending:
 
     part: str
     frame: pd.DataFrame
-    styles: list[ColumnStyle]
+    formats: list[Any]  # integer, number, date, datetime: style indices after close()
+    integer_columns: list[bool]
+
+    def styles(self) -> list[ColumnStyle]:
+        integer, number, date, datetime_ = style_indices(self.formats)
+        return [
+            ColumnStyle(number=integer if whole else number, date=date, datetime=datetime_)
+            for whole in self.integer_columns
+        ]
 
 
 def _units(
@@ -304,16 +318,10 @@ def _units(
     frame = _units_frame(snapshot, tz)
     headers = _unit_headers(snapshot)
     w.headers(sheet, 0, headers)
-    integer, number, date, datetime_ = reserve_formats([w.integer, w.number, w.date, w.datetime])
+    formats = [w.integer, w.number, w.date, w.datetime]
+    reserve_formats(sheet, formats)
     types = {p.question.id: p.question.type for p in snapshot.form.questions()}
-    styles = [
-        ColumnStyle(
-            number=integer if types.get(str(c)) is QuestionType.INTEGER else number,
-            date=date,
-            datetime=datetime_,
-        )
-        for c in frame.columns
-    ]
+    integer_columns = [types.get(str(c)) is QuestionType.INTEGER for c in frame.columns]
     sheet.set_row(0, 60)
     sheet.freeze_panes(1, 2)
     sheet.autofilter(0, 0, max(len(frame), 1), len(headers) - 1)
@@ -323,7 +331,7 @@ def _units(
     sheet.set_column(3, 3, 36)
     sheet.set_column(4, 8, 14)
     sheet.set_column(9, len(headers) - 1, 20)
-    return _Pending(f"xl/worksheets/sheet{sheet.index + 1}.xml", frame, styles)
+    return _Pending(f"xl/worksheets/sheet{sheet.index + 1}.xml", frame, formats, integer_columns)
 
 
 def _indicators(book: xlsxwriter.Workbook, w: _Writer, snapshot: RoundSnapshot) -> None:
@@ -410,7 +418,7 @@ def write_workbook(
     splice_rows(
         Path(path),
         units.part,
-        sheet_rows([frame[c].tolist() for c in frame.columns], units.styles, first_row=1),
+        sheet_rows([frame[c].tolist() for c in frame.columns], units.styles(), first_row=1),
         last_row=len(frame),
         last_col=len(frame.columns) - 1,
     )
