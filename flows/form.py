@@ -7,12 +7,20 @@ JSON-ready data and back exactly, for storing a loaded version in the database.
 ``kinds`` may be set at section, indicator and question level; ``None`` means
 "every unit kind". A question is asked of a unit only if every level allows the
 unit's kind (:func:`applies_to_kind`).
+
+Item numbers (``no``): every section, indicator and question has one, printed on
+documents and shown to people, so it must not move when answers change. The rule
+(:func:`number_form`): a number given in the form file is used as is; otherwise a
+section is numbered by its 1-based position ("2"), an indicator by its section's
+number and its position ("2.1"), a question by its indicator's number and its
+position ("2.1.3"). So a given indicator number also prefixes its questions'
+numbers. Numbers depend only on the form, never on the answers or the unit's kind.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
@@ -30,6 +38,7 @@ __all__ = [
     "applies_to_kind",
     "form_from_dict",
     "form_to_dict",
+    "number_form",
 ]
 
 DICT_FORMAT = 1
@@ -76,6 +85,7 @@ class Question:
     when: Expr | None = None
     help: str | None = None
     when_text: str | None = None
+    no: str = ""  # item number; "" until the form numbers it (see number_form)
 
     def choice(self, choice_id: str) -> Choice:
         """The choice with this id; ``KeyError`` if there is none."""
@@ -95,6 +105,7 @@ class Indicator:
     title: str
     kinds: frozenset[str] | None
     questions: tuple[Question, ...]
+    no: str = ""
 
     def applies_to(self, kind: str) -> bool:
         return _allows(self.kinds, kind)
@@ -106,6 +117,7 @@ class Section:
     title: str
     kinds: frozenset[str] | None
     indicators: tuple[Indicator, ...]
+    no: str = ""
 
     def applies_to(self, kind: str) -> bool:
         return _allows(self.kinds, kind)
@@ -155,6 +167,7 @@ class Form:
     )
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "sections", number_form(self.sections))
         places = {
             question.id: QuestionPlace(section, indicator, question, index)
             for index, (section, indicator, question) in enumerate(
@@ -199,6 +212,48 @@ class Form:
         return len(self._places)
 
 
+def number_form(sections: tuple[Section, ...]) -> tuple[Section, ...]:
+    """``sections`` with every missing ``no`` filled in by the rule in the module docstring."""
+    numbered: list[Section] = []
+    for s_index, section in enumerate(sections, start=1):
+        s_no = section.no or str(s_index)
+        indicators: list[Indicator] = []
+        for i_index, indicator in enumerate(section.indicators, start=1):
+            i_no = indicator.no or f"{s_no}.{i_index}"
+            questions = tuple(
+                q if q.no else replace(q, no=f"{i_no}.{q_index}")
+                for q_index, q in enumerate(indicator.questions, start=1)
+            )
+            indicators.append(replace(indicator, no=i_no, questions=questions))
+        numbered.append(replace(section, no=s_no, indicators=tuple(indicators)))
+    return tuple(numbered)
+
+
+def default_numbers(form: Form) -> dict[str, str]:
+    """The numbers the structure alone would give, by id (to store only given ones)."""
+    bare = number_form(
+        tuple(
+            replace(
+                s,
+                no="",
+                indicators=tuple(
+                    replace(i, no="", questions=tuple(replace(q, no="") for q in i.questions))
+                    for i in s.indicators
+                ),
+            )
+            for s in form.sections
+        )
+    )
+    numbers: dict[str, str] = {}
+    for s in bare:
+        numbers[s.id] = s.no
+        for i in s.indicators:
+            numbers[i.id] = i.no
+            for q in i.questions:
+                numbers[q.id] = q.no
+    return numbers
+
+
 def applies_to_kind(form: Form, question_id: str, kind: str) -> bool:
     """Whether a unit of ``kind`` is asked the question (section, indicator, question all allow)."""
     return form.place(question_id).applies_to(kind)
@@ -215,8 +270,13 @@ def _number_out(value: int | Decimal) -> int | str:
     return value if isinstance(value, int) else str(value)
 
 
-def _question_to_dict(q: Question) -> dict[str, Any]:
-    out: dict[str, Any] = {"id": q.id, "type": q.type.value, "text": q.text}
+def _no_out(no: str, default: str) -> dict[str, Any]:
+    return {} if no == default else {"no": no}
+
+
+def _question_to_dict(q: Question, default_no: str) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": q.id, **_no_out(q.no, default_no)}
+    out |= {"type": q.type.value, "text": q.text}
     if not q.required:
         out["required"] = False
     if q.choices:
@@ -236,7 +296,12 @@ def _question_to_dict(q: Question) -> dict[str, Any]:
 
 
 def form_to_dict(form: Form) -> dict[str, Any]:
-    """JSON-ready data for ``form`` (numbers that are Decimals become strings)."""
+    """JSON-ready data for ``form`` (numbers that are Decimals become strings).
+
+    Item numbers are written only where the form file gave them (the others follow
+    from the structure, and old stored forms have none).
+    """
+    defaults = default_numbers(form)
     return {
         "format": DICT_FORMAT,
         "form": form.code,
@@ -245,14 +310,16 @@ def form_to_dict(form: Form) -> dict[str, Any]:
         "sections": [
             {
                 "id": s.id,
+                **_no_out(s.no, defaults[s.id]),
                 "title": s.title,
                 **_kinds_out(s.kinds),
                 "indicators": [
                     {
                         "id": i.id,
+                        **_no_out(i.no, defaults[i.id]),
                         "title": i.title,
                         **_kinds_out(i.kinds),
-                        "questions": [_question_to_dict(q) for q in i.questions],
+                        "questions": [_question_to_dict(q, defaults[q.id]) for q in i.questions],
                     }
                     for i in s.indicators
                 ],
@@ -288,6 +355,7 @@ def _question_from_dict(d: Mapping[str, Any]) -> Question:
         when=None if when_text is None else parse_when(when_text),
         help=d.get("help"),
         when_text=when_text,
+        no=d.get("no", ""),
     )
 
 
@@ -310,9 +378,11 @@ def form_from_dict(d: Mapping[str, Any]) -> Form:
                         title=i["title"],
                         kinds=_kinds_in(i),
                         questions=tuple(_question_from_dict(q) for q in i["questions"]),
+                        no=i.get("no", ""),
                     )
                     for i in s["indicators"]
                 ),
+                no=s.get("no", ""),
             )
             for s in d["sections"]
         ),

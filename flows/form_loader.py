@@ -65,10 +65,11 @@ KNOWN_EXTENSIONS: Final = frozenset(
 )  # fmt: skip
 
 _TOP_KEYS: Final = ("form", "version", "title", "sections")
-_SECTION_KEYS: Final = ("id", "title", "kinds", "indicators")
-_INDICATOR_KEYS: Final = ("id", "title", "kinds", "questions")
+_SECTION_KEYS: Final = ("id", "no", "title", "kinds", "indicators")
+_INDICATOR_KEYS: Final = ("id", "no", "title", "kinds", "questions")
 _QUESTION_KEYS: Final = (
-    "id", "type", "text", "required", "choices", "min", "max", "accept", "kinds", "when", "help",
+    "id", "no", "type", "text", "required", "choices", "min", "max", "accept", "kinds", "when",
+    "help",
 )  # fmt: skip
 _CHOICE_KEYS: Final = ("id", "label")
 _TYPE_NAMES: Final = ", ".join(t.value for t in QuestionType)
@@ -124,6 +125,7 @@ class _Loader:
         self.question_order: list[str] = []  # question ids, also of broken questions
         self.built: dict[str, Question] = {}
         self.whens: list[_PendingWhen] = []
+        self.no_places: dict[str, tuple[str, int | None]] = {}  # id -> (path, line) of "no"
 
     # ------------------------------------------------------------- helpers
 
@@ -189,6 +191,46 @@ class _Loader:
             return None
         self.ids[value] = (what, path, line)
         return str(value)
+
+    def number(self, node: dict[Any, Any], path: str) -> tuple[bool, str]:
+        """``(ok, no)``: the item number given by ``no:`` ("" when absent)."""
+        if "no" not in node:
+            return True, ""
+        value, line = node["no"], _key_line(node, "no")
+        if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+            return True, str(value)
+        if isinstance(value, str) and value.strip() and value == value.strip():
+            return True, str(value)
+        self.problem(
+            path,
+            line,
+            f'no must be an item number such as 2 or "2.1" (in quotes when it has a dot), '
+            f"got {_show(value)}",
+        )
+        return False, ""
+
+    def place_number(self, ident: str | None, path: str, node: dict[Any, Any]) -> None:
+        """Remember where the item's number is (given or derived), for duplicates."""
+        if ident is not None:
+            self.no_places[ident] = (path, _key_line(node, "no") if "no" in node else _line(node))
+
+    def check_numbers(self, form: Form) -> None:
+        """Report item numbers used twice (given ones may clash with each other or derived)."""
+        seen: dict[str, str] = {}
+        items: list[tuple[str, str]] = []
+        for s in form.sections:
+            items.append((s.id, s.no))
+            for i in s.indicators:
+                items.append((i.id, i.no))
+                items.extend((q.id, q.no) for q in i.questions)
+        for ident, no in items:
+            path, line = self.no_places.get(ident, ("", None))
+            if no in seen:
+                self.problem(
+                    path, line, f'duplicate item number "{no}" (already used by {seen[no]})'
+                )
+            else:
+                seen[no] = path
 
     def kinds(
         self, node: dict[Any, Any], path: str, enclosing: frozenset[str] | None
@@ -295,6 +337,8 @@ class _Loader:
         if node is None:
             return None
         sid = self.ident(node, path, "section")
+        no_ok, no = self.number(node, path)
+        self.place_number(sid, path, node)
         title = self.text(node, "title", path)
         kinds_ok, kinds = self.kinds(node, path, None)
         indicators = [
@@ -305,7 +349,9 @@ class _Loader:
         ]
         if sid is None or title is None or not kinds_ok or not indicators or None in indicators:
             return None
-        return Section(sid, title, kinds, tuple(i for i in indicators if i is not None))
+        if not no_ok:
+            return None
+        return Section(sid, title, kinds, tuple(i for i in indicators if i is not None), no)
 
     def indicator(
         self, data: object, path: str, line: int | None, enclosing: frozenset[str] | None
@@ -314,6 +360,8 @@ class _Loader:
         if node is None:
             return None
         iid = self.ident(node, path, "indicator")
+        no_ok, no = self.number(node, path)
+        self.place_number(iid, path, node)
         title = self.text(node, "title", path)
         kinds_ok, kinds = self.kinds(node, path, enclosing)
         inner = _narrow(enclosing, kinds)
@@ -323,7 +371,9 @@ class _Loader:
         ]
         if iid is None or title is None or not kinds_ok or not questions or None in questions:
             return None
-        return Indicator(iid, title, kinds, tuple(q for q in questions if q is not None))
+        if not no_ok:
+            return None
+        return Indicator(iid, title, kinds, tuple(q for q in questions if q is not None), no)
 
     def question(
         self, data: object, path: str, line: int | None, enclosing: frozenset[str] | None
@@ -335,6 +385,8 @@ class _Loader:
         qid = self.ident(node, path, "question")
         if qid is not None:
             self.question_order.append(qid)
+        no_ok, no = self.number(node, path)
+        self.place_number(qid, path, node)
         qtype = self.question_type(node, path)
         text = self.text(node, "text", path)
         required = True
@@ -354,7 +406,7 @@ class _Loader:
         kinds_ok, kinds = self.kinds(node, path, enclosing)
         help_text = self.text(node, "help", path) if "help" in node else None
         when, when_text, when_ok = self.when(node, path, qid)
-        ok = ok and kinds_ok and when_ok and ("help" not in node or help_text is not None)
+        ok = ok and no_ok and kinds_ok and when_ok and ("help" not in node or help_text is not None)
         if qid is None or qtype is None or text is None or choices is None or bounds is None:
             return None
         if accept is None or not ok:
@@ -372,6 +424,7 @@ class _Loader:
             when=when,
             help=help_text,
             when_text=when_text,
+            no=no,
         )
         self.built[qid] = question
         return question
@@ -660,6 +713,8 @@ def load_form(text: str, source: str = "<form>") -> Form:
     loader = _Loader(source)
     form = loader.form(data)
     loader.check_whens()
+    if form is not None:
+        loader.check_numbers(form)
     if loader.problems or form is None:
         if not loader.problems:  # pragma: no cover - every failure records a problem
             loader.problem("", None, "the form is not valid")

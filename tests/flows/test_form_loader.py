@@ -142,7 +142,7 @@ CASES: list[tuple[str, str, list[tuple[int | None, str, str]]]] = [
             (
                 16,
                 Q1,
-                'unknown key "requird" (expected one of: id, type, text, required, choices, '
+                'unknown key "requird" (expected one of: id, no, type, text, required, choices, '
                 "min, max, accept, kinds, when, help)",
             ),
         ],
@@ -154,8 +154,8 @@ CASES: list[tuple[str, str, list[tuple[int | None, str, str]]]] = [
             (
                 14,
                 Q1,
-                "must be a mapping with keys id, type, text, required, choices, min, max, accept, "
-                'kinds, when, help, got "just a question"',
+                "must be a mapping with keys id, no, type, text, required, choices, min, max, "
+                'accept, kinds, when, help, got "just a question"',
             )
         ],
     ),
