@@ -15,6 +15,7 @@ from storage.rounds import list_rounds, open_round, round_state
 from tidtam.cli.common import database, fail, load_settings, run
 from tidtam.cli.dates import DateInputError, parse_moment, show_moment
 from tidtam.core.periods import PeriodError, parse_period
+from tidtam.core.round_dates import round_date_problems
 from tidtam.core.vocabulary import Certify
 
 app = typer.Typer(no_args_is_help=True, help="Rounds: reporting periods of a form.")
@@ -55,6 +56,13 @@ async def open_command(
     certify: Annotated[
         Certify, typer.Option("--certify", help="who certifies submissions")
     ] = Certify.HEAD,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="open even if the deadline has passed or does not fit the period",
+        ),
+    ] = False,
 ) -> None:
     """Open a reporting round and print its id."""
     settings = load_settings()
@@ -88,6 +96,11 @@ async def open_command(
                 f"--kinds: no unit has kind {', '.join(unknown)}; "
                 f"kinds in the database: {', '.join(sorted(known))}"
             )
+        date_problems = round_date_problems(
+            parsed_period, deadline_at, now=datetime.now(UTC), tz=settings.tz
+        )
+        if date_problems and not force:
+            fail("; ".join(date_problems) + "; check --period and --deadline, or give --force")
         round_ = await open_round(
             session,
             form=form_version,
