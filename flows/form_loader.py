@@ -23,6 +23,7 @@ from typing import Any, Final
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent
 
 from flows.errors import FormError, FormProblem, WhenSyntaxError
 from flows.form import (
@@ -63,6 +64,18 @@ KNOWN_EXTENSIONS: Final = frozenset(
         "zip", "mp4",
     }
 )  # fmt: skip
+
+#: Deepest nesting of mappings and lists a form may have (a real form needs 7 levels);
+#: deeper YAML is refused before it is built, which would otherwise exhaust the stack.
+MAX_YAML_DEPTH: Final = 32
+#: Longest form code and id: the database columns that store them hold 64 characters.
+MAX_CODE_LENGTH: Final = 64
+#: Largest version number: the database stores it as a 32-bit integer.
+MAX_VERSION: Final = 2**31 - 1
+#: Most digits a min or max may have before the decimal point (answers allow 40 digits).
+MAX_BOUND_DIGITS: Final = 40
+#: Python refuses to read integers longer than this many digits (sys.get_int_max_str_digits).
+_LONG_NUMBER: Final = re.compile(r"[0-9_]{4300,}")
 
 _TOP_KEYS: Final = ("form", "version", "title", "sections")
 _SECTION_KEYS: Final = ("id", "no", "title", "kinds", "indicators")
@@ -179,6 +192,11 @@ class _Loader:
                 path,
                 line,
                 f'id {_show(value)} is not valid: use a letter, then letters, digits or "_"',
+            )
+            return None
+        if len(value) > MAX_CODE_LENGTH:
+            self.problem(
+                path, line, f"id must be at most {MAX_CODE_LENGTH} characters, got {len(value)}"
             )
             return None
         if value in KEYWORDS:
@@ -299,7 +317,13 @@ class _Loader:
         code: str | None = None
         if "form" in top:
             value = top["form"]
-            if isinstance(value, str) and CODE_PATTERN.fullmatch(value):
+            if isinstance(value, str) and len(value) > MAX_CODE_LENGTH:
+                self.problem(
+                    "",
+                    _key_line(top, "form"),
+                    f"form must be at most {MAX_CODE_LENGTH} characters, got {len(value)}",
+                )
+            elif isinstance(value, str) and CODE_PATTERN.fullmatch(value):
                 code = value
             else:
                 self.problem(
@@ -312,14 +336,17 @@ class _Loader:
         version_ok = True
         if "version" in top:
             value = top["version"]
-            if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+            whole = isinstance(value, int) and not isinstance(value, bool) and value >= 1
+            if whole and value <= MAX_VERSION:
                 version = int(value)
             else:
                 version_ok = False
                 self.problem(
                     "",
                     _key_line(top, "version"),
-                    f"version must be a whole number of 1 or more, got {_show(value)}",
+                    f"version must be at most {MAX_VERSION}, got {value}"
+                    if whole
+                    else f"version must be a whole number of 1 or more, got {_show(value)}",
                 )
         title = self.text(top, "title", "")
         sections: list[Section | None] = []
@@ -524,18 +551,21 @@ class _Loader:
             elif qtype is QuestionType.INTEGER and not isinstance(value, int):
                 self.problem(path, line, f"{key} must be a whole number, got {_show(value)}")
                 ok = False
-            elif isinstance(value, int):
-                values[key] = int(value)
             else:
-                try:
-                    number = Decimal(repr(float(value)))
-                except InvalidOperation:  # pragma: no cover - repr of a float always parses
-                    number = Decimal("NaN")
+                number = _bound(value)
                 if not number.is_finite():
                     self.problem(path, line, f"{key} must be a finite number, got {_show(value)}")
                     ok = False
+                elif abs(number) >= 10**MAX_BOUND_DIGITS:
+                    self.problem(
+                        path,
+                        line,
+                        f"{key} must have at most {MAX_BOUND_DIGITS} digits before the "
+                        "decimal point",
+                    )
+                    ok = False
                 else:
-                    values[key] = number
+                    values[key] = int(value) if isinstance(value, int) else number
         low, high = values["min"], values["max"]
         if ok and low is not None and high is not None and low > high:
             self.problem(
@@ -634,6 +664,16 @@ class _Loader:
                         say(message)
 
 
+def _bound(value: int | float) -> Decimal:
+    """A min or max as a Decimal (a float by its shortest repr, as the admin wrote it)."""
+    if isinstance(value, int):
+        return Decimal(value)
+    try:
+        return Decimal(repr(float(value)))
+    except InvalidOperation:  # pragma: no cover - repr of a float always parses
+        return Decimal("NaN")
+
+
 def _article(what: str) -> str:
     return f"an {what}" if what[0] in "aeiou" else f"a {what}"
 
@@ -700,14 +740,43 @@ def _yaml_problem(error: YAMLError, source: str) -> FormProblem:
     return FormProblem("", None, f"invalid YAML: {error}", source)
 
 
+def _check_size(yaml: YAML, text: str, source: str) -> None:
+    """Refuse YAML nested deeper than :data:`MAX_YAML_DEPTH` and numbers Python cannot read.
+
+    Both would otherwise fail inside the YAML library with a traceback (the stack
+    exhausted; an integer of 4,300 digits or more). Parse events come without
+    recursion, so the depth is measured safely, and the walk stops at the first excess.
+    """
+    long_number = _LONG_NUMBER.search(text)
+    if long_number is not None:
+        line = text.count("\n", 0, long_number.start()) + 1
+        digits = len(long_number[0])
+        raise FormError(
+            [FormProblem("", line, f"a number of {digits} digits is too long to read", source)]
+        )
+    depth = 0
+    for event in yaml.parse(text):
+        if isinstance(event, CollectionStartEvent):
+            depth += 1
+            if depth > MAX_YAML_DEPTH:
+                mark = event.start_mark
+                where = None if mark is None else int(mark.line) + 1
+                message = f"the form is nested too deeply (more than {MAX_YAML_DEPTH} levels)"
+                raise FormError([FormProblem("", where, message, source)])
+        elif isinstance(event, CollectionEndEvent):
+            depth -= 1
+
+
 def load_form(text: str, source: str = "<form>") -> Form:
     """Parse and check a YAML form; raise :class:`FormError` with every problem found.
 
     ``source`` names the file in the problems (``form.yaml:14: ...``).
     """
     yaml = YAML(typ="rt")
+    text = text.removeprefix("\ufeff")
     try:
-        data = yaml.load(text.removeprefix("\ufeff"))
+        _check_size(yaml, text, source)
+        data = yaml.load(text)
     except YAMLError as error:
         raise FormError([_yaml_problem(error, source)]) from None
     loader = _Loader(source)

@@ -49,6 +49,7 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 import xlsxwriter  # type: ignore[import-untyped]
+from xlsxwriter.exceptions import FileCreateError  # type: ignore[import-untyped]
 from xlsxwriter.format import Format  # type: ignore[import-untyped]
 from xlsxwriter.worksheet import Worksheet  # type: ignore[import-untyped]
 
@@ -415,7 +416,13 @@ def write_workbook(
         _indicators(book, w, snapshot)
         _attachments(book, w, snapshot, files_root)
     finally:
-        book.close()
+        try:
+            book.close()
+        except FileCreateError as error:  # XlsxWriter wraps the OSError; callers expect it
+            cause = error.args[0] if error.args else None
+            if isinstance(cause, OSError):
+                raise cause from None
+            raise OSError(str(error)) from None
     frame = units.frame
     splice_rows(
         Path(path),

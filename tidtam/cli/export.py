@@ -31,6 +31,13 @@ def files_zip_path(out: Path) -> Path:
 
 
 def _check_target(path: Path, option: str) -> None:
+    try:
+        _check_writable(path, option)
+    except OSError as error:  # e.g. a name too long for the file system, even to look up
+        fail(f"{option} {path}: cannot write there ({error.strerror or error})")
+
+
+def _check_writable(path: Path, option: str) -> None:
     folder = path.parent
     if not folder.is_dir():
         fail(f"{option} {path}: the folder {folder} does not exist")
@@ -38,6 +45,12 @@ def _check_target(path: Path, option: str) -> None:
         fail(f"{option} {path}: is a folder, give a file name")
     if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
         fail(f"{option} {path}: cannot write there (permission denied)")
+    existed = path.exists()
+    # What os.access cannot tell (root passes it): a read-only file system, /proc.
+    with path.open("ab"):
+        pass
+    if not existed:
+        path.unlink(missing_ok=True)
 
 
 @run

@@ -45,6 +45,7 @@ from pathlib import Path
 __all__ = [
     "COLUMNS",
     "MAX_CODE_LENGTH",
+    "MAX_LENGTHS",
     "ExistingUnit",
     "ImportPlan",
     "UnitRow",
@@ -59,6 +60,10 @@ COLUMNS: tuple[str, ...] = ("code", "name", "kind", "parent_code", "district")
 
 REQUIRED_COLUMNS: tuple[str, ...] = ("code", "name", "kind")
 MAX_CODE_LENGTH = 32
+MAX_LENGTHS: dict[str, int] = {"name": 255, "kind": 32, "district": 100}
+"""The longest text each column may hold: the database's columns for units hold no more
+(PostgreSQL refuses longer text, SQLite would keep it), so a file is checked against
+these before anything is written, the same on both."""
 
 _CODE_RE = re.compile(r"[A-Za-z0-9_-]+")
 _KIND_RE = re.compile(r"[a-z][a-z0-9_-]*")
@@ -303,7 +308,7 @@ def _parse(file: str, raw_rows: Sequence[tuple[int, list[str]]]) -> list[UnitRow
 
         row_problems = _check_row(
             file, number, cell("code"), cell("name"), cell("kind"), cell("parent_code")
-        )
+        ) + _check_lengths(file, number, {name: cell(name) for name in MAX_LENGTHS})
         problems.extend(row_problems)
         if not row_problems:
             units.append(
@@ -349,6 +354,19 @@ def _check_row(
     if parent_code and (parent_problem := _code_problem("parent code", parent_code)):
         add("parent_code", parent_problem)
     return problems
+
+
+def _check_lengths(file: str, number: int, cells: Mapping[str, str]) -> list[UnitsFileProblem]:
+    return [
+        UnitsFileProblem(
+            file,
+            number,
+            column,
+            f"{column} is {len(text)} characters long; at most {MAX_LENGTHS[column]} fit",
+        )
+        for column, text in cells.items()
+        if len(text) > MAX_LENGTHS[column]
+    ]
 
 
 def _code_problem(what: str, code: str) -> str | None:
