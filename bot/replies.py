@@ -203,7 +203,7 @@ async def _deliver_one(bot: Bot, chat_id: int, reply: Reply) -> None:
                 parse_mode=ParseMode.HTML,
                 reply_markup=markup,
             )
-        else:
+        elif reply.photo is not None:
             await bot.send_photo(
                 chat_id,
                 photo=reply.photo,
