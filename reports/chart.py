@@ -124,7 +124,14 @@ def status_figure(frame: pd.DataFrame, title: str, *, max_rows: int = 20) -> Fig
             fontsize=9,
             family=family,
         )
-    axes.set_yticks(positions, [str(label) for label in data["label"]], family=family, fontsize=10)
+    # parse_math=False: a name with "$" is text, never matplotlib's mathtext.
+    axes.set_yticks(
+        positions,
+        [str(label) for label in data["label"]],
+        family=family,
+        fontsize=10,
+        parse_math=False,
+    )
     for tick in axes.get_xticklabels():
         tick.set_fontfamily(family)
     axes.set_xlim(0, 122)
@@ -132,7 +139,7 @@ def status_figure(frame: pd.DataFrame, title: str, *, max_rows: int = 20) -> Fig
     for tick in axes.get_xticklabels():
         tick.set_fontfamily(family)
     axes.set_xlabel("ร้อยละของหน่วยงานที่ต้องรายงาน", family=family)
-    axes.set_title(title, family=family, fontsize=13, weight="bold")
+    axes.set_title(title, family=family, fontsize=13, weight="bold", parse_math=False)
     figure.legend(
         loc="lower center",
         bbox_to_anchor=(0.5, 0.05 / height),

@@ -8,6 +8,7 @@ matplotlib and the workbook writer run in a worker thread, not on the bot's loop
 from __future__ import annotations
 
 import asyncio
+import html
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -95,6 +96,7 @@ async def _prepare(
 
 
 def _title(language: str, snapshot: RoundSnapshot, scope: Scope) -> str:
+    """The title as HTML (escaped once, by the catalogue); unescape it for the chart."""
     period = parse_period(snapshot.round.period)
     return t(
         language,
@@ -137,15 +139,13 @@ async def status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     title = _title(language, snapshot, scope)
     if scope.role in (Role.REPORTER, Role.HEAD):
         frame = completion(snapshot, by="unit", root_unit_id=scope.root, total=True)
-        replies = [
-            Reply("\n".join([f"<b>{escape(title)}</b>", *_status_lines(language, frame.tail(1))]))
-        ]
+        replies = [Reply("\n".join([f"<b>{title}</b>", *_status_lines(language, frame.tail(1))]))]
         await send(context.bot, dependencies, chat.id, replies)
         return
     frame = completion(snapshot, by=by, root_unit_id=scope.root, total=True)
-    text = "\n".join([f"<b>{escape(title)}</b>", *_status_lines(language, frame)])
+    text = "\n".join([f"<b>{title}</b>", *_status_lines(language, frame)])
     groups = frame.iloc[:-1] if len(frame) > 1 else frame
-    chart = await asyncio.to_thread(status_chart, groups, title)
+    chart = await asyncio.to_thread(status_chart, groups, html.unescape(title))
     await send(
         context.bot,
         dependencies,
@@ -179,7 +179,7 @@ async def overdue(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                 who = t(language, "overdue.unreachable")
             else:
                 who = t(language, f"state.{row['state']}")
-            lines.append(f"• {escape(row['name'])} — {escape(who)}")
+            lines.append(f"• {escape(row['name'])} — {who}")
     if len(late) == 0:
         lines.append(t(language, "overdue.none"))
     await send(context.bot, dependencies, chat.id, [Reply("\n".join(lines))])

@@ -101,3 +101,15 @@ def test_short_names() -> None:
     assert short_name("สำนักงานศึกษาธิการจังหวัดเพชรบูรณ์") == "ศธจ.เพชรบูรณ์"
     cut = short_name("ก" * 30 + " เขต 2", limit=20)
     assert len(cut) == 20 and cut.endswith("เขต 2") and "…" in cut
+
+
+def test_names_and_titles_are_drawn_as_written_never_as_mathtext() -> None:
+    """A "$" in a unit's name is text: mathtext would garble it, or fail on "$^$"."""
+    names = ["<b>& โรงเรียน $^$", "งบ $5,000$ บาท \\alpha_1"]
+    title = "สถานะการรายงาน <b>& $x^$ · ปีงบประมาณ พ.ศ. 2567"
+    figure = status_figure(frame_of(names), title)
+    texts = {t.get_text(): t for t in drawn_texts(figure)}  # draws: raises on bad mathtext
+    for written in (*names, title):
+        assert written in texts
+        assert texts[written].get_parse_math() is False
+    assert status_chart(frame_of(names), title).startswith(b"\x89PNG")
