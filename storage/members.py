@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from storage import audit
 from storage.models import Invite, InviteAttempt, Member
-from tidtam.core.invite_codes import hash_code, normalize_code
+from tidtam.core.invite_codes import hash_code, looks_like_code, normalize_code
 from tidtam.core.vocabulary import ANSWERING_ROLES
 
 MAX_WRONG_TRIES = 5
@@ -26,6 +26,7 @@ class Redeem(enum.StrEnum):
     EXPIRED = "expired"
     USED = "used"
     LOCKED = "locked"  # too many wrong tries
+    NOT_A_CODE = "not_a_code"  # a greeting, not a try: nothing is counted
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +66,8 @@ async def redeem_invite(
     locked = await wrong_tries_lock(session, telegram_user_id, now)
     if locked is not None:
         return RedeemResult(Redeem.LOCKED, retry_after=locked)
+    if not looks_like_code(text):
+        return RedeemResult(Redeem.NOT_A_CODE)
     code = normalize_code(text)
     invite = None
     if code is not None:

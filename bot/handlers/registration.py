@@ -76,6 +76,9 @@ async def redeem(
                 return [Reply(t(language, "start.locked", minutes=minutes))]
             left = MAX_WRONG_TRIES - await _recent_wrong(session, dependencies, user.id)
             return [Reply(t(language, "start.wrong", code=text.strip()[:32], left=left))]
+        case Redeem.NOT_A_CODE:
+            state.mode = AWAITING_CODE
+            return [Reply(t(language, "start.not_a_code"))]
         case Redeem.EXPIRED:
             return [Reply(t(language, "start.expired"))]
         case Redeem.USED:
