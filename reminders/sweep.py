@@ -7,8 +7,16 @@ row sends that message), send them, and mark each sent or unreachable; a passing
 failure gives the claim back for the next sweep. Only a batch about to be sent is
 claimed, so a second sweep, a crash between two sends, a late start or two running
 copies neither repeat nor skip a message: a claim left by a crash is taken over
-after :data:`STALE_CLAIM`. Only a crash in the instant between Telegram accepting
-a message and its row being marked can repeat that one message.
+after :data:`STALE_CLAIM`.
+
+The repeat window after a crash, exactly: a message repeats only if Telegram had
+accepted it and its ledger row was not yet marked sent when the process died. A
+message holds one of the sender's ``in_flight`` places from before it is sent until
+its row is marked, so at most ``in_flight`` messages (16 with the default
+:class:`~reminders.sender.Sender`) are ever in that state: a crash repeats at most
+16 messages per running sweeper, sent again once their claims are
+:data:`STALE_CLAIM` old. (A send that timed out after reaching Telegram is tried
+again at once by the sender: that one message may also arrive twice.)
 
 On PostgreSQL one sweeper runs at a time (a session advisory lock); a second copy of
 ``tidtam run`` skips the sweep while the first holds it. Reminders never touch a
@@ -139,7 +147,13 @@ async def _send_batch(
         owned = await claim_many(session, round_id, [i.key for i in items], now, stale_before)
     mine = [i for i in items if i.key in owned]  # the rest: sent, or being sent, elsewhere
 
+    places = asyncio.Semaphore(sender.in_flight)
+
     async def deliver(item: Due) -> None:
+        async with places:  # held until recorded: bounds what a crash can repeat
+            await send_and_record(item)
+
+    async def send_and_record(item: Due) -> None:
         try:
             delivery: Delivery | None = await sender.send(item.chat_id, render(item))
         except Exception:

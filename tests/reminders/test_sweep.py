@@ -219,3 +219,42 @@ async def test_two_sweepers_at_once_send_each_message_once(
         rows = await session.scalar(select(func.count(ReminderLedger.id)))
         round_ = await session.scalar(select(Round))
     assert rows == len(people) and round_ is not None
+
+
+class CountingBot(Bot):
+    """Checks, as each message goes out, how many went out without being marked sent."""
+
+    def __init__(self, *args: object, sessions: async_sessionmaker[AsyncSession], **kw: object):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kw)  # type: ignore[arg-type]
+        self._sessions = sessions
+        self._accepted = 0
+        self._unmarked: list[int] = []
+
+    async def send_message(self, *args: object, **kwargs: object):  # type: ignore[no-untyped-def, override]
+        async with self._sessions() as session:
+            marked = int(
+                await session.scalar(select(func.count()).where(ReminderLedger.status == "sent"))
+                or 0
+            )
+        self._unmarked.append(self._accepted - marked)  # what a crash now would repeat
+        message = await super().send_message(*args, **kwargs)  # type: ignore[arg-type]
+        self._accepted += 1
+        return message
+
+
+async def test_a_crash_could_repeat_at_most_the_messages_in_flight(
+    sessions: async_sessionmaker[AsyncSession], standin: StandIn
+) -> None:
+    async with transaction(sessions) as session:
+        await seed_sample_province(session, opens_at=at(1), deadline=DEADLINE)
+    people = list(range(7001, 7041))
+    for n, user_id in enumerate(people, start=1):
+        await add_member(sessions, f"10670100{n:02d}", Role.REPORTER, user_id)
+        person(standin, user_id)
+    bot = CountingBot(
+        TOKEN, base_url=standin.api_url, base_file_url=standin.file_url, sessions=sessions
+    )
+    async with bot:
+        report = await sweep(sessions, Sender(bot, in_flight=4), at(24))
+    assert report.sent == len(people) == bot._accepted
+    assert max(bot._unmarked) <= 3  # the other places in flight; the documented bound is 4
