@@ -44,9 +44,9 @@ from tidtam.demo.run import (
     fresh_database,
     sandbox_settings,
 )
+from tidtam.fake_telegram import FakeTelegram
+from tidtam.fake_telegram.driver import BotMessage, DriverUser
 from tidtam.samples import seed_sample_province
-from tidtam.standin import StandIn
-from tidtam.standin.driver import BotMessage, DriverUser
 
 __all__ = ["Terminal", "chat", "run_interactive"]
 
@@ -166,7 +166,7 @@ async def run_interactive(options: DemoOptions, read: Read, write: Write) -> Non
             [invite] = await create_invites(
                 session, [unit], Role.REPORTER, now=now, valid_for=timedelta(days=60)
             )
-        async with StandIn.start(token=FAKE_TOKEN, bot_username="tidtam_demo_bot") as standin:
+        async with FakeTelegram.start(token=FAKE_TOKEN, bot_username="tidtam_demo_bot") as standin:
             settings = sandbox_settings(standin, data_dir, database, options.timezone, lang)
             application = build_application(
                 Deps(settings, sessions, FileStore(settings.files_dir)), rate_limit=False

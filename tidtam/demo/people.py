@@ -1,6 +1,6 @@
 """The simulated people of the demo: they read the bot's messages and press its buttons.
 
-Each wraps a :class:`~tidtam.standin.driver.DriverUser` of the stand-in and talks to
+Each wraps a :class:`~tidtam.fake_telegram.driver.DriverUser` of the stand-in and talks to
 the real bot over HTTP, as a person on a phone would. Texts and button labels come
 from the bot's own message catalogs (:mod:`bot.i18n`), so the people work in Thai and
 in English.
@@ -28,8 +28,8 @@ from dataclasses import dataclass, field
 from bot.i18n import catalog, t
 from flows.form import Form, Question, QuestionType
 from tidtam.demo.answers import SAMPLE_PDF, Intended, typed
-from tidtam.standin.driver import BotMessage, DriverGroup, DriverUser
-from tidtam.standin.scripted import PLACE
+from tidtam.demo.scripted import place_of
+from tidtam.fake_telegram.driver import BotMessage, DriverGroup, DriverUser
 
 __all__ = [
     "TIMEOUT",
@@ -91,11 +91,11 @@ async def link_group(group: DriverGroup, officer: DriverUser, texts: Texts) -> N
 
 def question_of(form: Form, message: BotMessage) -> Question | None:
     """The question a bot message asks (None if it asks none)."""
-    place = None if message.is_edit else PLACE.search(message.text)
+    place = None if message.is_edit else place_of(message.text)
     if place is None:
         return None
     text = f"\n{message.text}\n"
-    section = int(place.group(2)) - 1
+    section = place[0] - 1
     found = [
         where
         for where in form.questions()

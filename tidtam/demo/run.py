@@ -60,10 +60,10 @@ from tidtam.demo import narration, quick
 from tidtam.demo.answers import Intended, intended_answers
 from tidtam.demo.people import Certifier, Reporter, Texts, link_group, register
 from tidtam.demo.scenario import Person, Plan, UnitInfo, UnitPlan, make_plan, pick_units
+from tidtam.fake_telegram import FakeTelegram
+from tidtam.fake_telegram.driver import DriverGroup, DriverUser
 from tidtam.samples import FORM_FILE, UNITS_FILE, seed_sample_province
 from tidtam.settings import Settings
-from tidtam.standin import StandIn
-from tidtam.standin.driver import DriverGroup, DriverUser
 
 __all__ = [
     "FAKE_TOKEN",
@@ -189,7 +189,7 @@ def _write_units(chosen: Iterable[UnitInfo], path: Path) -> Path:
 
 
 def sandbox_settings(
-    standin: StandIn, data_dir: Path, database: Path, timezone: str, language: str
+    standin: FakeTelegram, data_dir: Path, database: Path, timezone: str, language: str
 ) -> Settings:
     """The bot's settings in the sandbox: the stand-in's URLs and a fake token."""
     return Settings(
@@ -220,7 +220,7 @@ class _Sandbox:
     plan: Plan
     form: Form
     sessions: async_sessionmaker[AsyncSession]
-    standin: StandIn
+    standin: FakeTelegram
     clock: VirtualClock
     day0: dt.date
     zone: ZoneInfo
@@ -528,7 +528,7 @@ async def run_demo(options: DemoOptions, observer: Observer | None = None) -> De
             )
             round_id = round_.id
         unit_ids, codes = await _invite_everyone(sessions, plan, opens_at)
-        async with StandIn.start(token=FAKE_TOKEN, bot_username="tidtam_demo_bot") as standin:
+        async with FakeTelegram.start(token=FAKE_TOKEN, bot_username="tidtam_demo_bot") as standin:
             settings = sandbox_settings(standin, data_dir, database, options.timezone, lang)
             clock = VirtualClock(opens_at)
             box = _Sandbox(

@@ -27,16 +27,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from tidtam.standin.state import (
-    JSON,
-    BotEvent,
-    CallbackRecord,
-    Chat,
-    StoredMessage,
-    User,
-    World,
-    command_entities,
-)
+from tidtam.fake_telegram.entities import command_entities
+from tidtam.fake_telegram.objects import JSON, BotEvent, CallbackRecord, Chat, StoredMessage, User
+from tidtam.fake_telegram.world import World
 
 
 @dataclass(frozen=True)
