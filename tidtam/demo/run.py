@@ -33,13 +33,11 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 import pandas as pd
-from pydantic import SecretStr
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from telegram import Bot
 
-from bot.app import build_application
-from bot.context import Deps
-from bot.runner import polling
+from bot.http import AiohttpRequest
 from flows.form import Form
 from flows.form_loader import load_form_file
 from reminders.sender import Sender
@@ -49,7 +47,6 @@ from reports.completion import completion
 from reports.snapshot import load_round_snapshot
 from reports.workbook import write_workbook
 from storage.db import create_engine, session_factory, transaction
-from storage.files import FileStore
 from storage.invites import create_invites
 from storage.models import Unit
 from storage.schema import upgrade
@@ -57,6 +54,7 @@ from tidtam.core.periods import fiscal_year_of
 from tidtam.core.vocabulary import Certify, Role
 from tidtam.demo import narration
 from tidtam.demo.answers import intended_answers
+from tidtam.demo.bot_process import FAKE_TOKEN, BotConfig, BotProcess, VirtualClock, bot_settings
 from tidtam.demo.people import Certifier, Reporter, Texts, link_group, register
 from tidtam.demo.proof import answers_through_bot
 from tidtam.demo.scenario import Person, Plan, UnitInfo, UnitPlan, make_plan, pick_units
@@ -76,12 +74,10 @@ __all__ = [
     "sample_units",
 ]
 
-FAKE_TOKEN = "100000:DEMO-not-a-real-token"  # noqa: S105 - the fake Telegram takes any
 TARGET_KINDS = ("esa", "school")
 CONCURRENCY = 32
 SWEEP_AT = dt.time(9, 0)
 WORK_STARTS, WORK_ENDS = dt.time(10, 0), dt.time(17, 0)
-VIRTUAL_PER_REAL = 600.0  # virtual seconds per real second while people act
 
 
 @dataclass(frozen=True)
@@ -138,29 +134,6 @@ class DemoResult:
     seconds: float
 
 
-class VirtualClock:
-    """The demo's time: set by the day loop, flowing faster than real time while people act."""
-
-    def __init__(self, start: datetime) -> None:
-        self._base = start
-        self._flow_from: float | None = None
-        self._until = start
-
-    def now(self) -> datetime:
-        if self._flow_from is None:
-            return self._base
-        elapsed = (time.monotonic() - self._flow_from) * VIRTUAL_PER_REAL
-        return min(self._base + timedelta(seconds=elapsed), self._until)
-
-    def set(self, moment: datetime) -> None:
-        """Stop at ``moment``."""
-        self._base, self._until, self._flow_from = moment, moment, None
-
-    def flow(self, start: datetime, until: datetime) -> None:
-        """Run from ``start``, never past ``until``."""
-        self._base, self._until, self._flow_from = start, until, time.monotonic()
-
-
 # ------------------------------------------------------------------ setup
 
 
@@ -191,16 +164,7 @@ def sandbox_settings(
     telegram: FakeTelegram, data_dir: Path, database: Path, timezone: str, language: str
 ) -> Settings:
     """The bot's settings in the sandbox: the fake Telegram's URLs and a fake token."""
-    return Settings(
-        bot_token=SecretStr(FAKE_TOKEN),
-        bot_username="tidtam_demo_bot",
-        data_dir=data_dir,
-        database_url=f"sqlite+aiosqlite:///{database}",
-        telegram_api_url=telegram.api_url,
-        telegram_file_url=telegram.file_url,
-        timezone=timezone,
-        language=language,
-    )
+    return bot_settings(telegram.api_url, telegram.file_url, data_dir, database, timezone, language)
 
 
 def fresh_database(data_dir: Path) -> Path:
@@ -452,14 +416,14 @@ async def run_demo(options: DemoOptions, observer: Observer | None = None) -> De
             round_id = round_.id
         unit_ids, codes = await _invite_everyone(sessions, plan, opens_at)
         async with FakeTelegram.start(token=FAKE_TOKEN, bot_username="tidtam_demo_bot") as telegram:
-            settings = sandbox_settings(telegram, data_dir, database, options.timezone, lang)
+            config = BotConfig(
+                telegram.api_url, telegram.file_url, data_dir, database, options.timezone, lang
+            )
             clock = VirtualClock(opens_at)
             box = _Sandbox(
                 options, plan, form, sessions, telegram, clock, day0, zone, round_id,
                 unit_ids, codes, Texts(lang),
             )  # fmt: skip
-            dependencies = Deps(settings, sessions, FileStore(settings.files_dir), clock=clock.now)
-            application = build_application(dependencies, rate_limit=False)
             tell(narration.text(lang, "title"))
             tell(
                 narration.text(
@@ -474,8 +438,15 @@ async def run_demo(options: DemoOptions, observer: Observer | None = None) -> De
             group_messages: list[str] = []
             sweeps: list[SweepReport] = []
             observer.started(plan.officer_day + 1)
-            async with polling(application, poll_timeout=timedelta(seconds=1)):
-                sender = Sender(application.bot)  # no rate limiter: no limits to keep
+            # The sweep sends as the bot would, from this process; no limits to keep.
+            sweeper = Bot(
+                FAKE_TOKEN,
+                base_url=telegram.api_url,
+                base_file_url=telegram.file_url,
+                request=AiohttpRequest(32, read_timeout=30, write_timeout=30),
+            )
+            async with BotProcess(config, clock), sweeper:
+                sender = Sender(sweeper)
                 for day in range(plan.officer_day + 1):
                     counts = narration.DayCounts()
                     morning = box.at(day, SWEEP_AT)

@@ -24,6 +24,7 @@ _COMMAND_NAME = re.compile(r"^[a-z0-9_]{1,32}$")
 
 
 async def get_me(api: Api, params: Params) -> JSON:
+    """Describe the bot (``getMe``)."""
     return {
         **api.world.bot.to_json(),
         "can_join_groups": True,
@@ -35,6 +36,7 @@ async def get_me(api: Api, params: Params) -> JSON:
 
 
 async def get_updates(api: Api, params: Params) -> list[JSON]:
+    """Hand out queued updates, long-polling up to ``timeout`` (``getUpdates``)."""
     offset = params.integer("offset")
     limit = min(100, max(1, params.integer("limit") or 100))
     timeout = max(0.0, params.number("timeout") or 0.0)
@@ -54,6 +56,7 @@ async def get_updates(api: Api, params: Params) -> list[JSON]:
 
 
 async def get_webhook_info(api: Api, params: Params) -> JSON:
+    """Say that no webhook is set (``getWebhookInfo``)."""
     return {
         "url": "",
         "has_custom_certificate": False,
@@ -62,17 +65,20 @@ async def get_webhook_info(api: Api, params: Params) -> JSON:
 
 
 async def delete_webhook(api: Api, params: Params) -> bool:
+    """Drop the pending updates if asked (``deleteWebhook``)."""
     if params.flag("drop_pending_updates"):
         api.world.updates.clear()
     return True
 
 
 def commands_key(params: Params) -> tuple[str, str]:
+    """The key commands are kept under: the scope as JSON and the language."""
     scope = params.json("scope") or {"type": "default"}
     return json.dumps(scope, sort_keys=True), params.text("language_code") or ""
 
 
 async def set_my_commands(api: Api, params: Params) -> bool:
+    """Keep the command list for a scope and language (``setMyCommands``)."""
     commands = params.json("commands")
     if not isinstance(commands, list) or len(commands) > 100:
         raise BadRequest("BOT_COMMANDS_TOO_MUCH" if commands else "commands is empty")
@@ -92,10 +98,12 @@ async def set_my_commands(api: Api, params: Params) -> bool:
 
 
 async def get_my_commands(api: Api, params: Params) -> list[JSON]:
+    """Return the command list for a scope and language (``getMyCommands``)."""
     return list(api.world.commands.get(commands_key(params), []))
 
 
 async def delete_my_commands(api: Api, params: Params) -> bool:
+    """Forget the command list for a scope and language (``deleteMyCommands``)."""
     api.world.commands.pop(commands_key(params), None)
     return True
 

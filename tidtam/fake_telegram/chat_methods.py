@@ -27,6 +27,7 @@ CHAT_ACTIONS = frozenset(
 
 
 async def send_chat_action(api: Api, params: Params) -> bool:
+    """Record a chat action such as typing (``sendChatAction``)."""
     chat = api.chat(params)
     action = params.text("action") or ""
     if action not in CHAT_ACTIONS:
@@ -36,6 +37,7 @@ async def send_chat_action(api: Api, params: Params) -> bool:
 
 
 async def get_file(api: Api, params: Params) -> JSON:
+    """Describe a stored file and its download path (``getFile``)."""
     stored = api.world.files.get(params.text("file_id") or "")
     if stored is None:
         raise BadRequest("invalid file_id")
@@ -50,6 +52,7 @@ async def get_file(api: Api, params: Params) -> JSON:
 
 
 async def get_chat_member(api: Api, params: Params) -> JSON:
+    """Say whether a user is in a chat, and as what (``getChatMember``)."""
     chat = api.world.find_chat(params.chat_id())
     if chat is None:
         raise BadRequest("chat not found")

@@ -23,6 +23,7 @@ _NOT_MODIFIED = (
 
 
 async def send_message(api: Api, params: Params) -> JSON:
+    """Post a text message in a chat (``sendMessage``)."""
     chat = api.chat(params)
     text, entities = api.formatted(params, "text", required=True)
     fields: JSON = {"text": text}
@@ -36,6 +37,7 @@ async def send_message(api: Api, params: Params) -> JSON:
 
 
 async def send_media(api: Api, params: Params, *, photo: bool) -> JSON:
+    """Post a document or photo with an optional caption."""
     chat = api.chat(params)
     name = "photo" if photo else "document"
     stored = api.stored_file(params, name, photo=photo)
@@ -57,14 +59,17 @@ async def send_media(api: Api, params: Params, *, photo: bool) -> JSON:
 
 
 async def send_document(api: Api, params: Params) -> JSON:
+    """Post a document (``sendDocument``)."""
     return await send_media(api, params, photo=False)
 
 
 async def send_photo(api: Api, params: Params) -> JSON:
+    """Post a photo (``sendPhoto``)."""
     return await send_media(api, params, photo=True)
 
 
 def edit(api: Api, chat: Chat, stored: StoredMessage, changes: JSON, drop: set[str]) -> JSON:
+    """Apply an edit, refused like Telegram when nothing changes."""
     before = {k: v for k, v in stored.data.items() if k not in ("edit_date",)}
     after = {k: v for k, v in before.items() if k not in drop} | changes
     if before == after:
@@ -74,6 +79,7 @@ def edit(api: Api, chat: Chat, stored: StoredMessage, changes: JSON, drop: set[s
 
 
 async def edit_message_text(api: Api, params: Params) -> JSON:
+    """Change a bot message's text and buttons (``editMessageText``)."""
     chat = api.chat(params)
     stored = api.message(chat, params, "message to edit not found")
     if not stored.from_bot:
@@ -92,6 +98,7 @@ async def edit_message_text(api: Api, params: Params) -> JSON:
 
 
 async def edit_message_caption(api: Api, params: Params) -> JSON:
+    """Change a bot message's caption (``editMessageCaption``)."""
     chat = api.chat(params)
     stored = api.message(chat, params, "message to edit not found")
     if not stored.from_bot:
@@ -112,6 +119,7 @@ async def edit_message_caption(api: Api, params: Params) -> JSON:
 
 
 async def edit_message_reply_markup(api: Api, params: Params) -> JSON:
+    """Change a bot message's buttons (``editMessageReplyMarkup``)."""
     chat = api.chat(params)
     stored = api.message(chat, params, "message to edit not found")
     if not stored.from_bot:
@@ -122,6 +130,7 @@ async def edit_message_reply_markup(api: Api, params: Params) -> JSON:
 
 
 async def delete_message(api: Api, params: Params) -> bool:
+    """Mark a message deleted (``deleteMessage``)."""
     chat = api.chat(params)
     stored = api.message(chat, params, "message to delete not found")
     bot_is_admin = chat.members.get(api.world.bot.id) in ("administrator", "creator")
@@ -133,6 +142,7 @@ async def delete_message(api: Api, params: Params) -> bool:
 
 
 async def answer_callback_query(api: Api, params: Params) -> bool:
+    """Record the answer to a button press (``answerCallbackQuery``)."""
     record = api.world.callbacks.get(params.text("callback_query_id") or "")
     if record is None or record.answered:
         raise BadRequest("query is too old and response timeout expired or query ID is invalid")
