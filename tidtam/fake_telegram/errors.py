@@ -28,7 +28,7 @@ __all__ = [
 
 
 class FakeTelegramError(Exception):
-    """Base of everything the stand-in refuses."""
+    """Base of everything the fake Telegram refuses."""
 
 
 class ApiError(FakeTelegramError):

@@ -149,7 +149,7 @@ class FakeTelegram:
         bot_username: str = "tidtam_test_bot",
         bot_first_name: str = "ติดตาม",
     ) -> AsyncIterator[FakeTelegram]:
-        """Run a stand-in for the duration of an ``async with`` block."""
+        """Run a fake Telegram for the duration of an ``async with`` block."""
         telegram = cls(
             token, enforce_limits=enforce_limits, limits=limits, bot_username=bot_username,
             bot_first_name=bot_first_name,
