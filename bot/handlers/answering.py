@@ -39,7 +39,7 @@ _REPORT_ACTIONS: dict[str, walk.Input] = {
     "x": walk.Review(),
     "m": walk.Start(),
 }
-_QUESTION_ACTIONS: dict[str, Any] = {
+_QUESTION_ACTIONS: dict[str, answering.Verb] = {
     "p": "pick",
     "t": "toggle",
     "d": "done",

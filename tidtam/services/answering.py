@@ -63,13 +63,17 @@ class ChooseRound:
     round_id: int
 
 
+#: What a question's button does.
+Verb = Literal["pick", "toggle", "done", "skip", "back", "edit"]
+
+
 @dataclass(frozen=True, slots=True)
 class QuestionAction:
     """A button of a question: ``question_index`` in the form, ``choice_index`` in it."""
 
     submission_id: int
     question_index: int
-    action: Literal["pick", "toggle", "done", "skip", "back", "edit"]
+    action: Verb
     choice_index: int | None = None
 
 
