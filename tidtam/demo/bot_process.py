@@ -110,13 +110,20 @@ class BotConfig:
 
 
 def _serve(config: BotConfig, clock: VirtualClock, ready: Event, stop: Event) -> None:
-    asyncio.run(_poll(config, clock, ready, stop))
+    from bot.runner import use_fast_event_loop
+
+    use_fast_event_loop()  # as `tidtam run`: uvloop, where it is installed
+    loop = asyncio.get_event_loop()
+    try:
+        loop.run_until_complete(_poll(config, clock, ready, stop))
+    finally:
+        loop.close()
 
 
 async def _poll(config: BotConfig, clock: VirtualClock, ready: Event, stop: Event) -> None:
     from bot.app import build_application
     from bot.context import Deps
-    from bot.runner import polling
+    from bot.runner import freeze_startup_objects, polling
     from storage.db import create_engine, session_factory
     from storage.files import FileStore
 
@@ -130,6 +137,7 @@ async def _poll(config: BotConfig, clock: VirtualClock, ready: Event, stop: Even
         sessions = session_factory(engine)
         dependencies = Deps(settings, sessions, FileStore(settings.files_dir), clock=clock.now)
         application = build_application(dependencies, rate_limit=False)
+        freeze_startup_objects()  # as `tidtam run`: start-up objects out of full collections
         async with polling(application, poll_timeout=timedelta(seconds=1)):
             ready.set()
             await asyncio.to_thread(stop.wait)
