@@ -8,7 +8,7 @@ from telegram.ext import Application
 from storage.db import transaction
 from storage.models import Unit
 from tidtam.core.vocabulary import Role
-from tidtam.standin import StandIn
+from tidtam.fake_telegram import FakeTelegram
 
 from .conftest import Province
 from .test_inputs import registered
@@ -23,7 +23,7 @@ async def rename(province: Province, code: str, name: str) -> None:
 
 async def test_a_unit_named_with_markup_shows_as_written(
     bot: Application,  # type: ignore[type-arg]
-    standin: StandIn,
+    standin: FakeTelegram,
     province: Province,
 ) -> None:
     await rename(province, "PBN-ESA1", TRICKY)

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.replies import split_text
-from tidtam.standin.state import parse_html
+from tidtam.fake_telegram.entities import parse_html
 
 TAGS = ("b", "i", "u", "code")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram.ext import Application
 
-from tidtam.standin import StandIn
+from tidtam.fake_telegram import FakeTelegram
 
 from .conftest import Province
 from .test_inputs import SCHOOL, registered
@@ -12,7 +12,7 @@ from .test_inputs import SCHOOL, registered
 
 async def test_a_greeting_is_answered_with_how_to_register_and_costs_no_try(
     bot: Application,  # type: ignore[type-arg]
-    standin: StandIn,
+    standin: FakeTelegram,
     province: Province,
 ) -> None:
     user = standin.user(first_name="มาลี")
@@ -31,7 +31,7 @@ async def test_a_greeting_is_answered_with_how_to_register_and_costs_no_try(
 
 async def test_a_registered_person_is_not_asked_for_a_code(
     bot: Application,  # type: ignore[type-arg]
-    standin: StandIn,
+    standin: FakeTelegram,
     province: Province,
 ) -> None:
     user = await registered(standin, province)

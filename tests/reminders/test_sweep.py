@@ -243,7 +243,7 @@ class CountingBot(Bot):
 
 
 async def test_a_crash_could_repeat_at_most_the_messages_in_flight(
-    sessions: async_sessionmaker[AsyncSession], standin: StandIn
+    sessions: async_sessionmaker[AsyncSession], standin: FakeTelegram
 ) -> None:
     async with transaction(sessions) as session:
         await seed_sample_province(session, opens_at=at(1), deadline=DEADLINE)
