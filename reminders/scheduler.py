@@ -19,10 +19,13 @@ from telegram.ext import Application, ContextTypes
 from bot.context import Deps
 from reminders.sender import Sender
 from reminders.sweep import sweep
+from storage.db import transaction
+from storage.file_sweep import sweep_unreferenced_files
 
 log = logging.getLogger("tidtam.reminders")
 
 INTERVAL = timedelta(minutes=5)
+FILE_SWEEP_INTERVAL = timedelta(days=1)
 SENDER_KEY = "tidtam.sender"
 
 
@@ -35,6 +38,15 @@ async def _wake(context: ContextTypes.DEFAULT_TYPE) -> None:
         log.info("reminder sweep: %s", report.summary())
 
 
+async def _sweep_files(context: ContextTypes.DEFAULT_TYPE) -> None:
+    dependencies = context.bot_data["tidtam"]
+    assert isinstance(dependencies, Deps)
+    async with transaction(dependencies.sessions) as session:
+        swept = await sweep_unreferenced_files(session, dependencies.files, dependencies.now())
+    if swept.removed:
+        log.info("file sweep: %d unreferenced file(s) removed", swept.removed)
+
+
 def schedule(application: Application, interval: timedelta = INTERVAL) -> None:  # type: ignore[type-arg]
     """Run the sweep every ``interval``, the first one shortly after start."""
     application.bot_data[SENDER_KEY] = Sender(application.bot)
@@ -44,5 +56,12 @@ def schedule(application: Application, interval: timedelta = INTERVAL) -> None: 
         interval=interval,
         first=timedelta(seconds=15),
         name="reminder-sweep",
+        job_kwargs={"max_instances": 1, "coalesce": True, "misfire_grace_time": None},
+    )
+    application.job_queue.run_repeating(  # files no attachment refers to
+        _sweep_files,
+        interval=FILE_SWEEP_INTERVAL,
+        first=timedelta(minutes=10),
+        name="file-sweep",
         job_kwargs={"max_instances": 1, "coalesce": True, "misfire_grace_time": None},
     )

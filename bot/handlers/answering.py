@@ -103,7 +103,27 @@ def replies_for(
     from_press: bool = False,
     pressed: int | None = None,
 ) -> list[Said]:
-    """What to say for an answering step's result."""
+    """What to say for an answering step's result (first, a file a crash lost)."""
+    said = _replies_for(update, dependencies, outcome, from_press=from_press, pressed=pressed)
+    return [*lost_file_notice(update, dependencies, outcome), *said]
+
+
+def lost_file_notice(update: Update, dependencies: Deps, outcome: Outcome) -> list[Said]:
+    """Ask again for a file whose download a crash cut off."""
+    if outcome.lost_file is None:
+        return []
+    language = _language(update, outcome, dependencies)
+    return [Reply(t(language, "file.lost", name=outcome.lost_file))]
+
+
+def _replies_for(
+    update: Update,
+    dependencies: Deps,
+    outcome: Outcome,
+    *,
+    from_press: bool = False,
+    pressed: int | None = None,
+) -> list[Said]:
     language = _language(update, outcome, dependencies)
     report = outcome.report
     match outcome.code:
@@ -263,9 +283,10 @@ async def on_press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         replies, note = certify.decision_replies(
             update, dependencies, outcome.decision, pressed=True
         )
+        replies = [*lost_file_notice(update, dependencies, outcome), *replies]
     elif outcome.code == "stale":
         note = t(_language(update, outcome, dependencies), "report.stale").rstrip(":")
-        replies = []
+        replies = lost_file_notice(update, dependencies, outcome)
     else:
         replies = replies_for(
             update,
@@ -295,22 +316,32 @@ async def on_press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def on_file(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Store an uploaded document or photo and give it to the question asked."""
+    """Fetch an uploaded document or photo if the question asked wants it, and store it."""
     message = update.effective_message
     assert message is not None
     dependencies = deps(context)
-    outcome = await answering.take_file(
-        dependencies.services(),
-        _user_id(update),
-        await _download(message, dependencies),
-        update_id=update.update_id,
-    )
+    media, offer = _offer(message)
+    services = dependencies.services()
+    user_id = _user_id(update)
+    outcome = await answering.offer_file(services, user_id, offer, update_id=update.update_id)
+    if outcome is not None and outcome.code == "fetch":  # only now is anything downloaded
+        data = bytes(await (await media.get_file()).download_as_bytearray())
+        upload = answering.FileIn(
+            offer.name,
+            offer.mime_type,
+            len(data),
+            data,
+            channel_file_id=offer.channel_file_id,
+            named=offer.named,
+            album=offer.album,
+        )
+        outcome = await answering.take_file(services, user_id, upload, update_id=update.update_id)
     if outcome is not None:
         await _reply(update, context, replies_for(update, dependencies, outcome))
 
 
-async def _download(message: Message, dependencies: Deps) -> answering.FileIn:
-    """Fetch the file from Telegram, unless it is larger than the bot may download."""
+def _offer(message: Message) -> tuple[Document | PhotoSize, answering.FileOffer]:
+    """The file of a message and what Telegram says of it, before anything is fetched."""
     media: Document | PhotoSize
     if message.document is not None:
         media = message.document
@@ -321,17 +352,10 @@ async def _download(message: Message, dependencies: Deps) -> answering.FileIn:
         media = message.photo[-1]
         name = f"photo-{message.message_id}.jpg"
         mime = "image/jpeg"
-    size = media.file_size or 0
-    data: bytes | None = None
-    if size <= dependencies.download_limit:
-        telegram_file = await media.get_file()
-        data = bytes(await telegram_file.download_as_bytearray())
-        size = len(data)
-    return answering.FileIn(
+    return media, answering.FileOffer(
         name,
         mime,
-        size,
-        data,
+        media.file_size or 0,
         channel_file_id=media.file_id,
         named=message.document is not None,
         album=message.media_group_id,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from tidtam.cli import bot, db, demo, export, forms, invites, reminders, rounds, units
+from tidtam.cli import bot, db, demo, export, files, forms, invites, reminders, rounds, units
 
 app = typer.Typer(
     name="tidtam",
@@ -19,6 +19,7 @@ app.add_typer(rounds.app, name="rounds")
 app.add_typer(invites.app, name="invites")
 app.command("export")(export.export_command)
 app.add_typer(reminders.app, name="reminders")
+app.add_typer(files.app, name="files")
 app.command("run")(bot.run_command)
 app.command("demo")(demo.demo_command)
 

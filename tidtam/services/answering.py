@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Literal
 
@@ -22,10 +22,9 @@ from sqlalchemy.orm import joinedload
 
 from flows import walk
 from flows.answers import AnswerValue, FileRef, encode
-from flows.form import Form, QuestionType
+from flows.form import Form, Question, QuestionType
 from storage.chat_states import ChatContext, already_handled, load_chat_context
 from storage.db import in_transaction
-from storage.files import StoredFile
 from storage.members import memberships
 from storage.models import Attachment, ChatState, Member, Submission
 from storage.submissions import (
@@ -97,6 +96,18 @@ Pressed = ChooseRound | QuestionAction | ReportAction | CertifyAction
 
 
 @dataclass(frozen=True, slots=True)
+class FileOffer:
+    """What the channel says of a file before it is fetched: who decides fetches it."""
+
+    name: str
+    mime_type: str
+    size: int  # as the channel declares it (0: not said)
+    channel_file_id: str | None = None
+    named: bool = True
+    album: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class FileIn:
     """A file already fetched from the channel: its bytes, or None if too large to fetch."""
 
@@ -148,6 +159,7 @@ Code = Literal[
     "refused",  # the submission's life does not allow the move: ``refused``
     "certify",  # a certifier's action: ``decision``
     "other",  # the text was not for answering: ``other`` holds the fallback's result
+    "fetch",  # a file is wanted: download it now and give it to :func:`take_file`
 ]
 
 
@@ -167,6 +179,7 @@ class Outcome:
     decision: Decision | None = None
     refused: Refused | None = None
     other: object = None
+    lost_file: str | None = None  # a file whose download a crash cut off: ask for it again
 
     @property
     def saved(self) -> walk.Save | None:
@@ -344,16 +357,48 @@ async def _step(
 Work = Callable[[AsyncSession, ChatContext], Awaitable[Outcome]]
 
 
+#: ``ChatState.data`` key of a download under way: set before a file is fetched,
+#: cleared when it is stored. Found by a later update, it means a crash cut it off.
+DOWNLOADING = "downloading"
+
+
+def _lost_download(state: ChatState, update_id: int | None) -> str | None:
+    """The name of a file whose download another update began and never finished."""
+    pending = state.data.get(DOWNLOADING)
+    if not isinstance(pending, dict) or pending.get("update") == update_id:
+        return None
+    state.data = {k: v for k, v in state.data.items() if k != DOWNLOADING}
+    return str(pending.get("name") or "")
+
+
 async def _run(
-    deps: ServiceDeps, user_id: int, update_id: int | None, work: Work
+    deps: ServiceDeps,
+    user_id: int,
+    update_id: int | None,
+    work: Work,
+    *,
+    finished: bool = True,
 ) -> Outcome | None:
-    """``work`` in one transaction on the person's locked chat state; None if done before."""
+    """``work`` in one transaction on the person's locked chat state; None if done before.
+
+    ``finished=False``: the update is not recorded as handled (its file is still to be
+    fetched, and a redelivered update must fetch it again).
+    """
 
     async def once(session: AsyncSession) -> Outcome | None:
         loaded = await load_chat_context(session, user_id)
-        if update_id is not None and already_handled(loaded.state, update_id):
-            return None  # handled before a restart: not again
-        return await work(session, loaded)
+        state = loaded.state
+        if update_id is not None:
+            if finished and already_handled(state, update_id):
+                return None  # handled before a restart: not again
+            last = state.last_update_id
+            if not finished and last is not None and update_id <= last:
+                return None
+        lost = _lost_download(state, update_id)
+        outcome = await work(session, loaded)
+        if lost is not None:
+            outcome.lost_file = lost
+        return outcome
 
     return await in_transaction(deps.sessions, once)
 
@@ -505,47 +550,104 @@ async def press(
     return await _run(deps, user_id, update_id, work)
 
 
-@dataclass(frozen=True, slots=True)
-class _Stored:
-    stored: StoredFile
-    mime_type: str
-    detected_ext: str | None
-
-
-async def _store(deps: ServiceDeps, upload: FileIn) -> _Stored | None:
-    """Put the bytes in the file store (before the transaction: storing is idempotent)."""
-    if upload.data is None or upload.size > deps.download_limit:
+def _file_question(active: _Active, album: str | None) -> Question | None:
+    """The file question a file sent now answers, if one is asked."""
+    walk_state = active.walk_state
+    question_id = walk_state.question_id if walk_state.mode == "asking" else None
+    if album is not None and album == walk_state.album and walk_state.album_question:
+        question_id = walk_state.album_question  # a later part of an accepted album
+    question = active.form.question(question_id) if question_id else None
+    if question is None or question.type is not QuestionType.FILE:
         return None
-    stored = await asyncio.to_thread(deps.files.put, upload.data)
-    kind = filetype.guess(upload.data)
-    return _Stored(
-        stored, kind.mime if kind else upload.mime_type, kind.extension if kind else None
-    )
+    return question
+
+
+def _check_offer(question: Question, offer: FileOffer, limit: int) -> walk.Rejected | None:
+    """What can be refused from the name and declared size, before anything is fetched."""
+    named_ext = offer.name.rsplit(".", 1)[1] if offer.named and "." in offer.name else None
+    hint = named_ext if offer.named else "jpg"  # a photo sent as a photo is a JPEG
+    if hint is None:  # no extension: only the content can tell; check the size alone
+        question = replace(question, accept=())
+    name = offer.name if offer.named else None
+    return walk.check_file(question, name, max(offer.size, 1), hint, limit)
+
+
+async def offer_file(
+    deps: ServiceDeps, user_id: int, offer: FileOffer, *, update_id: int | None = None
+) -> Outcome | None:
+    """Decide, before anything is downloaded, whether this person's file is wanted.
+
+    Only a registered person who is being asked a file question (or a certifier asked
+    for a letter) gets ``"fetch"``; the download is recorded in the chat state first,
+    so that a crash before the file is stored is told on the person's next message.
+    A file refused by its name or declared size is refused here, never fetched.
+    """
+
+    async def work(session: AsyncSession, loaded: ChatContext) -> Outcome:
+        state = loaded.state
+        pending = {"update": update_id, "name": offer.name}
+        if state.mode == certification.AWAITING_LETTER:
+            state.data = {**state.data, DOWNLOADING: pending}
+            return Outcome("fetch")
+        active = await _load_active(session, state, loaded)
+        if active is None:
+            _finish(state, update_id)
+            if not await memberships(session, state.telegram_user_id):
+                return Outcome("not_registered")  # a stranger: nothing is fetched
+            return Outcome("nothing_active")
+        question = _file_question(active, offer.album)
+        if question is None:
+            _finish(state, update_id)
+            return Outcome("unexpected_file", active.member.language, _report(active, deps))
+        problem = _check_offer(question, offer, deps.download_limit)
+        if problem is not None:
+            _finish(state, update_id)
+            event = walk.Files(
+                question.id, (), album=offer.album, problem=problem.code, params=problem.params
+            )
+            return await _step(session, deps, state, active, event)
+        state.data = {**state.data, DOWNLOADING: pending}
+        return Outcome("fetch", active.member.language)
+
+    return await _run(deps, user_id, update_id, work, finished=False)
+
+
+def _finish(state: ChatState, update_id: int | None) -> None:
+    if update_id is not None:
+        already_handled(state, update_id)
 
 
 async def take_file(
     deps: ServiceDeps, user_id: int, upload: FileIn, *, update_id: int | None = None
 ) -> Outcome | None:
-    """Store a file and give it to the question asked (or a certifier's letter).
+    """Give a fetched file to the question asked (or take a certifier's letter).
 
-    A file the question refuses (type, size) is reported as the engine's problem and
-    leaves no attachment behind.
+    The file is checked in memory first (type, content, size): a refused file is
+    reported as the engine's problem and never touches the disk. An accepted one is
+    stored (idempotently: the same bytes, the same key) and recorded in this
+    transaction; if the transaction fails, :func:`storage.file_sweep` removes it later.
     """
-    kept = await _store(deps, upload)
 
     async def work(session: AsyncSession, loaded: ChatContext) -> Outcome:
         state = loaded.state
+        state.data = {k: v for k, v in state.data.items() if k != DOWNLOADING}
         now = deps.now()
-        if state.mode == certification.AWAITING_LETTER and kept is not None:
+        data = upload.data
+        too_large = data is None or len(data) > deps.download_limit
+        kind = None if data is None else filetype.guess(data)
+        mime_type = kind.mime if kind else upload.mime_type
+        detected_ext = kind.extension if kind else None
+        if state.mode == certification.AWAITING_LETTER and data is not None and not too_large:
             submission, _, _ = await load_submission(session, int(state.data.get("letter_for", 0)))
+            stored = await asyncio.to_thread(deps.files.put, data)
             decision = await certification.take_letter(
                 session,
                 state,
                 submission,
-                kept.stored,
+                stored,
                 name=upload.name,
-                mime_type=kept.mime_type,
-                detected_ext=kept.detected_ext,
+                mime_type=mime_type,
+                detected_ext=detected_ext,
                 telegram_file_id=upload.channel_file_id,
                 now=now,
             )
@@ -553,41 +655,38 @@ async def take_file(
         active = await _load_active(session, state, loaded)
         if active is None:
             return Outcome("nothing_active")
-        walk_state = active.walk_state
-        question_id = walk_state.question_id if walk_state.mode == "asking" else None
-        album = upload.album
-        if album is not None and album == walk_state.album and walk_state.album_question:
-            question_id = walk_state.album_question  # a later part of an accepted album
-        question = active.form.question(question_id) if question_id else None
-        if question is None or question.type is not QuestionType.FILE:
+        question = _file_question(active, upload.album)
+        if question is None:
             return Outcome("unexpected_file", active.member.language, _report(active, deps))
-        files: tuple[FileRef, ...] = ()
+        size = upload.size if data is None else len(data)
         problem: walk.Rejected | None
-        if kept is None:
+        if too_large:
             problem = walk.Rejected(
                 "too_large",
-                size=-(-upload.size // (1024 * 1024)),
+                size=-(-size // (1024 * 1024)),
                 limit=deps.download_limit // (1024 * 1024),
             )
         else:
             problem = walk.check_file(
                 question,
                 upload.name if upload.named else None,
-                kept.stored.size,
-                kept.detected_ext,
+                size,
+                detected_ext,
                 deps.download_limit,
             )
+        files: tuple[FileRef, ...] = ()
         attachment = None
-        if problem is None and kept is not None:
+        if problem is None and data is not None:
+            stored = await asyncio.to_thread(deps.files.put, data)
             attachment = await add_attachment(
                 session,
                 active.submission,
                 question.id,
                 original_name=upload.name,
-                size=kept.stored.size,
-                mime_type=kept.mime_type,
-                sha256=kept.stored.sha256,
-                storage_key=kept.stored.key,
+                size=stored.size,
+                mime_type=mime_type,
+                sha256=stored.sha256,
+                storage_key=stored.key,
                 telegram_file_id=upload.channel_file_id,
                 actor=state.telegram_user_id,
                 now=now,
@@ -596,7 +695,7 @@ async def take_file(
         event = walk.Files(
             question.id,
             files,
-            album=album,
+            album=upload.album,
             problem=problem.code if problem else None,
             params=problem.params if problem else {},
         )

@@ -1,0 +1,100 @@
+"""Files as use cases: nothing fetched unless wanted, nothing kept unless accepted,
+and a download cut off by a crash is told on the person's next message."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from storage.db import transaction
+from storage.file_sweep import sweep_unreferenced_files
+from storage.models import Attachment
+from tests.services.conftest import NEWCOMER, NOW, REPORTER, STRANGER, Place
+from tests.services.test_answering import PDF, PNG, _to_file_question
+from tidtam.services import answering
+
+
+def offer(name: str = "แผน.pdf", size: int = len(PDF)) -> answering.FileOffer:
+    return answering.FileOffer(name, "application/pdf", size, "tg-1")
+
+
+def stored_files(place: Place) -> list[str]:
+    root = place.deps.files.root
+    return sorted(p.name for p in root.rglob("*") if p.is_file()) if root.exists() else []
+
+
+async def test_only_a_person_asked_a_file_question_gets_a_fetch(place: Place) -> None:
+    for user, code in ((NEWCOMER, "not_registered"), (STRANGER, "nothing_active")):
+        outcome = await answering.offer_file(place.deps, user, offer(), update_id=1)
+        assert outcome is not None and outcome.code == code
+    await answering.start(place.deps, REPORTER)  # asks a number, not a file
+    outcome = await answering.offer_file(place.deps, REPORTER, offer(), update_id=2)
+    assert outcome is not None and outcome.code == "unexpected_file"
+    await _to_file_question(place)
+    wanted = await answering.offer_file(place.deps, REPORTER, offer(), update_id=3)
+    assert wanted is not None and wanted.code == "fetch"
+
+
+async def test_a_file_refused_by_name_or_size_is_never_fetched(place: Place) -> None:
+    await _to_file_question(place)  # the question accepts pdf
+    for refused in (offer("virus.exe"), offer(size=10**12)):
+        outcome = await answering.offer_file(place.deps, REPORTER, refused, update_id=None)
+        assert outcome is not None and outcome.code == "step" and outcome.saved is None
+    assert stored_files(place) == []
+
+
+async def test_a_file_refused_by_its_content_never_reaches_the_disk(place: Place) -> None:
+    await _to_file_question(place)
+    fake = answering.FileIn("แผน.pdf", "application/pdf", len(PNG), PNG, "tg-2")
+    outcome = await answering.take_file(place.deps, REPORTER, fake)
+    assert outcome is not None and outcome.saved is None
+    empty = answering.FileIn("แผน.pdf", "application/pdf", 0, b"", "tg-3")
+    outcome = await answering.take_file(place.deps, REPORTER, empty)
+    assert outcome is not None and outcome.saved is None
+    assert stored_files(place) == []
+    good = answering.FileIn("แผน.pdf", "application/pdf", len(PDF), PDF, "tg-4")
+    outcome = await answering.take_file(place.deps, REPORTER, good)
+    assert outcome is not None and outcome.saved is not None
+    assert len(stored_files(place)) == 1
+
+
+async def test_a_download_cut_off_by_a_crash_is_asked_for_again(place: Place) -> None:
+    await _to_file_question(place)
+    wanted = await answering.offer_file(place.deps, REPORTER, offer(), update_id=10)
+    assert wanted is not None and wanted.code == "fetch"
+    # the process dies here: Telegram confirmed update 10, the file was never stored
+    nudged = await answering.take_text(place.deps, REPORTER, "สวัสดี", update_id=11)
+    assert nudged is not None and nudged.lost_file == "แผน.pdf"
+    again = await answering.take_text(place.deps, REPORTER, "สวัสดี", update_id=12)
+    assert again is not None and again.lost_file is None  # said once
+
+
+async def test_a_redelivered_file_update_is_fetched_again(place: Place) -> None:
+    """Not yet confirmed to Telegram when the process died: the same update comes back."""
+    await _to_file_question(place)
+    first = await answering.offer_file(place.deps, REPORTER, offer(), update_id=20)
+    second = await answering.offer_file(place.deps, REPORTER, offer(), update_id=20)
+    assert first is not None and second is not None
+    assert (first.code, second.code) == ("fetch", "fetch")
+    upload = answering.FileIn("แผน.pdf", "application/pdf", len(PDF), PDF, "tg-1")
+    done = await answering.take_file(place.deps, REPORTER, upload, update_id=20)
+    assert done is not None and done.saved is not None and done.lost_file is None
+    assert await answering.offer_file(place.deps, REPORTER, offer(), update_id=20) is None
+
+
+async def test_the_sweep_removes_only_files_no_attachment_refers_to(place: Place) -> None:
+    await _to_file_question(place)
+    good = answering.FileIn("แผน.pdf", "application/pdf", len(PDF), PDF, "tg-4")
+    await answering.take_file(place.deps, REPORTER, good)
+    orphan = place.deps.files.put(b"left by a crash")
+    assert len(stored_files(place)) == 2
+    async with transaction(place.deps.sessions) as session:
+        young = await sweep_unreferenced_files(session, place.deps.files, NOW - timedelta(days=1))
+        assert young.removed == 0  # younger than the grace: maybe an upload under way
+        swept = await sweep_unreferenced_files(
+            session, place.deps.files, NOW + timedelta(days=365 * 50)
+        )
+        count = await session.scalar(select(func.count()).select_from(Attachment))
+    assert (swept.removed, swept.kept, count) == (1, 1, 1)
+    assert orphan.sha256 not in stored_files(place)
