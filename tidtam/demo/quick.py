@@ -10,7 +10,7 @@ the demo in two minutes:
   answered) and give its last answers through the bot, which continues from the
   first unanswered question as after any break;
 - units off stage (``UnitPlan.on_stage`` false) are recorded entirely here:
-  :func:`register` (``redeem_invite``), :func:`store_answers`, :func:`submit`,
+  :func:`register` (``tidtam.services.registration``), :func:`store_answers`, :func:`submit`,
   :func:`certify` / :func:`give_back` (``storage.certification``), as the bot's
   handlers would. Their people still exist in the stand-in, so reminders and
   escalations reach them (or find them blocked) through the bot like everyone's.
@@ -26,10 +26,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from flows.answers import encode
 from storage.certification import approve, return_for_correction
 from storage.db import transaction
-from storage.members import redeem_invite
 from storage.submissions import change_state, save_answer, submission_for
 from tidtam.core.vocabulary import SubmissionState
 from tidtam.demo.answers import Intended
+from tidtam.services.registration import Newcomer, redeem_code
 
 __all__ = ["certify", "give_back", "register", "store_answers", "submit"]
 
@@ -42,9 +42,7 @@ async def register(
 ) -> None:  # fmt: skip
     """Redeem an invite code for the person, as ``/start CODE`` does."""
     async with transaction(sessions) as session:
-        await redeem_invite(
-            session, telegram_user_id, code, display_name=name, language=language, now=now
-        )
+        await redeem_code(session, Newcomer(telegram_user_id, name, language), code, now)
 
 
 async def store_answers(
