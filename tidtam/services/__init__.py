@@ -1,5 +1,6 @@
-"""Use cases that know no channel: the bot, the command line and the demo call them.
+"""Use cases that know no channel: plain inputs in, one transaction, a plain result out.
 
-Each takes plain inputs (ids, texts, ``now``), runs in one transaction and returns a
-plain result (what happened, as codes and parameters) that the caller renders.
+The bot, the CLI and the demo call the same functions and render the results
+themselves (what happened, as codes and parameters); nothing here imports Telegram
+(docs/design.md §9).
 """
