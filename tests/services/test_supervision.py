@@ -12,6 +12,7 @@ from reminders.sender import Sender, standalone_bot
 from storage.db import transaction
 from storage.models import GroupLink
 from tidtam.core.vocabulary import Role
+from tidtam.fake_telegram import FakeTelegram
 from tidtam.services.supervision import (
     OVERSEEING,
     GroupLinked,
@@ -22,7 +23,6 @@ from tidtam.services.supervision import (
     link_group,
     remind,
 )
-from tidtam.standin import StandIn
 
 from .conftest import NOW, Province
 
@@ -32,21 +32,21 @@ OTHER_ESA_SCHOOL = "1067020001"
 
 
 @pytest.fixture
-async def sender() -> AsyncIterator[tuple[StandIn, Sender]]:
+async def sender() -> AsyncIterator[tuple[FakeTelegram, Sender]]:
     async with (
-        StandIn.start(token=TOKEN) as standin,
-        standalone_bot(TOKEN, standin.api_url, standin.file_url) as bot,
+        FakeTelegram.start(token=TOKEN) as fake,
+        standalone_bot(TOKEN, fake.api_url, fake.file_url) as bot,
     ):
-        yield standin, Sender(bot)
+        yield fake, Sender(bot)
 
 
 async def test_remind_nudges_the_subtree_once_a_day(
-    province: Province, sender: tuple[StandIn, Sender]
+    province: Province, sender: tuple[FakeTelegram, Sender]
 ) -> None:
-    standin, send = sender
+    fake, send = sender
     supervisor = await province.person(2, "PBN-ESA1", Role.SUPERVISOR)
     for user_id, unit in ((3, SCHOOL), (4, OTHER_ESA_SCHOOL)):
-        standin.user(id=user_id).chat.started = True
+        fake.user(id=user_id).chat.started = True
         await province.person(user_id, unit)
     first = await remind(province.sessions, send, supervisor, NOW)
     assert isinstance(first, Reminded) and len(first.reports) == 1
@@ -57,7 +57,7 @@ async def test_remind_nudges_the_subtree_once_a_day(
     assert again.reports[0].units == 0 and again.reports[0].already_today == 1
 
 
-async def test_remind_refusals(province: Province, sender: tuple[StandIn, Sender]) -> None:
+async def test_remind_refusals(province: Province, sender: tuple[FakeTelegram, Sender]) -> None:
     _, send = sender
     reporter = await province.person(3, SCHOOL)
     refused = await remind(province.sessions, send, reporter, NOW)
