@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tidtam.core.ids import parse_id
+
 MAX_BYTES = 64
 
 
@@ -69,20 +71,30 @@ def encode(press: Press) -> str:
     return data
 
 
+def _id(text: str) -> int:
+    """A row id or a small index: ASCII digits that fit the database, else refused."""
+    value = parse_id(text) if text != "0" else 0  # an index may be 0
+    if value is None:
+        raise ValueError(text)
+    return value
+
+
 def decode(data: str) -> Press:
+    """The press ``data`` describes; :class:`BadCallback` for anything encode() never
+    makes, including ids that are not ASCII digits or do not fit the database."""
     parts = data.split(".")
     try:
         match parts:
             case ["q", sub, index, action] if action in QUESTION_ACTIONS:
-                return QuestionPress(int(sub), int(index), action)
+                return QuestionPress(_id(sub), _id(index), action)
             case ["q", sub, index, action, choice] if action in QUESTION_ACTIONS:
-                return QuestionPress(int(sub), int(index), action, int(choice))
+                return QuestionPress(_id(sub), _id(index), action, _id(choice))
             case ["r", member, round_id]:
-                return RoundPress(int(member), int(round_id))
+                return RoundPress(_id(member), _id(round_id))
             case ["s", sub, action] if action in SUBMISSION_ACTIONS:
-                return SubmissionPress(int(sub), action)
+                return SubmissionPress(_id(sub), action)
             case ["c", sub, action] if action in CERTIFY_ACTIONS:
-                return CertifyPress(int(sub), action)
+                return CertifyPress(_id(sub), action)
     except ValueError:
         pass
     raise BadCallback(data)

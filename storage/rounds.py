@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -106,8 +106,15 @@ async def round_by_id(session: AsyncSession, round_id: int) -> Round | None:
     )
 
 
-async def newest_unclosed_round(session: AsyncSession) -> Round | None:
-    """The round opened last among those not closed (what /status shows by default)."""
+async def newest_open_round(session: AsyncSession, now: datetime) -> Round | None:
+    """The round opened last among those open at ``now`` (what /status shows by default).
+
+    Never one scheduled to open later, nor one closed: an officer asking for the status
+    must not be shown a round that has not started.
+    """
     return await session.scalar(
-        select(Round).where(Round.closed_at.is_(None)).order_by(Round.opens_at.desc()).limit(1)
+        select(Round)
+        .where(Round.opens_at <= now, or_(Round.closed_at.is_(None), Round.closed_at > now))
+        .order_by(Round.opens_at.desc(), Round.id.desc())
+        .limit(1)
     )

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -33,7 +33,7 @@ async def open_rounds(session: AsyncSession, now: datetime) -> list[Round]:
             await session.scalars(
                 select(Round)
                 .options(selectinload(Round.form_version))
-                .where(Round.opens_at <= now, Round.closed_at.is_(None))
+                .where(Round.opens_at <= now, or_(Round.closed_at.is_(None), Round.closed_at > now))
                 .order_by(Round.deadline, Round.id)
             )
         ).all()

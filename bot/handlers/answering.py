@@ -266,8 +266,10 @@ async def on_press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     assert query is not None and query.data is not None
     try:
         press = callbacks.decode(query.data)
-    except callbacks.BadCallback:
-        await query.answer()
+    except callbacks.BadCallback:  # forged or from an older version: like a stale button
+        dependencies = deps(context)
+        language = user_language(update, None, dependencies.settings.language)
+        await query.answer(t(language, "report.stale").rstrip(":"))
         return
     dependencies = deps(context)
     outcome = await answering.press(

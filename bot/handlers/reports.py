@@ -18,14 +18,21 @@ from bot.delivery import send
 from bot.i18n import escape, t
 from bot.replies import Reply
 from reports.chart import status_chart
+from tidtam.core.ids import parse_id
 from tidtam.core.periods import parse_period
 from tidtam.services import status as use_case
 from tidtam.services.status import Refusal, Refused, Scoped
 
 
 def _round_id(args: list[str] | None) -> int | None:
-    """The round named by the first argument (its number), else the default round."""
-    return int(args[0]) if args and args[0].isdigit() else None
+    """The round named by the first argument (its number), else None: the default round.
+
+    An argument that names no possible round (``²``, ``99999999999``, a word) becomes 0,
+    which no round has: it is answered as an unknown round, never a database error.
+    """
+    if not args:
+        return None
+    return parse_id(args[0]) or 0
 
 
 def _ids(update: Update) -> tuple[int, int]:
@@ -37,6 +44,8 @@ def _ids(update: Update) -> tuple[int, int]:
 def _refusal(language: str, refused: Refused) -> list[Reply]:
     if refused.refusal is Refusal.NO_ROUND:
         return [Reply(t(language, "status.no_round"))]
+    if refused.refusal is Refusal.UNKNOWN_ROUND:
+        return [Reply(t(language, "status.unknown_round"))]
     roles = ", ".join(t(language, f"role.{r}") for r in refused.allowed)
     return [Reply(t(language, "error.not_allowed", roles=roles))]
 

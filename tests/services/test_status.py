@@ -82,7 +82,9 @@ async def test_scope_refusals(province: Province) -> None:
     late = await overdue(province.sessions, reporter, round_id=None, now=NOW)
     assert isinstance(late, Refused) and late.refusal is Refusal.NOT_ALLOWED
     unknown = await status(province.sessions, reporter, round_id=999, now=NOW)
-    assert isinstance(unknown, Refused) and unknown.refusal is Refusal.NO_ROUND
+    assert (
+        isinstance(unknown, Refused) and unknown.refusal is Refusal.UNKNOWN_ROUND
+    )  # issue 12: said apart from "none open"
 
 
 async def test_workbook_of_the_scope(province: Province, tmp_path: Path) -> None:

@@ -532,7 +532,15 @@ async def press(
                 ),
                 None,
             )
-            active = await _activate(session, state, member, pressed.round_id) if member else None
+            # The round must be open now and ask the member's unit: a button says which,
+            # but an old or forged one may name any round.
+            round_ = next(
+                (r for r in await open_rounds(session, deps.now()) if r.id == pressed.round_id),
+                None,
+            )
+            if member is None or round_ is None or not targets(round_, member.unit):
+                return Outcome("stale", member.language if member else None)
+            active = await _activate(session, state, member, round_.id)
             if active is None:
                 return Outcome("ignored")
             return await _step(session, deps, state, active, walk.Start(), intro=True)

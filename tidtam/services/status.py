@@ -24,7 +24,8 @@ from reports.completion import GroupBy, completion, unit_status
 from reports.snapshot import RoundSnapshot, load_round_snapshot
 from reports.workbook import write_workbook
 from storage.db import transaction
-from storage.rounds import newest_unclosed_round, round_by_id
+from storage.rounds import newest_open_round, round_by_id
+from tidtam.core.ids import MAX_ID
 from tidtam.core.vocabulary import Role
 from tidtam.services.people import Membership, load_person
 
@@ -53,6 +54,7 @@ def scope_of(members: Sequence[Membership]) -> Scope | None:
 class Refusal(enum.StrEnum):
     NOT_ALLOWED = "not_allowed"  # ``allowed`` names the roles that may
     NO_ROUND = "no_round"
+    UNKNOWN_ROUND = "unknown_round"  # the round asked for does not exist or has not opened
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,13 +124,14 @@ async def _scoped(
         scope = scope_of(person.memberships)
         if scope is None or (roles is not None and scope.role not in roles):
             return Refused(Refusal.NOT_ALLOWED, person.language, roles or OVERSEEING)
-        round_ = await (
-            round_by_id(session, round_id)
-            if round_id is not None
-            else newest_unclosed_round(session)
-        )
-        if round_ is None:
-            return Refused(Refusal.NO_ROUND, person.language)
+        if round_id is None:
+            round_ = await newest_open_round(session, now)
+            if round_ is None:
+                return Refused(Refusal.NO_ROUND, person.language)
+        else:
+            round_ = await round_by_id(session, round_id) if 1 <= round_id <= MAX_ID else None
+            if round_ is None or round_.opens_at > now:
+                return Refused(Refusal.UNKNOWN_ROUND, person.language)
         snapshot = await load_round_snapshot(
             session, round_.id, subtree_of=scope.root, answers=answers, now=now
         )
