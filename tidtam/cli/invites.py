@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from tidtam.cli.common import database, echo_err, fail, load_settings, run
+from tidtam.core.csv_cells import csv_cell
 from tidtam.core.invite_codes import format_code
 from tidtam.core.vocabulary import Role
 from tidtam.services.invites import Refusal, invite_units
@@ -88,9 +89,9 @@ async def create_command(
         for invitation in result.issued:
             invite = invitation.invite
             writer.writerow(
-                [
-                    invite.unit_code,
-                    invite.unit_name,
+                [  # unit codes and names come from a units file: never a formula
+                    csv_cell(invite.unit_code),
+                    csv_cell(invite.unit_name),
                     invite.role.value,
                     format_code(invite.code),
                     invitation.link,
