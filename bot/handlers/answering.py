@@ -103,17 +103,20 @@ def replies_for(
     from_press: bool = False,
     pressed: int | None = None,
 ) -> list[Said]:
-    """What to say for an answering step's result (first, a file a crash lost)."""
+    """What to say for an answering step's result (first, what a crash lost)."""
     said = _replies_for(update, dependencies, outcome, from_press=from_press, pressed=pressed)
     return [*lost_file_notice(update, dependencies, outcome), *said]
 
 
 def lost_file_notice(update: Update, dependencies: Deps, outcome: Outcome) -> list[Said]:
-    """Ask again for a file whose download a crash cut off."""
-    if outcome.lost_file is None:
-        return []
+    """Say that a crash lost a reply, and ask again for a file whose download it cut off."""
     language = _language(update, outcome, dependencies)
-    return [Reply(t(language, "file.lost", name=outcome.lost_file))]
+    said: list[Said] = []
+    if outcome.lost_reply:
+        said.append(Reply(t(language, "reply.lost")))
+    if outcome.lost_file is not None:
+        said.append(Reply(t(language, "file.lost", name=outcome.lost_file)))
+    return said
 
 
 def _replies_for(
@@ -186,9 +189,13 @@ def _replies_for(
 
 
 async def _reply(update: Update, context: ContextTypes.DEFAULT_TYPE, said: list[Said]) -> None:
+    """Send what a step said, then record that its reply went out (the chat state owes
+    it until then: after a crash the person's next message is told)."""
     chat = update.effective_chat
     assert chat is not None
-    await send(context.bot, deps(context), chat.id, said)
+    dependencies = deps(context)
+    await send(context.bot, dependencies, chat.id, said)
+    await answering.delivered(dependencies.services(), _user_id(update), update.update_id)
 
 
 # ------------------------------------------------------------------ handlers
@@ -312,6 +319,7 @@ async def on_press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await query.answer(note)
     if query.message is not None:
         await send(context.bot, dependencies, query.message.chat.id, replies)
+    await answering.delivered(dependencies.services(), _user_id(update), update.update_id)
 
 
 # ------------------------------------------------------------------ files

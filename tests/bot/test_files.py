@@ -103,3 +103,47 @@ async def test_a_bot_killed_while_fetching_a_file_asks_for_it_again(
         await user.send("สวัสดีค่ะ")
         told = await user.wait_reply(timeout=30)
         assert "ไฟล์ «แผนปฏิบัติการ.pdf»" in told.text and "กรุณาส่งไฟล์นั้นอีกครั้ง" in told.text
+
+
+async def test_a_bot_killed_before_its_reply_tells_the_person_next_time(
+    standin: FakeTelegram, province: Province, database_url: str, tmp_path: Path
+) -> None:
+    code = await province.invite(ESA, Role.REPORTER)
+    user = standin.user(first_name="ครูสมใจ")
+    replying = asyncio.Event()
+    real_send = standin.methods["sendmessage"]
+
+    async def never_answers(params: Any) -> Any:
+        replying.set()
+        await asyncio.Event().wait()  # the bot dies before its reply goes out
+        return await real_send(params)  # pragma: no cover
+
+    data_dir = tmp_path / "data"
+    with bot_process(standin, database_url, data_dir) as process:
+        await user.send(f"/start {code}")
+        assert "ลงทะเบียนเรียบร้อย" in (await user.wait_reply(timeout=30)).text
+        await user.send("/report")
+        await user.wait_reply(timeout=30)
+        message = await user.wait_reply()
+        reporter = Reporter(user, FORM)
+        while True:  # to the first question answered by typing
+            question = question_of(FORM, message)
+            assert question is not None
+            given = reporter.answer(question)
+            if isinstance(given, str):
+                break
+            message = await reporter.answer_one(message)
+        standin.methods["sendmessage"] = never_answers
+        await user.send(given)
+        await asyncio.wait_for(replying.wait(), timeout=30)
+        while standin.world.updates:  # noqa: ASYNC110 (until Telegram has it confirmed)
+            await asyncio.sleep(0.05)
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=10)
+    standin.methods["sendmessage"] = real_send
+    with bot_process(standin, database_url, data_dir):
+        await user.send(given)  # the person, seeing nothing, sends the answer again
+        told = await user.wait_reply(timeout=30)
+        assert told.text.startswith("ขออภัย ระบบขัดข้องก่อนตอบข้อความก่อนหน้าของท่าน")
+        shown = question_of(FORM, await reporter.next_question())
+        assert shown is not None and shown != question  # the next question, not re-answered

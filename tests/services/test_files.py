@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from flows import walk
 from storage.db import transaction
 from storage.file_sweep import sweep_unreferenced_files
 from storage.models import Attachment
@@ -98,3 +99,20 @@ async def test_the_sweep_removes_only_files_no_attachment_refers_to(place: Place
         count = await session.scalar(select(func.count()).select_from(Attachment))
     assert (swept.removed, swept.kept, count) == (1, 1, 1)
     assert orphan.sha256 not in stored_files(place)
+
+
+async def test_a_reply_lost_after_its_commit_is_told_and_the_next_text_not_misfiled(
+    place: Place,
+) -> None:
+    first = await answering.start(place.deps, REPORTER, update_id=30)
+    assert first is not None and not first.lost_reply
+    await answering.delivered(place.deps, REPORTER, 30)  # that reply went out
+    saved = await answering.take_text(place.deps, REPORTER, "12", update_id=31)
+    assert saved is not None and saved.saved is not None and not saved.lost_reply
+    # the process dies here: "12" is saved, the next question was never sent
+    again = await answering.take_text(place.deps, REPORTER, "12", update_id=32)
+    assert again is not None and again.lost_reply and again.saved is None
+    assert any(isinstance(e, walk.Ask) and e.question_id == "note" for e in again.events)
+    await answering.delivered(place.deps, REPORTER, 32)
+    answered = await answering.take_text(place.deps, REPORTER, "หมายเหตุ", update_id=33)
+    assert answered is not None and not answered.lost_reply and answered.saved is not None

@@ -23,7 +23,7 @@ from sqlalchemy.orm import joinedload
 from flows import walk
 from flows.answers import AnswerValue, FileRef, encode
 from flows.form import Form, Question, QuestionType
-from storage.chat_states import ChatContext, already_handled, load_chat_context
+from storage.chat_states import ChatContext, already_handled, load_chat_context, load_chat_state
 from storage.db import in_transaction
 from storage.members import memberships
 from storage.models import Attachment, ChatState, Member, Submission
@@ -179,6 +179,7 @@ class Outcome:
     refused: Refused | None = None
     other: object = None
     lost_file: str | None = None  # a file whose download a crash cut off: ask for it again
+    lost_reply: bool = False  # the reply to the person's previous update may not have come
 
     @property
     def saved(self) -> walk.Save | None:
@@ -361,6 +362,30 @@ Work = Callable[[AsyncSession, ChatContext], Awaitable[Outcome]]
 DOWNLOADING = "downloading"
 
 
+#: ``ChatState.data`` key of the update whose reply is not yet known to be delivered:
+#: set with the update's commit, cleared by :func:`delivered` once the reply went out.
+OWED = "owed_reply"
+
+
+def _reply_lost(state: ChatState, update_id: int | None) -> bool:
+    """Whether an earlier update committed but its reply never went out (a crash)."""
+    owed = state.data.get(OWED)
+    return owed is not None and owed != update_id
+
+
+async def delivered(deps: ServiceDeps, user_id: int, update_id: int | None) -> None:
+    """Record that the reply to ``update_id`` reached the person (after sending it)."""
+    if update_id is None:
+        return
+
+    async def once(session: AsyncSession) -> None:
+        state = await load_chat_state(session, user_id)
+        if state.data.get(OWED) == update_id:
+            state.data = {k: v for k, v in state.data.items() if k != OWED}
+
+    await in_transaction(deps.sessions, once)
+
+
 def _lost_download(state: ChatState, update_id: int | None) -> str | None:
     """The name of a file whose download another update began and never finished."""
     pending = state.data.get(DOWNLOADING)
@@ -394,9 +419,15 @@ async def _run(
             if not finished and last is not None and update_id <= last:
                 return None
         lost = _lost_download(state, update_id)
+        reply_lost = _reply_lost(state, update_id)
         outcome = await work(session, loaded)
         if lost is not None:
             outcome.lost_file = lost
+        outcome.lost_reply = reply_lost
+        if update_id is not None and outcome.code != "fetch":  # a reply is owed now
+            state.data = {**state.data, OWED: update_id}
+        elif reply_lost:
+            state.data = {k: v for k, v in state.data.items() if k != OWED}
         return outcome
 
     return await in_transaction(deps.sessions, once)
@@ -479,6 +510,11 @@ async def take_text(
             return Outcome("unexpected_text", members[0].language if members else None)
         if active.walk_state.mode != "asking":
             return Outcome("unexpected_text", active.member.language, _report(active, deps))
+        asked = active.walk_state.question_id
+        if _reply_lost(state, update_id) and asked is not None:
+            # The person never saw the question now asked: show it, do not take the text
+            # (it may well answer the previous one again).
+            return await _step(session, deps, state, active, walk.Edit(asked))
         return await _step(session, deps, state, active, walk.Text(text))
 
     return await _run(deps, user_id, update_id, work)
