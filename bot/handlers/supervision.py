@@ -9,14 +9,14 @@ from telegram.ext import ContextTypes
 from bot.context import asker, deps, user_language
 from bot.delivery import send
 from bot.i18n import t
+from bot.reminder_sender import TelegramSender
 from bot.replies import Reply
 from reminders.nudge import nudge
-from reminders.sender import Sender
 from storage import audit
 from storage.db import transaction
+from storage.group_links import move_group
 from storage.members import memberships
 from storage.models import GroupLink, Member
-from storage.reminder_facts import move_group
 from storage.submissions import open_rounds
 from storage.tree import parent_map
 from tidtam.core.tree import subtree
@@ -58,7 +58,7 @@ async def remind(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     for root in roots:
         scope |= subtree(parents, root)
     scope -= set(roots)
-    sender = Sender(context.bot)  # in the background of the bot's rate limiter
+    sender = TelegramSender(context.bot)  # in the background of the bot's rate limiter
     replies = []
     for round_ in rounds:
         report = await nudge(dependencies.sessions, sender, round_, scope, dependencies.now())

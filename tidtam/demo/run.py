@@ -39,11 +39,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.app import build_application
 from bot.context import Deps
+from bot.reminder_sender import TelegramSender
 from bot.runner import polling
 from flows.answers import SKIPPED
 from flows.form import Form
 from flows.form_loader import load_form_file
-from reminders.sender import Sender
 from reminders.sweep import SweepReport, sweep
 from reports.chart import status_chart
 from reports.completion import completion
@@ -552,7 +552,7 @@ async def run_demo(options: DemoOptions, observer: Observer | None = None) -> De
             sweeps: list[SweepReport] = []
             observer.started(plan.officer_day + 1)
             async with polling(application, poll_timeout=timedelta(seconds=1)):
-                sender = Sender(application.bot)  # no rate limiter: no limits to keep
+                sender = TelegramSender(application.bot)  # no rate limiter: no limits to keep
                 for day in range(plan.officer_day + 1):
                     counts = narration.DayCounts()
                     morning = box.at(day, SWEEP_AT)
