@@ -13,7 +13,14 @@ from bot.i18n import t
 from bot.replies import Reply, deliver
 from storage.chat_states import load_chat_state
 from storage.db import transaction
-from storage.members import MAX_WRONG_TRIES, Redeem, memberships, redeem_invite, wrong_tries_lock
+from storage.members import (
+    MAX_WRONG_TRIES,
+    Redeem,
+    mark_reachable,
+    memberships,
+    redeem_invite,
+    wrong_tries_lock,
+)
 from storage.models import Member
 from tidtam.core.vocabulary import Role
 
@@ -103,6 +110,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     user, chat = update.effective_user, update.effective_chat
     assert user is not None and chat is not None
     async with transaction(dependencies.sessions) as session:
+        await mark_reachable(session, user.id)  # "Restart" after a block sends /start
         if context.args:
             replies = await redeem(session, dependencies, update, " ".join(context.args))
         else:
