@@ -21,7 +21,7 @@ from storage.db import transaction
 from storage.members import mark_unreachable
 from storage.models import Round
 from storage.reminder_ledger import SENT, claim, finish
-from storage.reminder_rows import load_reminder_rows
+from storage.reminder_queries import load_reminder_rows
 
 
 @dataclass

@@ -46,7 +46,8 @@ from storage.reminder_ledger import (
     record_superseded,
     release,
 )
-from storage.reminder_rows import ReminderRows, load_reminder_rows, sweepable_rounds
+from storage.reminder_queries import load_reminder_rows, sweepable_rounds
+from storage.reminder_rows import ReminderRows
 
 log = logging.getLogger("tidtam.reminders")
 

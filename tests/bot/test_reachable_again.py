@@ -14,7 +14,7 @@ from reminders.sweep import SweepReport, sweep
 from reminders.world import build_world
 from storage.db import transaction
 from storage.models import Member, Round
-from storage.reminder_rows import load_reminder_rows
+from storage.reminder_queries import load_reminder_rows
 from tidtam.core.vocabulary import Role
 from tidtam.standin import StandIn
 
