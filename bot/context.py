@@ -89,13 +89,13 @@ async def asker(session: AsyncSession, update: Update, dependencies: Deps) -> As
 
     Someone who writes in private can be reached again if they had blocked the bot.
     """
-    from storage.members import mark_reachable, memberships
+    from storage.members import memberships, reachable_again
 
     user, chat = update.effective_user, update.effective_chat
     assert user is not None and chat is not None
     members = await memberships(session, user.id)
-    if chat.type == ChatType.PRIVATE and any(not m.reachable for m in members):
-        await mark_reachable(session, user.id)
+    if chat.type == ChatType.PRIVATE:
+        await reachable_again(session, user.id, members)
     stored = members[0].language if members else None
     return Asker(
         user.id, chat.id, members, user_language(update, stored, dependencies.settings.language)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from sqlalchemy import select
 from telegram import Bot
@@ -13,6 +13,7 @@ from reminders.policy import UnitFacts
 from reminders.sweep import SweepReport, sweep
 from reminders.world import build_world
 from storage.db import transaction
+from storage.members import mark_unreachable
 from storage.models import Member, Round
 from storage.reminder_queries import load_reminder_rows
 from tidtam.core.vocabulary import Role
@@ -79,7 +80,7 @@ async def test_blocked_then_writing_again_counts_as_reachable_in_the_next_escala
     assert "ยังไม่เริ่มรายงาน" in line and "ติดต่อไม่ได้" not in line
 
 
-async def test_restarting_the_bot_after_a_block_counts_as_writing(
+async def test_restarting_or_any_command_after_a_block_counts_as_writing(
     bot: Application,  # type: ignore[type-arg]
     standin: StandIn,
     province: Province,
@@ -97,5 +98,10 @@ async def test_restarting_the_bot_after_a_block_counts_as_writing(
         assert member is not None
         member.reachable = False
     await teacher.send("/help")
+    await teacher.wait_reply()
+    assert await reachable(province, teacher.id) == [True]
+    async with transaction(province.sessions) as session:
+        await mark_unreachable(session, [teacher.id], datetime.now(UTC))
+    await teacher.send("/pending")
     await teacher.wait_reply()
     assert await reachable(province, teacher.id) == [True]
