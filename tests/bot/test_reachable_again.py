@@ -17,7 +17,7 @@ from storage.members import mark_unreachable
 from storage.models import Member, Round
 from storage.reminder_queries import load_reminder_rows
 from tidtam.core.vocabulary import Role
-from tidtam.standin import StandIn
+from tidtam.fake_telegram import FakeTelegram
 
 from .conftest import TOKEN, Province
 from .scripted import wait_for
@@ -26,7 +26,7 @@ from .test_inputs import registered
 SCHOOL = "1067010001"  # under PBN-ESA1
 
 
-async def swept(standin: StandIn, province: Province, at: datetime) -> SweepReport:
+async def swept(standin: FakeTelegram, province: Province, at: datetime) -> SweepReport:
     async with Bot(TOKEN, base_url=standin.api_url, base_file_url=standin.file_url) as plain:
         return await sweep(province.sessions, TelegramSender(plain), at)
 
@@ -51,7 +51,7 @@ async def reachable(province: Province, user_id: int) -> list[bool]:
 
 async def test_blocked_then_writing_again_counts_as_reachable_in_the_next_escalation(
     bot: Application,  # type: ignore[type-arg]
-    standin: StandIn,
+    standin: FakeTelegram,
     province: Province,
 ) -> None:
     supervisor = await registered(standin, province, unit="PBN-ESA1", role=Role.SUPERVISOR)
@@ -82,7 +82,7 @@ async def test_blocked_then_writing_again_counts_as_reachable_in_the_next_escala
 
 async def test_restarting_or_any_command_after_a_block_counts_as_writing(
     bot: Application,  # type: ignore[type-arg]
-    standin: StandIn,
+    standin: FakeTelegram,
     province: Province,
 ) -> None:
     teacher = await registered(standin, province, unit=SCHOOL)

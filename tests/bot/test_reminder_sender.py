@@ -12,7 +12,7 @@ from telegram.ext import ExtBot
 from bot.ratelimit import Priority as LimiterPriority
 from bot.reminder_sender import TelegramSender, standalone_bot
 from reminders.sending import Delivery, Outcome, Priority, Sender
-from tidtam.standin import StandIn
+from tidtam.fake_telegram import FakeTelegram
 
 TOKEN = "123456:SENDER-TEST"
 
@@ -32,23 +32,23 @@ def png() -> bytes:
 
 
 @pytest.fixture
-async def standin() -> AsyncIterator[StandIn]:
-    async with StandIn.start(token=TOKEN) as running:
+async def standin() -> AsyncIterator[FakeTelegram]:
+    async with FakeTelegram.start(token=TOKEN) as running:
         yield running
 
 
 @pytest.fixture
-async def bot(standin: StandIn) -> AsyncIterator[ExtBot[LimiterPriority]]:
+async def bot(standin: FakeTelegram) -> AsyncIterator[ExtBot[LimiterPriority]]:
     async with standalone_bot(TOKEN, standin.api_url, standin.file_url) as running:
         yield running
 
 
-def from_bot(standin: StandIn, chat_id: int) -> list[str]:
+def from_bot(standin: FakeTelegram, chat_id: int) -> list[str]:
     return [m.text for m in standin.user(id=chat_id).messages if m.sender_id != chat_id]
 
 
 async def test_text_to_a_person_is_sent_and_a_blocked_person_is_unreachable(
-    standin: StandIn, bot: ExtBot[LimiterPriority]
+    standin: FakeTelegram, bot: ExtBot[LimiterPriority]
 ) -> None:
     sender: Sender = TelegramSender(bot)
     for user_id in (11, 12):
@@ -64,7 +64,7 @@ async def test_text_to_a_person_is_sent_and_a_blocked_person_is_unreachable(
 
 
 async def test_a_photo_goes_with_its_caption(
-    standin: StandIn, bot: ExtBot[LimiterPriority]
+    standin: FakeTelegram, bot: ExtBot[LimiterPriority]
 ) -> None:
     standin.user(id=21).chat.started = True
     image = png()
@@ -76,7 +76,7 @@ async def test_a_photo_goes_with_its_caption(
 
 
 async def test_a_group_that_became_a_supergroup_is_followed(
-    standin: StandIn, bot: ExtBot[LimiterPriority]
+    standin: FakeTelegram, bot: ExtBot[LimiterPriority]
 ) -> None:
     group = standin.group(title="ติดตามแผน")
     old = group.id
