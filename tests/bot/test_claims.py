@@ -78,6 +78,9 @@ async def test_a_forged_round_button_writes_nothing(
         f"r.{member_id}.99999999999",  # does not fit an integer
         f"r.{member_id}.²",
         "c.99999999999.a",
+        "c.12345.a",  # no such submission
+        "s.12345.u",
+        "q.12345.0.p",
         "q.-1.0.p",
     ):
         press = await forge(standin, teacher, data)
