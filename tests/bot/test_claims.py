@@ -84,7 +84,8 @@ async def test_a_forged_round_button_writes_nothing(
         "q.-1.0.p",
     ):
         press = await forge(standin, teacher, data)
-        assert press.answer_text is not None and "ปุ่มนี้" in press.answer_text, data
+        note = press.answer_text or ""
+        assert "ปุ่มนี้" in note or note == "รายงานนี้ไม่มีแล้ว", (data, note)  # stale, or gone
     async with province.sessions() as session:
         made = await session.scalar(select(func.count()).select_from(Submission))
     assert made == 0
