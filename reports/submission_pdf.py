@@ -1,0 +1,269 @@
+"""The submission as an official PDF (แบบรายงาน): plain data in, PDF bytes out.
+
+:func:`submission_pdf` is pure: it takes a :class:`SubmissionDoc` (everything
+already in words: item numbers, question texts, answers as they are to be printed,
+names, moments in local time) and lays it out on A4 as a Thai official form:
+
+* the form's title, the province, the round (``ปีงบประมาณ พ.ศ. 2567 ไตรมาสที่ 2``);
+* the unit (name, code, agency) and the report's state;
+* a table ข้อ / ข้อคำถาม / คำตอบ with a row per strategy and indicator and one per
+  applicable question; its heading row is repeated on every page; a very long
+  answer continues on rows of its own, so no row is taller than a page;
+* who answered last, when it was submitted and by whom, its certification or its
+  return (with the reason);
+* the head's signature block (``ลงชื่อ .......... ผู้อำนวยการ``, the name line,
+  the date line), kept on one page;
+* page numbers ``หน้า 1/3`` and the date the PDF was made, in every footer.
+
+:mod:`reports.submission_data` builds the :class:`SubmissionDoc` of a submission.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Final
+
+from fpdf.fonts import FontFace
+
+from reports.thai_pdf import BODY_PT, FONT, LINE_MM, SMALL_PT, ThaiPDF, glued, thai_datetime
+
+__all__ = [
+    "FileEntry",
+    "Heading",
+    "ItemEntry",
+    "Signed",
+    "SubmissionDoc",
+    "submission_pdf",
+]
+
+COLUMNS: Final = (17.0, 76.0, 72.0)  # mm: ข้อ, ข้อคำถาม, คำตอบ (165 mm between margins)
+FILE_COLUMNS: Final = (20.0, 44.0, 18.0, 83.0)  # ข้อ, ชื่อไฟล์, ขนาด, SHA-256
+PADDING: Final = 1.5  # mm inside each cell
+ROW_LINES: Final = 24  # lines of an answer per table row (a row must fit on a page)
+DOTS: Final = "." * 60
+HEAD_FILL: Final = (225, 225, 225)
+SECTION_FILL: Final = (242, 242, 242)
+
+
+@dataclass(frozen=True, slots=True)
+class FileEntry:
+    """A file given as an answer: its name, size in bytes and SHA-256 (if stored)."""
+
+    name: str
+    size: int | None
+    sha256: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    """A strategy (``level`` 1) or an indicator (``level`` 2) row."""
+
+    no: str
+    title: str
+    level: int
+
+
+@dataclass(frozen=True, slots=True)
+class ItemEntry:
+    """An applicable question and its answer as printed (files listed apart)."""
+
+    no: str
+    text: str
+    answer: str
+    files: tuple[FileEntry, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Signed:
+    """Who did something and when (local time)."""
+
+    by: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class SubmissionDoc:
+    """Everything printed on a submission's PDF, in words (see the module docstring)."""
+
+    province: str
+    form_title: str
+    period: str
+    unit_name: str
+    unit_code: str
+    agency_name: str
+    state: str
+    rows: tuple[Heading | ItemEntry, ...]
+    generated_at: datetime
+    last_answer: Signed | None = None
+    submitted: Signed | None = None
+    certified: Signed | None = None
+    returned: Signed | None = None
+    returned_reason: str | None = None
+
+
+def file_size(size: int | None) -> str:
+    """``12.3 KB``, ``1.2 MB``, ``850 ไบต์``: a file size people read."""
+    if size is None:
+        return "ไม่ทราบขนาด"
+    if size < 1024:
+        return f"{size:,} ไบต์"
+    if size < 1024 * 1024:
+        return f"{size / 1024:,.1f} KB"
+    return f"{size / (1024 * 1024):,.1f} MB"
+
+
+def file_lines(files: tuple[FileEntry, ...]) -> list[str]:
+    """The answer to a file question: each file's name and size."""
+    return [f"{n}. {entry.name} ({file_size(entry.size)})" for n, entry in enumerate(files, 1)]
+
+
+def _answer_lines(pdf: ThaiPDF, item: ItemEntry, width: float) -> list[str]:
+    texts = file_lines(item.files) if item.files else [item.answer]
+    return [line for text in texts for line in pdf.lines(text, width)]
+
+
+def _inner(widths: tuple[float, ...], pdf: ThaiPDF) -> list[float]:
+    """The width text may take in each column (padding and fpdf2's cell margin out)."""
+    return [w - 2 * PADDING - 2 * pdf.c_margin - 0.5 for w in widths]
+
+
+def _header(pdf: ThaiPDF, doc: SubmissionDoc) -> None:
+    pdf.set_font(FONT, "B", 20)
+    pdf.paragraph(doc.form_title, align="C")
+    pdf.set_font(FONT, "B", BODY_PT)
+    pdf.paragraph(doc.province, align="C")
+    pdf.paragraph(doc.period, align="C")
+    pdf.ln(2)
+    pdf.set_font(FONT, "", BODY_PT)
+    pdf.paragraph(f"หน่วยงาน {doc.unit_name} (รหัส {doc.unit_code})")
+    pdf.paragraph(f"สังกัด {doc.agency_name}")
+    pdf.paragraph(f"สถานะ {doc.state}")
+    pdf.ln(2)
+
+
+def _table(pdf: ThaiPDF, doc: SubmissionDoc) -> None:
+    inner = _inner(COLUMNS, pdf)
+    bold = FontFace(emphasis="BOLD", fill_color=SECTION_FILL)
+    with pdf.table(
+        col_widths=COLUMNS,
+        width=sum(COLUMNS),
+        line_height=LINE_MM,
+        padding=PADDING,
+        text_align="LEFT",
+        v_align="TOP",
+        headings_style=FontFace(emphasis="BOLD", fill_color=HEAD_FILL),
+        repeat_headings=1,
+    ) as table:
+        head = table.row()
+        for title in ("ข้อ", "ข้อคำถาม", "คำตอบ"):
+            head.cell(title, align="C")
+        for entry in doc.rows:
+            if isinstance(entry, Heading):
+                pdf.set_font(FONT, "B", BODY_PT)
+                label = f"{entry.no} {entry.title}"
+                text = "\n".join(
+                    pdf.lines(label, sum(COLUMNS) - 2 * PADDING - 2 * pdf.c_margin - 1)
+                )
+                pdf.set_font(FONT, "", BODY_PT)
+                table.row().cell(text, colspan=3, style=bold if entry.level == 1 else None)
+                continue
+            question = pdf.lines(entry.text, inner[1])
+            answer = _answer_lines(pdf, entry, inner[2])
+            first = True
+            for start in range(0, max(len(answer), 1), ROW_LINES):
+                chunk = answer[start : start + ROW_LINES]
+                row = table.row()
+                row.cell(entry.no if first else "")
+                row.cell("\n".join(question) if first else "(ต่อ)")
+                row.cell("\n".join(chunk))
+                first = False
+
+
+def _attachments(pdf: ThaiPDF, doc: SubmissionDoc) -> None:
+    """Every file given, with its SHA-256 to check a copy against (small type)."""
+    files = [
+        (entry.no, n, f)
+        for entry in doc.rows
+        if isinstance(entry, ItemEntry)
+        for n, f in enumerate(entry.files, start=1)
+    ]
+    if not files:
+        return
+    pdf.ln(4)
+    pdf.set_font(FONT, "B", BODY_PT)
+    pdf.paragraph("รายการไฟล์แนบ")
+    pdf.set_font(FONT, "", SMALL_PT)
+    inner = _inner(FILE_COLUMNS, pdf)
+    with pdf.table(
+        col_widths=FILE_COLUMNS,
+        width=sum(FILE_COLUMNS),
+        line_height=LINE_MM * SMALL_PT / BODY_PT,
+        padding=PADDING,
+        text_align="LEFT",
+        v_align="TOP",
+        headings_style=FontFace(emphasis="BOLD", fill_color=HEAD_FILL),
+        repeat_headings=1,
+    ) as table:
+        head = table.row()
+        for title in ("ข้อ", "ชื่อไฟล์", "ขนาด", "SHA-256"):
+            head.cell(title, align="C")
+        for no, n, entry in files:
+            row = table.row()
+            row.cell(f"{no} ({n})")
+            row.cell("\n".join(pdf.lines(entry.name, inner[1])))
+            row.cell(file_size(entry.size))
+            row.cell("\n".join(pdf.lines(entry.sha256 or "ไม่มีข้อมูล", inner[3])))
+    pdf.set_font(FONT, "", BODY_PT)
+
+
+def _record(pdf: ThaiPDF, doc: SubmissionDoc) -> None:
+    pdf.ln(3)
+    pdf.set_font(FONT, "", BODY_PT)
+    lines: list[str] = []
+    if doc.last_answer is not None:
+        lines.append(
+            f"ผู้ตอบข้อคำถามล่าสุด {glued(doc.last_answer.by)} เมื่อ {thai_datetime(doc.last_answer.at)}"
+        )
+    if doc.submitted is not None:
+        lines.append(f"ส่งรายงานเมื่อ {thai_datetime(doc.submitted.at)} โดย {glued(doc.submitted.by)}")
+    if doc.certified is not None:
+        lines.append(
+            f"รับรองข้อมูลเมื่อ {thai_datetime(doc.certified.at)} โดย {glued(doc.certified.by)}"
+        )
+    elif doc.returned_reason is not None:
+        when = (
+            f" เมื่อ {thai_datetime(doc.returned.at)} โดย {glued(doc.returned.by)}"
+            if doc.returned is not None
+            else ""
+        )
+        lines.append(f"ส่งกลับให้แก้ไข{when} เหตุผล: {doc.returned_reason}")
+    for line in lines:
+        pdf.paragraph(line)
+
+
+def _signature(pdf: ThaiPDF) -> None:
+    block = 5 * LINE_MM + 10
+    if pdf.get_y() + block > pdf.h - pdf.b_margin:
+        pdf.add_page()
+    pdf.ln(10)
+    width = 110.0
+    pdf.paragraph("ขอรับรองว่าข้อมูลข้างต้นถูกต้องตามความเป็นจริง", width=140, align="R")
+    pdf.ln(LINE_MM)
+    pdf.paragraph(f"ลงชื่อ {DOTS[:40]} ผู้อำนวยการ", width=width, align="R")
+    pdf.paragraph(f"( {DOTS[:44]} )", width=width - 22, align="R")
+    pdf.paragraph(f"วันที่ {DOTS[:10]} เดือน {DOTS[:18]} พ.ศ. {DOTS[:10]}", width=width, align="R")
+
+
+def submission_pdf(doc: SubmissionDoc) -> bytes:
+    """The PDF of one submission (see the module docstring)."""
+    pdf = ThaiPDF(f"จัดทำเมื่อ {thai_datetime(doc.generated_at)} โดยระบบติดตาม (tidtam)")
+    pdf.set_title(f"{doc.form_title} {doc.unit_name} {doc.period}")
+    pdf.set_creator("tidtam")
+    pdf.add_page()
+    _header(pdf, doc)
+    _table(pdf, doc)
+    _attachments(pdf, doc)
+    _record(pdf, doc)
+    _signature(pdf)
+    return bytes(pdf.output())
