@@ -76,7 +76,7 @@ class ItemEntry:
 
 @dataclass(frozen=True, slots=True)
 class Signed:
-    """Who did something and when (local time)."""
+    """Who did something (display name; "" when unknown) and when (local time)."""
 
     by: str
     at: datetime
@@ -146,6 +146,7 @@ def _table(pdf: ThaiPDF, doc: SubmissionDoc) -> None:
     inner = _inner(COLUMNS, pdf)
     bold = FontFace(emphasis="BOLD", fill_color=SECTION_FILL)
     with pdf.table(
+        align="LEFT",
         col_widths=COLUMNS,
         width=sum(COLUMNS),
         line_height=LINE_MM,
@@ -196,6 +197,7 @@ def _attachments(pdf: ThaiPDF, doc: SubmissionDoc) -> None:
     pdf.set_font(FONT, "", SMALL_PT)
     inner = _inner(FILE_COLUMNS, pdf)
     with pdf.table(
+        align="LEFT",
         col_widths=FILE_COLUMNS,
         width=sum(FILE_COLUMNS),
         line_height=LINE_MM * SMALL_PT / BODY_PT,
@@ -217,28 +219,33 @@ def _attachments(pdf: ThaiPDF, doc: SubmissionDoc) -> None:
     pdf.set_font(FONT, "", BODY_PT)
 
 
+def _by(signed: Signed) -> str:
+    return f" โดย {glued(signed.by)}" if signed.by else ""
+
+
+def record_lines(doc: SubmissionDoc) -> list[str]:
+    """Who answered last, who submitted, certified or returned the report, and when."""
+    lines: list[str] = []
+    if doc.last_answer is not None:
+        lines.append(f"ตอบข้อคำถามล่าสุดเมื่อ {thai_datetime(doc.last_answer.at)}{_by(doc.last_answer)}")
+    if doc.submitted is not None:
+        lines.append(f"ส่งรายงานเมื่อ {thai_datetime(doc.submitted.at)}{_by(doc.submitted)}")
+    if doc.certified is not None:
+        lines.append(f"รับรองข้อมูลเมื่อ {thai_datetime(doc.certified.at)}{_by(doc.certified)}")
+    elif doc.returned_reason is not None:
+        when = (
+            ""
+            if doc.returned is None
+            else f"เมื่อ {thai_datetime(doc.returned.at)}{_by(doc.returned)} "
+        )
+        lines.append(f"ส่งกลับให้แก้ไข{' ' if when else ''}{when}เหตุผล: {doc.returned_reason}")
+    return lines
+
+
 def _record(pdf: ThaiPDF, doc: SubmissionDoc) -> None:
     pdf.ln(3)
     pdf.set_font(FONT, "", BODY_PT)
-    lines: list[str] = []
-    if doc.last_answer is not None:
-        lines.append(
-            f"ผู้ตอบข้อคำถามล่าสุด {glued(doc.last_answer.by)} เมื่อ {thai_datetime(doc.last_answer.at)}"
-        )
-    if doc.submitted is not None:
-        lines.append(f"ส่งรายงานเมื่อ {thai_datetime(doc.submitted.at)} โดย {glued(doc.submitted.by)}")
-    if doc.certified is not None:
-        lines.append(
-            f"รับรองข้อมูลเมื่อ {thai_datetime(doc.certified.at)} โดย {glued(doc.certified.by)}"
-        )
-    elif doc.returned_reason is not None:
-        when = (
-            f" เมื่อ {thai_datetime(doc.returned.at)} โดย {glued(doc.returned.by)}"
-            if doc.returned is not None
-            else ""
-        )
-        lines.append(f"ส่งกลับให้แก้ไข{when} เหตุผล: {doc.returned_reason}")
-    for line in lines:
+    for line in record_lines(doc):
         pdf.paragraph(line)
 
 

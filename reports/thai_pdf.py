@@ -16,7 +16,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from functools import lru_cache
 from typing import Final
 
 from fpdf import FPDF
@@ -31,7 +30,6 @@ __all__ = [
     "LINE_MM",
     "SMALL_PT",
     "ThaiPDF",
-    "font_glyphs",
     "glued",
     "thai_datetime",
 ]
@@ -102,12 +100,3 @@ class ThaiPDF(FPDF):
         self.cell(self.text_width / 2, 6, self.footer_note, align="L")
         self.cell(self.text_width / 2, 6, f"หน้า {self.page_no()}/{{nb}}", align="R")
         self.set_font(FONT, "", BODY_PT)
-
-
-@lru_cache(maxsize=1)
-def font_glyphs() -> frozenset[int]:
-    """The code points the regular font has a glyph for (its cmap)."""
-    from fontTools.ttLib import TTFont
-
-    with TTFont(str(FONT_FILES[0])) as font:
-        return frozenset(font.getBestCmap())
