@@ -31,7 +31,10 @@ def test_a_name_with_no_break_spaces_stays_whole() -> None:
 
 def test_lines_break_between_words() -> None:
     lines = wrap(SAMPLE, 12, len)
-    assert lines == ["สถานศึกษามี", "การจัดทำแผน", "พัฒนาคุณภาพ", "การศึกษาที่", "สอดคล้องกับ", "ยุทธศาสตร์", "ของจังหวัด"]  # fmt: skip
+    assert lines == [
+        "สถานศึกษามี", "การจัดทำแผน", "พัฒนาคุณภาพ", "การศึกษาที่", "สอดคล้องกับ", "ยุทธศาสตร์",
+        "ของจังหวัด",
+    ]  # fmt: skip
 
 
 def test_a_word_wider_than_the_line_is_cut_between_clusters() -> None:
