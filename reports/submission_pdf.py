@@ -34,6 +34,8 @@ __all__ = [
     "ItemEntry",
     "Signed",
     "SubmissionDoc",
+    "pdf_file_name",
+    "record_lines",
     "submission_pdf",
 ]
 
@@ -260,6 +262,12 @@ def _signature(pdf: ThaiPDF) -> None:
     pdf.paragraph(f"ลงชื่อ {DOTS[:40]} ผู้อำนวยการ", width=width, align="R")
     pdf.paragraph(f"( {DOTS[:44]} )", width=width - 22, align="R")
     pdf.paragraph(f"วันที่ {DOTS[:10]} เดือน {DOTS[:18]} พ.ศ. {DOTS[:10]}", width=width, align="R")
+
+
+def pdf_file_name(unit_code: str) -> str:
+    """``PBN-S001.pdf``: the unit's code, any character unsafe in a file name as ``_``."""
+    safe = "".join(c if c.isascii() and (c.isalnum() or c in "-_.") else "_" for c in unit_code)
+    return f"{safe.strip('.') or 'unit'}.pdf"
 
 
 def submission_pdf(doc: SubmissionDoc) -> bytes:
