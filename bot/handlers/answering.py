@@ -23,7 +23,7 @@ from telegram.ext import ContextTypes
 from bot import callbacks
 from bot.context import Deps, deps, user_language
 from bot.delivery import send
-from bot.handlers import certify
+from bot.handlers import certify, documents
 from bot.handlers.registration import AWAITING_CODE, redeem
 from bot.i18n import t
 from bot.replies import Button, Reply, Said
@@ -279,6 +279,7 @@ async def _step(
                 language=active.view.language,
                 now=now,
             )
+            after += await documents.unit_pdfs(session, dependencies, submission)
     state.mode = "walk"
     state.question_id = new_state.question_id
     state.data = {**state.data, "walk": new_state.to_dict()}

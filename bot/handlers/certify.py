@@ -18,6 +18,7 @@ from telegram.ext import ContextTypes
 from bot import callbacks
 from bot.context import Deps, asker, deps, user_language
 from bot.delivery import send
+from bot.handlers import documents
 from bot.i18n import escape, t
 from bot.replies import Button, Outgoing, Reply, Said
 from bot.walk_view import View, review
@@ -211,6 +212,7 @@ async def press(
             )
         ]
         said += await _tell_unit(session, dependencies, submission, "certify.unit_approved")
+        said += await documents.unit_pdfs(session, dependencies, submission)
         return said, None
     if pressed.action == "r":
         state.mode = AWAITING_REASON
