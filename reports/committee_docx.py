@@ -45,7 +45,7 @@ COMPLETION_HEADERS: Final = (
     ("name", None),
     ("total", "ต้องรายงาน"),
     ("done", "ส่งแล้ว"),
-    ("certified", "รับรองข้อมูลแล้ว"),
+    ("certified", "รับรองแล้ว"),
     ("in_progress", "กำลังดำเนินการ"),
     ("not_started", "ยังไม่เริ่ม"),
     ("overdue", "เกินกำหนด"),
@@ -228,9 +228,9 @@ def _results(document: DocumentObject, report: CommitteeReport) -> None:
     _page_break(document)
     document.add_heading("2 ผลการดำเนินงานตามยุทธศาสตร์และตัวชี้วัด", level=1)
     for section in report.sections:
-        document.add_heading(f"ยุทธศาสตร์ที่ {section.no} {section.title}", level=1)
+        document.add_heading(f"{section.no} {section.title}", level=1)
         for indicator in section.indicators:
-            document.add_heading(f"ตัวชี้วัด {indicator.no} {indicator.title}", level=2)
+            document.add_heading(f"{indicator.no} {indicator.title}", level=2)
             for question in indicator.questions:
                 _question(document, question, report.group_label)
 

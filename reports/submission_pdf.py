@@ -8,7 +8,7 @@ names, moments in local time) and lays it out on A4 as a Thai official form:
 * the unit (name, code, agency) and the report's state;
 * a table ข้อ / ข้อคำถาม / คำตอบ with a row per strategy and indicator and one per
   applicable question; its heading row is repeated on every page; a very long
-  answer continues on rows of its own, so no row is taller than a page;
+  answer continues on the next page, so no row leaves the page;
 * who answered last, when it was submitted and by whom, its certification or its
   return (with the reason);
 * the head's signature block (``ลงชื่อ .......... ผู้อำนวยการ``, the name line,
@@ -24,9 +24,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Final
 
-from fpdf.fonts import FontFace
-
-from reports.thai_pdf import BODY_PT, FONT, LINE_MM, SMALL_PT, ThaiPDF, glued, thai_datetime
+from reports.thai_pdf import (
+    BODY_PT,
+    FONT,
+    LINE_MM,
+    SMALL_PT,
+    GridRow,
+    ThaiPDF,
+    glued,
+    thai_datetime,
+)
 
 __all__ = [
     "FileEntry",
@@ -39,12 +46,9 @@ __all__ = [
     "submission_pdf",
 ]
 
-COLUMNS: Final = (17.0, 76.0, 72.0)  # mm: ข้อ, ข้อคำถาม, คำตอบ (165 mm between margins)
-FILE_COLUMNS: Final = (20.0, 44.0, 18.0, 83.0)  # ข้อ, ชื่อไฟล์, ขนาด, SHA-256
-PADDING: Final = 1.5  # mm inside each cell
-ROW_LINES: Final = 24  # lines of an answer per table row (a row must fit on a page)
+COLUMNS: Final = (21.0, 74.0, 70.0)  # mm: ข้อ, ข้อคำถาม, คำตอบ (165 mm between margins)
+FILE_COLUMNS: Final = (20.0, 42.0, 20.0, 83.0)  # ข้อ, ชื่อไฟล์, ขนาด, SHA-256
 DOTS: Final = "." * 60
-HEAD_FILL: Final = (225, 225, 225)
 SECTION_FILL: Final = (242, 242, 242)
 
 
@@ -105,29 +109,19 @@ class SubmissionDoc:
 
 
 def file_size(size: int | None) -> str:
-    """``12.3 KB``, ``1.2 MB``, ``850 ไบต์``: a file size people read."""
+    """``12.3 KB``, ``1.2 MB``, ``850 ไบต์`` (no-break spaces): a file size people read."""
     if size is None:
         return "ไม่ทราบขนาด"
     if size < 1024:
-        return f"{size:,} ไบต์"
+        return f"{size:,}\u00a0ไบต์"
     if size < 1024 * 1024:
-        return f"{size / 1024:,.1f} KB"
-    return f"{size / (1024 * 1024):,.1f} MB"
+        return f"{size / 1024:,.1f}\u00a0KB"
+    return f"{size / (1024 * 1024):,.1f}\u00a0MB"
 
 
 def file_lines(files: tuple[FileEntry, ...]) -> list[str]:
     """The answer to a file question: each file's name and size."""
     return [f"{n}. {entry.name} ({file_size(entry.size)})" for n, entry in enumerate(files, 1)]
-
-
-def _answer_lines(pdf: ThaiPDF, item: ItemEntry, width: float) -> list[str]:
-    texts = file_lines(item.files) if item.files else [item.answer]
-    return [line for text in texts for line in pdf.lines(text, width)]
-
-
-def _inner(widths: tuple[float, ...], pdf: ThaiPDF) -> list[float]:
-    """The width text may take in each column (padding and fpdf2's cell margin out)."""
-    return [w - 2 * PADDING - 2 * pdf.c_margin - 0.5 for w in widths]
 
 
 def _header(pdf: ThaiPDF, doc: SubmissionDoc) -> None:
@@ -145,42 +139,16 @@ def _header(pdf: ThaiPDF, doc: SubmissionDoc) -> None:
 
 
 def _table(pdf: ThaiPDF, doc: SubmissionDoc) -> None:
-    inner = _inner(COLUMNS, pdf)
-    bold = FontFace(emphasis="BOLD", fill_color=SECTION_FILL)
-    with pdf.table(
-        align="LEFT",
-        col_widths=COLUMNS,
-        width=sum(COLUMNS),
-        line_height=LINE_MM,
-        padding=PADDING,
-        text_align="LEFT",
-        v_align="TOP",
-        headings_style=FontFace(emphasis="BOLD", fill_color=HEAD_FILL),
-        repeat_headings=1,
-    ) as table:
-        head = table.row()
-        for title in ("ข้อ", "ข้อคำถาม", "คำตอบ"):
-            head.cell(title, align="C")
-        for entry in doc.rows:
-            if isinstance(entry, Heading):
-                pdf.set_font(FONT, "B", BODY_PT)
-                label = f"{entry.no} {entry.title}"
-                text = "\n".join(
-                    pdf.lines(label, sum(COLUMNS) - 2 * PADDING - 2 * pdf.c_margin - 1)
-                )
-                pdf.set_font(FONT, "", BODY_PT)
-                table.row().cell(text, colspan=3, style=bold if entry.level == 1 else None)
-                continue
-            question = pdf.lines(entry.text, inner[1])
-            answer = _answer_lines(pdf, entry, inner[2])
-            first = True
-            for start in range(0, max(len(answer), 1), ROW_LINES):
-                chunk = answer[start : start + ROW_LINES]
-                row = table.row()
-                row.cell(entry.no if first else "")
-                row.cell("\n".join(question) if first else "(ต่อ)")
-                row.cell("\n".join(chunk))
-                first = False
+    rows: list[GridRow] = []
+    for entry in doc.rows:
+        if isinstance(entry, Heading):
+            fill = SECTION_FILL if entry.level == 1 else None
+            title = (f"{entry.no} {entry.title}",)
+            rows.append(GridRow(title, bold=entry.level == 1, fill=fill, keep_with_next=True))
+        else:
+            answer = "\n".join(file_lines(entry.files)) if entry.files else entry.answer
+            rows.append(GridRow((entry.no, entry.text, answer)))
+    pdf.grid(COLUMNS, ("ข้อ", "ข้อคำถาม", "คำตอบ"), rows)
 
 
 def _attachments(pdf: ThaiPDF, doc: SubmissionDoc) -> None:
@@ -196,29 +164,11 @@ def _attachments(pdf: ThaiPDF, doc: SubmissionDoc) -> None:
     pdf.ln(4)
     pdf.set_font(FONT, "B", BODY_PT)
     pdf.paragraph("รายการไฟล์แนบ")
-    pdf.set_font(FONT, "", SMALL_PT)
-    inner = _inner(FILE_COLUMNS, pdf)
-    with pdf.table(
-        align="LEFT",
-        col_widths=FILE_COLUMNS,
-        width=sum(FILE_COLUMNS),
-        line_height=LINE_MM * SMALL_PT / BODY_PT,
-        padding=PADDING,
-        text_align="LEFT",
-        v_align="TOP",
-        headings_style=FontFace(emphasis="BOLD", fill_color=HEAD_FILL),
-        repeat_headings=1,
-    ) as table:
-        head = table.row()
-        for title in ("ข้อ", "ชื่อไฟล์", "ขนาด", "SHA-256"):
-            head.cell(title, align="C")
-        for no, n, entry in files:
-            row = table.row()
-            row.cell(f"{no} ({n})")
-            row.cell("\n".join(pdf.lines(entry.name, inner[1])))
-            row.cell(file_size(entry.size))
-            row.cell("\n".join(pdf.lines(entry.sha256 or "ไม่มีข้อมูล", inner[3])))
-    pdf.set_font(FONT, "", BODY_PT)
+    rows = [
+        GridRow((f"{no} ({n})", entry.name, file_size(entry.size), entry.sha256 or "ไม่มีข้อมูล"))
+        for no, n, entry in files
+    ]
+    pdf.grid(FILE_COLUMNS, ("ข้อ", "ชื่อไฟล์", "ขนาด", "SHA-256"), rows, size_pt=SMALL_PT)
 
 
 def _by(signed: Signed) -> str:

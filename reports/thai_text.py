@@ -48,7 +48,23 @@ def words(text: str) -> tuple[str, ...]:
         at = glued.end()
     if at < len(text):
         pieces.extend(word_tokenize(text[at:], engine="newmm", keep_whitespace=True))
-    return tuple(pieces)
+    return tuple(_attach_punctuation(pieces))
+
+
+_CLOSING: Final = frozenset(")]}>,.;:!?%ๆฯ”’»")
+_OPENING: Final = frozenset("([{<“‘«")
+
+
+def _attach_punctuation(pieces: list[str]) -> list[str]:
+    """Keep ``(`` with the word after it and ``)``, ``,``, ``ๆ`` with the word before it."""
+    out: list[str] = []
+    for piece in pieces:
+        if out and not piece.isspace() and not out[-1].isspace():
+            if piece[0] in _CLOSING or out[-1][-1] in _OPENING:
+                out[-1] += piece
+                continue
+        out.append(piece)
+    return out
 
 
 @lru_cache(maxsize=65_536)

@@ -35,7 +35,7 @@ def files_zip_path(out: Path) -> Path:
     return out.with_name(f"{out.stem}-files.zip")
 
 
-def _check_target(path: Path, option: str) -> None:
+def check_target(path: Path, option: str) -> None:
     folder = path.parent
     if not folder.is_dir():
         fail(f"{option} {path}: the folder {folder} does not exist")
@@ -84,10 +84,10 @@ async def export_command(
     suffix = f".{export_format.value}"
     if out.suffix.lower() != suffix:
         fail(f"--out {out}: a {export_format.value} export needs a file name ending in {suffix}")
-    _check_target(out, "--out")
+    check_target(out, "--out")
     zip_path = files_zip_path(out)
     if files:
-        _check_target(zip_path, "--files")
+        check_target(zip_path, "--files")
     async with database(settings) as sessions, sessions() as session:
         try:
             snapshot = await load_round_snapshot(session, round_id)
