@@ -40,17 +40,17 @@ from zoneinfo import ZoneInfo
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_reports import PG, create_database, drop_database, generate, machine  # noqa: E402
-from sqlalchemy import select  # noqa: E402
+from bench_reports import PG, create_database, drop_database, generate, machine
+from sqlalchemy import select
 
-from reports.committee import committee_report  # noqa: E402
-from reports.committee_docx import write_committee_docx  # noqa: E402
-from reports.committee_pdf import committee_pdf  # noqa: E402
-from reports.snapshot import load_round_snapshot  # noqa: E402
-from reports.submission_data import load_submission_docs  # noqa: E402
-from reports.submission_pdf import pdf_file_name, submission_pdf  # noqa: E402
-from storage.db import create_engine, session_factory  # noqa: E402
-from storage.models import Submission  # noqa: E402
+from reports.committee import committee_report
+from reports.committee_docx import write_committee_docx
+from reports.committee_pdf import committee_pdf
+from reports.snapshot import load_round_snapshot
+from reports.submission_data import load_submission_docs
+from reports.submission_pdf import pdf_file_name, submission_pdf
+from storage.db import create_engine, session_factory
+from storage.models import Submission
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 MEASUREMENTS = ("pdfs", "summary", "summary-pdf")

@@ -59,10 +59,10 @@ def _attach_punctuation(pieces: list[str]) -> list[str]:
     """Keep ``(`` with the word after it and ``)``, ``,``, ``ๆ`` with the word before it."""
     out: list[str] = []
     for piece in pieces:
-        if out and not piece.isspace() and not out[-1].isspace():
-            if piece[0] in _CLOSING or out[-1][-1] in _OPENING:
-                out[-1] += piece
-                continue
+        joins = piece[0] in _CLOSING or (bool(out) and out[-1][-1] in _OPENING)
+        if out and joins and not piece.isspace() and not out[-1].isspace():
+            out[-1] += piece
+            continue
         out.append(piece)
     return out
 
