@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -46,9 +47,9 @@ from sqlalchemy import select
 from reports.committee import committee_report
 from reports.committee_docx import write_committee_docx
 from reports.committee_pdf import committee_pdf
+from reports.pdf_batch import write_submission_pdfs
 from reports.snapshot import load_round_snapshot
 from reports.submission_data import load_submission_docs
-from reports.submission_pdf import pdf_file_name, submission_pdf
 from storage.db import create_engine, session_factory
 from storage.models import Submission
 
@@ -56,7 +57,7 @@ BANGKOK = ZoneInfo("Asia/Bangkok")
 MEASUREMENTS = ("pdfs", "summary", "summary-pdf")
 
 
-async def measure(url: str, round_id: int, what: str) -> dict[str, Any]:
+async def measure(url: str, round_id: int, what: str, workers: int) -> dict[str, Any]:
     """One measurement in this (fresh) process."""
     engine = create_engine(url)
     sessions = session_factory(engine)
@@ -77,13 +78,9 @@ async def measure(url: str, round_id: int, what: str) -> dict[str, Any]:
                         session, round_id, unit_ids=unit_ids, tz=BANGKOK, now=now
                     )
                 loaded = time.perf_counter()
-                size = pages = 0
-                for doc in docs:
-                    data = submission_pdf(doc)
-                    (Path(folder) / pdf_file_name(doc.unit_code)).write_bytes(data)
-                    size += len(data)
-                    pages += data.count(b"/Type /Page\n") or data.count(b"/Type /Page")
-                detail = f"{len(docs):,} PDFs, {size / 1e6:.1f} MB"
+                written = write_submission_pdfs(docs, Path(folder) / "pdfs", workers=workers)
+                size = sum(p.stat().st_size for p in (Path(folder) / "pdfs").iterdir())
+                detail = f"{written:,} PDFs, {size / 1e6:.1f} MB, {workers} process(es)"
             else:
                 async with sessions() as session:
                     snapshot = await load_round_snapshot(session, round_id, now=now)
@@ -108,7 +105,11 @@ async def measure(url: str, round_id: int, what: str) -> dict[str, Any]:
         "load_s": round(loaded - started, 2),
         "compute_s": round(ended - loaded, 2),
         "total_s": round(ended - started, 2),
-        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
+        "peak_mb": max(
+            resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+            resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
+        )
+        // 1024,
         "detail": detail,
     }
 
@@ -120,11 +121,12 @@ def main() -> None:
     parser.add_argument("--measure", help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
     parser.add_argument("--round", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="PDF processes")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--reuse", metavar="DATABASE", help="measure on a database kept before")
     args = parser.parse_args()
     if args.measure:
-        print(json.dumps(asyncio.run(measure(args.url, args.round, args.measure))))
+        print(json.dumps(asyncio.run(measure(args.url, args.round, args.measure, args.workers))))
         return
     name = args.reuse or asyncio.run(create_database())
     url = f"postgresql+asyncpg://{PG['user']}@{PG['host']}:{PG['port']}/{name}"
@@ -137,6 +139,7 @@ def main() -> None:
         results = []
         for what in args.only or MEASUREMENTS:
             command = [sys.executable, __file__, "--measure", what, "--url", url]
+            command += ["--workers", str(args.workers)]
             completed = subprocess.run(
                 [*command, "--round", str(round_id)], capture_output=True, text=True, check=False
             )

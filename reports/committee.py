@@ -156,10 +156,10 @@ def _groups(snapshot: RoundSnapshot, by: Literal["agency", "unit"], root: int | 
     names = dict(zip(snapshot.units["id"].tolist(), snapshot.units["name"].tolist(), strict=True))
     out: list[str] = []
     for unit in units["id"].astype("int64").tolist():
-        current = unit
-        while parents.get(current) is not None and parents[current] != root:
-            parent = parents[current]
-            assert parent is not None
+        current = unit  # climb to the child of the root (the root is a group of its own)
+        while current != root and (parent := parents.get(current)) is not None:
+            if parent == root or parent not in names:
+                break
             current = parent
         out.append(str(names[current]))
     return out

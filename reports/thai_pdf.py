@@ -47,6 +47,10 @@ MARGIN_TOP: Final = 18.0
 MARGIN_BOTTOM: Final = 20.0
 
 
+_WIDTHS: dict[tuple[str, float, str], float] = {}
+_WIDTHS_LIMIT: Final = 200_000
+
+
 def glued(name: str) -> str:
     """``name`` with no-break spaces, so that a line never ends inside it."""
     return NBSP.join(name.split())
@@ -81,7 +85,6 @@ class ThaiPDF(FPDF):
         self.set_auto_page_break(True, MARGIN_BOTTOM)
         self.alias_nb_pages("{nb}")
         self.set_font(FONT, "", BODY_PT)
-        self._widths: dict[tuple[str, float, str], float] = {}
 
     @property
     def text_width(self) -> float:
@@ -89,11 +92,18 @@ class ThaiPDF(FPDF):
         return float(self.epw)
 
     def measure(self, text: str) -> float:
-        """The shaped width of ``text`` in the current font (mm), remembered per font."""
+        """The shaped width of ``text`` in the current font (mm).
+
+        Remembered for the process (the fonts never change, and the same question
+        texts and answers recur in every unit's PDF): shaping a word costs more than
+        drawing it.
+        """
         key = (self.font_style, self.font_size_pt, text)
-        width = self._widths.get(key)
+        width = _WIDTHS.get(key)
         if width is None:
-            width = self._widths[key] = float(self.get_string_width(text))
+            if len(_WIDTHS) >= _WIDTHS_LIMIT:
+                _WIDTHS.clear()
+            width = _WIDTHS[key] = float(self.get_string_width(text))
         return width
 
     def lines(self, text: str, width: float) -> list[str]:

@@ -131,3 +131,21 @@ def test_thai_text_uses_the_thai_font_in_every_slot(written: tuple[Path, Path]) 
     assert normal.find(qn("w:szCs")).get(qn("w:val")) == "32"  # 16 pt
     first_rows = document.element.body.findall(f"{qn('w:tbl')}/{qn('w:tr')}[1]/{qn('w:trPr')}")
     assert first_rows and all(r.find(qn("w:tblHeader")) is not None for r in first_rows)
+
+
+async def test_a_supervisor_report_groups_by_child_unit(tiny: Tiny) -> None:
+    esa1 = tiny.unit_ids["ESA1"]
+    async with tiny.sessions() as session:
+        snapshot = await load_round_snapshot(session, tiny.round_id, subtree_of=esa1)
+    report = committee_report(
+        snapshot, scope_name="เขต 1", by="unit", root_unit_id=esa1, tz=BANGKOK
+    )
+    assert report.group_label == "หน่วยงาน"
+    students = next(
+        q for s in report.sections for i in s.indicators for q in i.questions if q.no == "1.1.2"
+    )
+    assert {(g.group, g.units, g.total) for g in students.by_group} == {
+        ("สำนักงานเขตพื้นที่การศึกษาประถมศึกษา เขต 1", 1, 0.0),
+        ("โรงเรียนบ้านหนึ่ง", 1, 120.0),
+    }
+    assert [code for _, units in report.missing for code in (u.code for u in units)] == ["ESA1"]

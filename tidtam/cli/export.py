@@ -128,12 +128,10 @@ def _check_folder(folder: Path) -> None:
 
 
 def _write_pdfs(docs: list[SubmissionDoc], folder: Path) -> None:
-    from reports.submission_pdf import pdf_file_name, submission_pdf
+    from reports.pdf_batch import write_submission_pdfs
 
     try:
-        folder.mkdir(exist_ok=True)
-        for doc in docs:
-            (folder / pdf_file_name(doc.unit_code)).write_bytes(submission_pdf(doc))
+        write_submission_pdfs(docs, folder)
     except OSError as error:
         fail(f"--pdf {folder}: {error.strerror or error}")
 
