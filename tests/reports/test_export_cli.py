@@ -226,3 +226,25 @@ def test_export_pdf_errors(
     assert result.code == 1
     assert message in result.err
     assert not (tmp_path / "out").exists()
+
+
+def test_summary_writes_the_committee_report(
+    cli: Run, submitted: int, tmp_path: Path
+) -> None:
+    from docx import Document
+
+    from tests.reports.pdfcheck import bases, page_texts
+
+    docx = tmp_path / "summary.docx"
+    result = cli("summary", "--round", submitted, "--out", docx)
+    assert result.code == 0, result.err
+    texts = [p.text for p in Document(str(docx)).paragraphs]
+    assert "สำนักงานศึกษาธิการจังหวัดเพชรบูรณ์" in texts
+    assert any("ส่งรายงานแล้ว 1 แห่ง" in t for t in texts)
+    pdf = tmp_path / "summary.pdf"
+    assert cli("summary", "--round", submitted, "--out", pdf).code == 0
+    assert bases("ค่ายลูกเสือ") in bases("".join(page_texts(pdf.read_bytes())))
+    wrong = cli("summary", "--round", submitted, "--out", tmp_path / "x.xlsx")
+    assert wrong.code == 1 and "FILE.docx or FILE.pdf" in wrong.err
+    missing = cli("summary", "--round", 999, "--out", docx)
+    assert missing.code == 1 and "there is no round 999" in missing.err
