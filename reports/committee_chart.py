@@ -18,7 +18,7 @@ def choice_chart(question: QuestionSummary) -> bytes:
     """PNG: one horizontal bar per choice, its count and percentage written beside it."""
     family = register_fonts()
     choices = question.choices
-    height = 0.9 + 0.42 * max(len(choices), 1)
+    height = 1.0 + 0.5 * max(len(choices), 1)
     figure = Figure(figsize=(7.0, height), dpi=110)
     FigureCanvasAgg(figure)
     axes = figure.add_subplot()
@@ -33,14 +33,15 @@ def choice_chart(question: QuestionSummary) -> bytes:
             f"{choice.count:,} ({choice.percent:.1f}%)",
             va="center",
             family=family,
-            fontsize=10,
+            fontsize=13,
         )
     labels = [short_name(c.label, 30) for c in choices]
-    axes.set_yticks(positions, labels, family=family, fontsize=11)
+    axes.set_yticks(positions, labels, family=family, fontsize=14)
     axes.set_xlim(0, top * 1.35)
     for tick in axes.get_xticklabels():
         tick.set_fontfamily(family)
-    axes.set_xlabel("จำนวนหน่วยงาน (แห่ง)", family=family, fontsize=10)
+    axes.set_xlabel("จำนวนหน่วยงาน (แห่ง)", family=family, fontsize=12)
+    axes.tick_params(axis="x", labelsize=11)
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)
     figure.subplots_adjust(left=0.36, right=0.97, top=1 - 0.2 / height, bottom=0.6 / height)

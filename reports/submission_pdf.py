@@ -172,7 +172,7 @@ def _attachments(pdf: ThaiPDF, doc: SubmissionDoc) -> None:
 
 
 def _by(signed: Signed) -> str:
-    return f" โดย {glued(signed.by)}" if signed.by else ""
+    return f" {glued('โดย ' + signed.by)}" if signed.by else ""
 
 
 def record_lines(doc: SubmissionDoc) -> list[str]:
