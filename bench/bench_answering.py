@@ -162,11 +162,11 @@ async def seed(url: str, people: int, folder: Path) -> list[str]:
     from storage.db import create_engine, session_factory, transaction
     from storage.forms import store_form
     from storage.invites import create_invites
-    from storage.models import Certify, Role
     from storage.rounds import open_round
     from storage.schema import upgrade
     from storage.units import import_units, units_of_kinds
-    from tidtam.unitsfile import read_units_file
+    from tidtam.core.unitsfile import read_units_file
+    from tidtam.core.vocabulary import Certify, Role
 
     engine = create_engine(url)
     try:

@@ -106,8 +106,9 @@ async def seed(url: str, people: int, dedicated: int) -> None:
     from sqlalchemy import insert, select, update
 
     from storage.db import create_engine, session_factory, transaction
-    from storage.models import Member, Role, Round, Unit
+    from storage.models import Member, Round, Unit
     from storage.schema import upgrade
+    from tidtam.core.vocabulary import Role
     from tidtam.samples import seed_sample_province
 
     engine = create_engine(url)

@@ -51,9 +51,9 @@ from reports.snapshot import load_round_snapshot
 from reports.workbook import write_workbook
 from storage.db import create_engine, session_factory, transaction
 from storage.forms import store_form
-from storage.models import Certify
 from storage.rounds import open_round
 from storage.schema import upgrade
+from tidtam.core.vocabulary import Certify
 
 PG = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
 SECTIONS = 6

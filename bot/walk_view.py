@@ -16,7 +16,7 @@ from bot.replies import Button, Reply
 from flows import walk
 from flows.answers import AnswerValue, display
 from flows.form import Form, QuestionType
-from flows.values import format_date_th
+from tidtam.core.thai import format_date_th
 
 
 @dataclass(frozen=True, slots=True)

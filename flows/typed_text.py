@@ -21,14 +21,8 @@ from typing import Final
 from flows.answers import NONE, SKIPPED, AnswerValue
 from flows.form import Question, QuestionType
 from flows.problems import Rejected
-from flows.values import (
-    ValueProblem,
-    is_none_text,
-    parse_date,
-    parse_decimal,
-    parse_integer,
-    thai_to_arabic_digits,
-)
+from flows.values import ValueProblem, is_none_text, parse_date, parse_decimal, parse_integer
+from tidtam.core.thai import thai_to_arabic_digits
 
 __all__ = ["MAX_TEXT_LENGTH", "interpret_text"]
 

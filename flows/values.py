@@ -45,8 +45,7 @@ Dates (:func:`parse_date`)
 Text (:func:`is_none_text`)
     Whether a text answer means "none / not relevant" (see :data:`NONE_WORDS`).
 
-Formatting (:func:`format_date_th`, :func:`format_date_th_long`)
-    ``15 มี.ค. 2567`` and ``15 มีนาคม 2567``; the BE year is CE + 543 (no Babel).
+Thai digits, month names and the formatting of BE dates are in :mod:`tidtam.core.thai`.
 """
 
 from __future__ import annotations
@@ -57,20 +56,23 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Literal, TypeVar
 
+from tidtam.core.thai import (
+    BE_OFFSET,
+    THAI_MONTHS_LONG,
+    THAI_MONTHS_SHORT,
+    format_date_th,
+    thai_to_arabic_digits,
+)
+
 __all__ = [
     "MESSAGES",
     "NONE_WORDS",
-    "THAI_MONTHS_LONG",
-    "THAI_MONTHS_SHORT",
     "ProblemCode",
     "ValueProblem",
-    "format_date_th",
-    "format_date_th_long",
     "is_none_text",
     "parse_date",
     "parse_decimal",
     "parse_integer",
-    "thai_to_arabic_digits",
 ]
 
 ProblemCode = Literal[
@@ -154,15 +156,8 @@ def _display(value: object) -> str:
 
 # --------------------------------------------------------------------------- text
 
-_THAI_DIGITS = "๐๑๒๓๔๕๖๗๘๙"
-_DIGIT_TABLE = str.maketrans(_THAI_DIGITS, "0123456789")
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 _SPACES = re.compile(r"\s+")
-
-
-def thai_to_arabic_digits(s: str) -> str:
-    """Replace Thai digits ``๐``-``๙`` by ``0``-``9``; everything else is kept."""
-    return s.translate(_DIGIT_TABLE)
 
 
 def _clean(text: str) -> str:
@@ -319,34 +314,6 @@ def parse_decimal(
 
 # -------------------------------------------------------------------------- dates
 
-THAI_MONTHS_LONG: tuple[str, ...] = (
-    "มกราคม",
-    "กุมภาพันธ์",
-    "มีนาคม",
-    "เมษายน",
-    "พฤษภาคม",
-    "มิถุนายน",
-    "กรกฎาคม",
-    "สิงหาคม",
-    "กันยายน",
-    "ตุลาคม",
-    "พฤศจิกายน",
-    "ธันวาคม",
-)
-THAI_MONTHS_SHORT: tuple[str, ...] = (
-    "ม.ค.",
-    "ก.พ.",
-    "มี.ค.",
-    "เม.ย.",
-    "พ.ค.",
-    "มิ.ย.",
-    "ก.ค.",
-    "ส.ค.",
-    "ก.ย.",
-    "ต.ค.",
-    "พ.ย.",
-    "ธ.ค.",
-)
 _THAI_MONTHS_CASUAL = (
     ("มกรา",),
     ("กุมภา", "กุมภาพันธ"),
@@ -422,7 +389,6 @@ _D_MONTH_Y = re.compile(
 _MONTH_D_Y = re.compile(r"([a-z]+)\.?\s*([0-9]{1,2})(?:st|nd|rd|th)?\s*(?:,\s*)?([0-9]{4})?")
 _MIN_YEAR_CE = 1800
 _MAX_YEAR_CE = 2300
-_BE_OFFSET = 543
 _BE_THRESHOLD = 2400
 
 _Era = Literal["be", "ce"] | None
@@ -433,9 +399,9 @@ def _year_ce(raw: str | None, era: _Era, today: date) -> int:
         return today.year
     year = int(raw)
     if len(raw) == 2:
-        return 2000 + year if era == "ce" else 2500 + year - _BE_OFFSET
+        return 2000 + year if era == "ce" else 2500 + year - BE_OFFSET
     if era == "be" or (era is None and year >= _BE_THRESHOLD):
-        return year - _BE_OFFSET
+        return year - BE_OFFSET
     return year
 
 
@@ -487,13 +453,3 @@ def parse_date(text: str, *, today: date | None = None) -> date:
     if (m := _MONTH_D_Y.fullmatch(s)) and (month := _MONTHS.get(_month_key(m[1]))):
         return _make_date(m[3], month, int(m[2]), era, today)
     raise ValueProblem("not_a_date")
-
-
-def format_date_th(d: date) -> str:
-    """``15 มี.ค. 2567``: day, abbreviated Thai month, Buddhist-era year."""
-    return f"{d.day} {THAI_MONTHS_SHORT[d.month - 1]} {d.year + _BE_OFFSET}"
-
-
-def format_date_th_long(d: date) -> str:
-    """``15 มีนาคม 2567``: day, full Thai month, Buddhist-era year."""
-    return f"{d.day} {THAI_MONTHS_LONG[d.month - 1]} {d.year + _BE_OFFSET}"

@@ -1,3 +1,1 @@
-"""Reminders and escalation: the pure policy, the sweep, the scheduler, the sender."""
-
-import tidtam  # noqa: F401  (opts in to python-telegram-bot's timedelta durations)
+"""Reminders and escalation: the pure policy, the sweep, a Sender protocol."""

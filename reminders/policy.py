@@ -5,7 +5,7 @@ records) and the round's ledger keys, calls :func:`due` with the time it sweeps
 "as at", records one ledger row per returned key and sends what is in
 :attr:`Plan.send`. :mod:`reminders.texts` turns a :class:`Due` into message text.
 
-Policy (DESIGN §6, per round in ``Round.policy``; :meth:`Policy.from_dict` reads it)
+Policy (docs/design.md §6, per round in ``Round.policy``; :meth:`Policy.from_dict` reads it)
 ----------------------------------------------------------------------------------
 - **Deadline day**: the local date (policy time zone) of the last instant *before*
   the deadline, so a deadline of 23:59:59 or of 00:00 the next day both mean "that
@@ -76,6 +76,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from tidtam.core.vocabulary import ANSWERING_ROLES, Role, SubmissionState
+from tidtam.core.vocabulary import DONE_STATES as DONE
+
 __all__ = [
     "DONE_STATES",
     "UNIT_ROLES",
@@ -110,10 +113,10 @@ __all__ = [
 LedgerKey = tuple[str, str]
 
 #: Submission states that count as submitted (``returned`` does not).
-DONE_STATES = frozenset({"submitted", "certified"})
+DONE_STATES = frozenset(state.value for state in DONE)
 #: Membership roles that receive a unit's reminders and make it "registered".
-UNIT_ROLES = frozenset({"reporter", "head"})
-_STATES = frozenset({"not_started", "in_progress", "submitted", "returned", "certified"})
+UNIT_ROLES = frozenset(role.value for role in ANSWERING_ROLES)
+_STATES = frozenset(state.value for state in SubmissionState)
 _MAX_DAYS = 366
 
 
@@ -334,7 +337,7 @@ class UnitFacts:
     name: str
     kind: str
     parent_id: int | None
-    state: str = "not_started"
+    state: str = SubmissionState.NOT_STARTED.value
     missing_by_section: Mapping[int, int] = field(default_factory=dict)
     members: tuple[MemberFacts, ...] = ()
 
@@ -704,7 +707,7 @@ class _Planner:
             by_agency: dict[int, list[UnitFacts]] = {}
             for unit in overdue:
                 agency = world.agencies.get(unit.parent_id) if unit.parent_id is not None else None
-                if agency is None or not _people(agency.supervisors, {"supervisor"}):
+                if agency is None or not _people(agency.supervisors, {Role.SUPERVISOR.value}):
                     orphans.append(unit)
                 else:
                     by_agency.setdefault(agency.unit_id, []).append(unit)
@@ -719,7 +722,7 @@ class _Planner:
                     tuple(_overdue(u) for u in sorted(units, key=lambda u: u.code)),
                 )
                 step = f"sup:{agency.unit_id}:d+{sup_day}"
-                for user_id, lang in _people(agency.supervisors, {"supervisor"}).items():
+                for user_id, lang in _people(agency.supervisors, {Role.SUPERVISOR.value}).items():
                     self._add(
                         Kind.SUPERVISOR, user_key(user_id), step, user_id, sup_at, payload_s, lang
                     )
@@ -788,7 +791,7 @@ class _Planner:
                 name,
                 len(units),
                 sum(u.done for u in units),
-                sum(u.state == "certified" for u in units),
+                sum(u.state == SubmissionState.CERTIFIED for u in units),
                 sum(late and not u.done for u in units),
             )
             for (agency_id, name), units in sorted(

@@ -31,9 +31,9 @@ import pandas as pd
 from flows.form import QuestionType
 from reports.aggregates import choice_aggregates, completion, question_aggregates, unit_status
 from reports.relevant import VALUE, answer_table
-from reports.snapshot import RoundSnapshot, parent_map
+from reports.snapshot import RoundSnapshot, unit_parents
 from reports.submission_data import STATE_WORDS
-from tidtam.periods import PeriodError, parse_period
+from tidtam.core.periods import PeriodError, parse_period
 
 __all__ = [
     "MAX_TEXTS",
@@ -152,7 +152,7 @@ def _groups(snapshot: RoundSnapshot, by: Literal["agency", "unit"], root: int | 
     units = answer_table(snapshot).units
     if by == "agency" or root is None:
         return [str(n) for n in units["agency_name"]]
-    parents = parent_map(snapshot.units)
+    parents = unit_parents(snapshot.units)
     names = dict(zip(snapshot.units["id"].tolist(), snapshot.units["name"].tolist(), strict=True))
     out: list[str] = []
     for unit in units["id"].astype("int64").tolist():

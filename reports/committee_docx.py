@@ -31,11 +31,11 @@ from docx.styles.style import BaseStyle
 from docx.table import Table
 
 from flows.form import QuestionType
-from flows.values import format_date_th_long
 from reports.chart import status_chart
 from reports.committee import CommitteeReport, QuestionSummary
 from reports.committee_chart import choice_chart
 from reports.thai_pdf import thai_datetime
+from tidtam.core.thai import format_date_th_long
 
 __all__ = ["FONT_NAME", "committee_docx", "number", "percent", "write_committee_docx"]
 

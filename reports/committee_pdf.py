@@ -12,12 +12,12 @@ import io
 from collections.abc import Sequence
 
 from flows.form import QuestionType
-from flows.values import format_date_th_long
 from reports.chart import status_chart
 from reports.committee import CommitteeReport, QuestionSummary
 from reports.committee_chart import choice_chart
 from reports.committee_docx import COMPLETION_HEADERS, number, percent
 from reports.thai_pdf import BODY_PT, FONT, GridRow, ThaiPDF, thai_datetime
+from tidtam.core.thai import format_date_th_long
 
 __all__ = ["committee_pdf"]
 

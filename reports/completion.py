@@ -26,14 +26,17 @@ import pandas as pd
 
 from reports.errors import UnknownUnit
 from reports.labels import NO_DISTRICT_TH, TOTAL_TH
-from reports.snapshot import RoundSnapshot, parent_map, subtree_ids
+from reports.snapshot import RoundSnapshot, subtree_ids, unit_parents
+from tidtam.core.vocabulary import DONE_STATES as DONE
+from tidtam.core.vocabulary import STATE_ORDER, SubmissionState
 
 __all__ = ["COMPLETION_COLUMNS", "STATES", "GroupBy", "completion", "unit_status"]
 
 GroupBy = Literal["agency", "unit", "district"]
 
-STATES: Final = ("not_started", "in_progress", "returned", "submitted", "certified")
-DONE_STATES: Final = ("submitted", "certified")
+NOT_STARTED: Final = SubmissionState.NOT_STARTED.value
+STATES: Final = tuple(state.value for state in STATE_ORDER)
+DONE_STATES: Final = tuple(state.value for state in STATE_ORDER if state in DONE)
 COUNT_COLUMNS: Final = ("total", *STATES, "done", "overdue", "unreachable")
 COMPLETION_COLUMNS: Final = (
     "key",
@@ -68,7 +71,7 @@ def unit_status(snapshot: RoundSnapshot, root_unit_id: int | None = None) -> pd.
     submissions = snapshot.submissions[["unit_id", "state", "submitted_at", "certified_at"]]
     frame = units.merge(submissions, on="unit_id", how="left")
     frame["state"] = pd.Series(
-        [s if isinstance(s, str) else "not_started" for s in frame["state"].tolist()],
+        [s if isinstance(s, str) else NOT_STARTED for s in frame["state"].tolist()],
         index=frame.index,
         dtype=object,
     )
@@ -80,7 +83,7 @@ def unit_status(snapshot: RoundSnapshot, root_unit_id: int | None = None) -> pd.
 def _ancestor_at(snapshot: RoundSnapshot, depth: int) -> dict[int, int]:
     """unit id → its ancestor at ``depth`` (itself if it is not deeper)."""
     units = snapshot.units
-    parent = parent_map(units)
+    parent = unit_parents(units)
     level = dict(zip(units["id"].tolist(), units["depth"].tolist(), strict=True))
     result: dict[int, int] = {}
     for unit in parent:

@@ -55,8 +55,9 @@ from storage.forms import form_of
 from storage.members import answering_roles
 from storage.models import Answer, Attachment, Member, Submission, Unit
 from storage.rounds import round_by_id
+from tidtam.core.tree import subtree
 
-__all__ = ["RoundInfo", "RoundSnapshot", "load_round_snapshot", "parent_map", "subtree_ids"]
+__all__ = ["RoundInfo", "RoundSnapshot", "load_round_snapshot", "subtree_ids", "unit_parents"]
 
 AnySelect: TypeAlias = Select[*tuple[Any, ...]]
 
@@ -148,7 +149,7 @@ class RoundSnapshot:
 def _tree_columns(units: pd.DataFrame) -> pd.DataFrame:
     """Add ``depth`` and the agency (ancestor just under the root) of every unit."""
     ids = [int(i) for i in units["id"].tolist()]
-    parents = parent_map(units)
+    parents = unit_parents(units)
     depth: dict[int, int] = {}
     top: dict[int, int] = {}
     for start in ids:
@@ -177,7 +178,7 @@ def _tree_columns(units: pd.DataFrame) -> pd.DataFrame:
     return units
 
 
-def parent_map(units: pd.DataFrame) -> dict[int, int | None]:
+def unit_parents(units: pd.DataFrame) -> dict[int, int | None]:
     """unit id → parent id (``None`` for a root), from the ``id, parent_id`` columns."""
     ids = units["id"].astype("int64").tolist()
     parents = units["parent_id"].astype("Int64").fillna(-1).astype("int64").tolist()
@@ -186,18 +187,7 @@ def parent_map(units: pd.DataFrame) -> dict[int, int | None]:
 
 def subtree_ids(units: pd.DataFrame, root_id: int) -> set[int]:
     """The ids of ``root_id`` and every unit under it (``units`` has ``id, parent_id``)."""
-    children: dict[int, list[int]] = {}
-    for unit, parent in parent_map(units).items():
-        if parent is not None:
-            children.setdefault(parent, []).append(unit)
-    found = {root_id}
-    stack = [root_id]
-    while stack:
-        for child in children.get(stack.pop(), ()):
-            if child not in found:
-                found.add(child)
-                stack.append(child)
-    return found
+    return subtree(unit_parents(units), root_id)
 
 
 # ------------------------------------------------------------------ queries

@@ -33,14 +33,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from flows.answers import AnswerError, AnswerValue, FileRef, decode
 from flows.form import Form, Question, QuestionType
 from flows.relevance import applicable
-from flows.values import format_date_th_long
 from reports.errors import UnknownRound
 from reports.labels import NONE_TH
 from reports.submission_pdf import FileEntry, Heading, ItemEntry, Signed, SubmissionDoc
 from storage.forms import form_of
 from storage.models import Answer, Attachment, AuditEvent, Member, Submission, Unit
 from storage.rounds import round_by_id
-from tidtam.periods import PeriodError, parse_period
+from tidtam.core.periods import PeriodError, parse_period
+from tidtam.core.thai import format_date_th_long
 
 __all__ = [
     "DOCUMENT_STATES",

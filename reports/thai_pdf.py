@@ -22,9 +22,9 @@ from typing import Final
 
 from fpdf import FPDF
 
-from flows.values import format_date_th_long
 from reports.chart import FONT_FILES
 from reports.thai_text import NBSP, wrap
+from tidtam.core.thai import format_date_th_long
 
 __all__ = [
     "BODY_PT",

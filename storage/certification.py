@@ -8,8 +8,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from storage.models import Certify, Member, Role, Round, Submission, SubmissionState, Unit
+from storage.models import Member, Round, Submission, Unit
 from storage.submissions import change_state
+from tidtam.core.vocabulary import Certify, Role, SubmissionState
 
 
 async def certifiers_of(session: AsyncSession, submission: Submission) -> list[Member]:

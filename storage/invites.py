@@ -9,8 +9,9 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import audit
-from storage.models import Invite, Role, Unit
-from tidtam.invite_codes import hash_code, new_code
+from storage.models import Invite, Unit
+from tidtam.core.invite_codes import hash_code, new_code
+from tidtam.core.vocabulary import Role
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,8 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 
 from storage import audit
-from storage.models import Invite, InviteAttempt, Member, Role
-from tidtam.invite_codes import hash_code, normalize_code
+from storage.models import Invite, InviteAttempt, Member
+from tidtam.core.invite_codes import hash_code, normalize_code
+from tidtam.core.vocabulary import ANSWERING_ROLES
 
 MAX_WRONG_TRIES = 5
 WRONG_TRIES_WINDOW = timedelta(minutes=15)
@@ -161,7 +162,7 @@ async def count_members(session: AsyncSession) -> int:
 
 def answering_roles() -> tuple[str, ...]:
     """Roles that answer their unit's questionnaire."""
-    return (Role.REPORTER.value, Role.HEAD.value)
+    return tuple(sorted(role.value for role in ANSWERING_ROLES))
 
 
 async def mark_unreachable(

@@ -1,4 +1,4 @@
-"""The database schema: SQLAlchemy 2 typed models for everything in DESIGN §2.
+"""The database schema: SQLAlchemy 2 typed models for everything in docs/design.md §2.
 
 Constraints keep the data consistent whatever the code above does: one submission
 per (round, unit), one answer per (submission, question), one ledger row per
@@ -29,6 +29,8 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
+
+from tidtam.core.vocabulary import Certify, Role, SubmissionState
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -76,25 +78,6 @@ class Base(DeclarativeBase):
     }
 
 
-class Role(enum.StrEnum):
-    REPORTER = "reporter"
-    HEAD = "head"
-    SUPERVISOR = "supervisor"
-    OFFICER = "officer"
-
-
-class Certify(enum.StrEnum):
-    NONE = "none"
-    HEAD = "head"
-    SUPERVISOR = "supervisor"
-
-
-class SubmissionState(enum.StrEnum):
-    NOT_STARTED = "not_started"
-    IN_PROGRESS = "in_progress"
-    SUBMITTED = "submitted"
-    RETURNED = "returned"
-    CERTIFIED = "certified"
 
 
 def _enum_check(name: str, column: str, values: type[enum.StrEnum]) -> CheckConstraint:

@@ -27,19 +27,9 @@ from reminders.policy import (
     World,
 )
 from storage.forms import form_of
-from storage.models import (
-    Answer,
-    Certify,
-    GroupLink,
-    Member,
-    ReminderLedger,
-    Role,
-    Round,
-    Submission,
-    SubmissionState,
-    Unit,
-)
+from storage.models import Answer, GroupLink, Member, ReminderLedger, Round, Submission, Unit
 from storage.upsert import insert_ignore, insert_statement
+from tidtam.core.vocabulary import Certify, Role, SubmissionState
 
 SENDING, SENT, SUPERSEDED, UNREACHABLE = "sending", "sent", "superseded", "unreachable"
 

@@ -13,7 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from storage import audit
-from storage.models import Certify, FormVersion, Round, Unit
+from storage.models import FormVersion, Round, Unit
+from tidtam.core.vocabulary import Certify
 
 
 class RoundState(enum.StrEnum):

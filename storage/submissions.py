@@ -13,21 +13,12 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from storage import audit
 from storage.answer_writes import write_answer
-from storage.models import (
-    Answer,
-    Attachment,
-    Round,
-    Submission,
-    SubmissionState,
-    Unit,
-)
+from storage.models import Answer, Attachment, Round, Submission, Unit
 from storage.upsert import insert_ignore
+from tidtam.core.vocabulary import EDITABLE_STATES, SubmissionState, check_transition
 
-EDITABLE = (
-    SubmissionState.NOT_STARTED.value,
-    SubmissionState.IN_PROGRESS.value,
-    SubmissionState.RETURNED.value,
-)
+#: States in which answers may still change (the core's :data:`EDITABLE_STATES`).
+EDITABLE = tuple(state.value for state in EDITABLE_STATES)
 
 
 def targets(round_: Round, unit: Unit) -> bool:
@@ -133,7 +124,13 @@ async def change_state(
     now: datetime,
     **details: Any,
 ) -> None:
+    """Move the submission along its life, audited; any other move is refused.
+
+    Raises :class:`tidtam.core.vocabulary.TransitionRefused`, naming both states, for
+    a move that :data:`tidtam.core.vocabulary.TRANSITIONS` does not allow.
+    """
     before = submission.state
+    check_transition(before, state.value)
     submission.state = state.value
     submission.updated_at = now
     if state is SubmissionState.SUBMITTED:

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import audit
 from storage.models import Unit
-from tidtam.unitsfile import ExistingUnit, ImportPlan, UnitRow, plan_import
+from tidtam.core.unitsfile import ExistingUnit, ImportPlan, UnitRow, plan_import
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Member, Role, Unit
+from storage.models import Member, Unit
+from tidtam.core.vocabulary import Role
 
 
 async def add_school_reporters(

@@ -1,16 +1,9 @@
 """tidtam (ติดตาม): a Telegram bot that runs a province's plan-monitoring round.
 
-Top-level packages, data flowing one way:
+The layers (docs/design.md §9), imports running one way:
 
-    Telegram update -> bot -> flows (decides) -> storage (persists) -> bot (replies)
-
-``tidtam`` itself holds the command line, the settings and the sample province.
+    tidtam.core <- flows <- storage <- reminders, reports <- tidtam.services
+        <- bot, tidtam.cli, tidtam.demo
 """
 
-import os
-
 __version__ = "0.1.0"
-
-# python-telegram-bot 22 reports durations such as a 429's retry_after as timedelta
-# when this is set (its documented opt-in); reading them otherwise warns.
-os.environ.setdefault("PTB_TIMEDELTA", "true")

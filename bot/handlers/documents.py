@@ -35,8 +35,10 @@ from reports.submission_data import load_submission_docs
 from reports.submission_pdf import SubmissionDoc, pdf_file_name, submission_pdf
 from storage.db import transaction
 from storage.members import members_of_unit
-from storage.models import Role, Round, Submission, Unit
-from tidtam.periods import parse_period
+from storage.models import Round, Submission, Unit
+from tidtam.core.periods import parse_period
+from tidtam.core.vocabulary import Role
+from tidtam.services.answering import Outcome
 
 log = logging.getLogger("tidtam.bot")
 
@@ -71,23 +73,51 @@ def _caption(language: str, doc: SubmissionDoc) -> str:
     )
 
 
-async def unit_pdfs(
-    session: AsyncSession, dependencies: Deps, submission: Submission
-) -> list[Said]:
-    """The submission's PDF for each reachable reporter and head of its unit.
+def _decided(outcome: Outcome) -> int | None:
+    """The submission an answering outcome submitted or certified, if any."""
+    if outcome.submitted is not None:
+        return outcome.submitted.request.submission_id
+    decision = outcome.decision
+    if outcome.code == "certify" and decision is not None and decision.code == "approved":
+        return decision.submission_id
+    return None
 
-    Called in the transaction that submits or certifies, after the change: the PDF
-    shows it. A document that cannot be made is logged and left out; it never undoes
-    the submission or the certification.
+
+async def send_unit_pdfs(
+    context: ContextTypes.DEFAULT_TYPE, chat_id: int, outcome: Outcome | None
+) -> None:
+    """After a submit or a certification, send the unit's reporters and head its PDF.
+
+    Called once the change is committed, after the replies: the PDF shows the new
+    state. A document that cannot be made is logged and left out: it is a copy, and
+    the submission or certification stands.
     """
-    members = [
-        m
-        for m in await members_of_unit(session, submission.unit_id)
-        if m.role in ANSWERING and m.reachable
-    ]
-    if not members:
-        return []
+    submission_id = None if outcome is None else _decided(outcome)
+    if submission_id is None:
+        return
+    dependencies = deps(context)
     try:
+        said = await unit_pdfs(dependencies, submission_id)
+    except Exception:  # a courtesy copy never turns a done submit into an error
+        log.exception("could not make the PDF of submission %s", submission_id)
+        return
+    if said:
+        await send(context.bot, dependencies, chat_id, said)
+
+
+async def unit_pdfs(dependencies: Deps, submission_id: int) -> list[Said]:
+    """The submission's PDF for each reachable reporter and head of its unit."""
+    async with transaction(dependencies.sessions) as session:
+        submission = await session.get(Submission, submission_id)
+        if submission is None:
+            return []
+        members = [
+            m
+            for m in await members_of_unit(session, submission.unit_id)
+            if m.role in ANSWERING and m.reachable
+        ]
+        if not members:
+            return []
         docs = await load_submission_docs(
             session,
             submission.round_id,
@@ -95,12 +125,9 @@ async def unit_pdfs(
             tz=dependencies.settings.tz,
             now=dependencies.now(),
         )
-        if not docs:
-            return []
-        content = await asyncio.to_thread(submission_pdf, docs[0])
-    except Exception:  # a document is a courtesy copy: never fail the update for it
-        log.exception("could not make the PDF of submission %s", submission.id)
+    if not docs:
         return []
+    content = await asyncio.to_thread(submission_pdf, docs[0])
     name = pdf_file_name(docs[0].unit_code)
     said: list[Said] = []
     for member in members:

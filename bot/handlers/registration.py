@@ -14,7 +14,8 @@ from bot.replies import Reply, deliver
 from storage.chat_states import load_chat_state
 from storage.db import transaction
 from storage.members import MAX_WRONG_TRIES, Redeem, memberships, redeem_invite, wrong_tries_lock
-from storage.models import Member, Role
+from storage.models import Member
+from tidtam.core.vocabulary import Role
 
 AWAITING_CODE = "awaiting_code"
 

@@ -27,8 +27,9 @@ from reports.completion import GroupBy, completion, unit_status
 from reports.snapshot import RoundSnapshot, load_round_snapshot
 from reports.workbook import write_workbook
 from storage.db import transaction
-from storage.models import Member, Role, Round
-from tidtam.periods import parse_period
+from storage.models import Member, Round
+from tidtam.core.periods import parse_period
+from tidtam.core.vocabulary import Role
 
 OVERSEEING = (Role.OFFICER.value, Role.SUPERVISOR.value)
 

@@ -15,10 +15,12 @@ from reminders.sender import Sender
 from storage import audit
 from storage.db import transaction
 from storage.members import memberships
-from storage.models import GroupLink, Member, Role
+from storage.models import GroupLink, Member
 from storage.reminder_facts import move_group
 from storage.submissions import open_rounds
-from storage.tree import parent_map, subtree
+from storage.tree import parent_map
+from tidtam.core.tree import subtree
+from tidtam.core.vocabulary import Role
 
 OVERSEEING = (Role.SUPERVISOR.value, Role.OFFICER.value)
 

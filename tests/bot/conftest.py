@@ -22,8 +22,9 @@ from bot.runner import polling
 from storage.db import transaction
 from storage.files import FileStore
 from storage.invites import create_invites
-from storage.models import Certify, Role, Round
+from storage.models import Round
 from storage.units import unit_by_code
+from tidtam.core.vocabulary import Certify, Role
 from tidtam.samples import seed_sample_province
 from tidtam.settings import Settings
 from tidtam.standin import StandIn

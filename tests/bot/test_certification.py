@@ -7,7 +7,8 @@ from telegram.ext import Application
 
 from flows.form_loader import load_form_file
 from storage.db import transaction
-from storage.models import Attachment, AuditEvent, Certify, Role, Round, Submission
+from storage.models import Attachment, AuditEvent, Round, Submission
+from tidtam.core.vocabulary import Certify, Role
 from tidtam.standin import StandIn
 from tidtam.standin.driver import DriverUser
 

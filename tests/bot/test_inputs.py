@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 from telegram.ext import Application
 
 from flows.form_loader import load_form_file
-from storage.models import Answer, Attachment, AuditEvent, Role
+from storage.models import Answer, Attachment, AuditEvent
+from tidtam.core.vocabulary import Role
 from tidtam.standin import StandIn
 from tidtam.standin.driver import BotMessage, DriverUser
 

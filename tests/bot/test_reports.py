@@ -8,7 +8,8 @@ import pandas as pd
 from sqlalchemy import select
 from telegram.ext import Application
 
-from storage.models import Role, Unit
+from storage.models import Unit
+from tidtam.core.vocabulary import Role
 from tidtam.standin import StandIn
 
 from .conftest import Province

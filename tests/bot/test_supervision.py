@@ -10,7 +10,8 @@ from telegram.ext import Application
 
 from reminders.sender import Sender
 from reminders.sweep import sweep
-from storage.models import GroupLink, Role
+from storage.models import GroupLink
+from tidtam.core.vocabulary import Role
 from tidtam.standin import StandIn
 
 from .conftest import TOKEN, Province

@@ -12,8 +12,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.db import transaction
-from storage.models import Member, Role
+from storage.models import Member
 from storage.units import unit_by_code
+from tidtam.core.vocabulary import Role
 from tidtam.samples import seed_sample_province
 from tidtam.standin import StandIn
 

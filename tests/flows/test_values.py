@@ -11,15 +11,17 @@ from hypothesis import strategies as st
 
 from flows.values import (
     MESSAGES,
-    THAI_MONTHS_LONG,
-    THAI_MONTHS_SHORT,
     ValueProblem,
-    format_date_th,
-    format_date_th_long,
     is_none_text,
     parse_date,
     parse_decimal,
     parse_integer,
+)
+from tidtam.core.thai import (
+    THAI_MONTHS_LONG,
+    THAI_MONTHS_SHORT,
+    format_date_th,
+    format_date_th_long,
     thai_to_arabic_digits,
 )
 

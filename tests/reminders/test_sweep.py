@@ -16,8 +16,9 @@ from bot.ratelimit import Limits
 from reminders.sender import Sender, standalone_bot
 from reminders.sweep import STALE_CLAIM, sweep
 from storage.db import create_engine, session_factory, transaction
-from storage.models import Member, ReminderLedger, Role, Round
+from storage.models import Member, ReminderLedger, Round
 from storage.units import unit_by_code
+from tidtam.core.vocabulary import Role
 from tidtam.samples import seed_sample_province
 from tidtam.standin import StandIn
 from tidtam.standin.driver import DriverUser

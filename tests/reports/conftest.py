@@ -40,9 +40,10 @@ from flows.form_loader import load_form
 from storage.db import transaction
 from storage.files import FileStore
 from storage.forms import store_form
-from storage.models import Certify, Member, Role, SubmissionState, Unit
+from storage.models import Member, Unit
 from storage.rounds import open_round
 from storage.submissions import add_attachment, change_state, save_answer, submission_for
+from tidtam.core.vocabulary import Certify, Role, SubmissionState
 
 TINY_FORM = """\
 form: tiny

@@ -26,9 +26,10 @@ from reports.errors import UnknownRound, UnknownUnit
 from reports.snapshot import RoundSnapshot, load_round_snapshot
 from reports.workbook import write_workbook
 from storage.db import transaction
-from storage.models import Certify, FormVersion
+from storage.models import FormVersion
 from storage.rounds import open_round
 from tests.reports.conftest import Tiny
+from tidtam.core.vocabulary import Certify
 
 ORDER = ["ESA1", "S1", "S2", "ESA2", "S3", "S4"]  # by agency, then depth, then code
 

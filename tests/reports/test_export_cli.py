@@ -20,12 +20,13 @@ from flows.answers import AnswerValue, encode
 from flows.form_loader import load_form_file
 from storage.db import transaction
 from storage.forms import form_of, store_form
-from storage.models import Certify, Unit
+from storage.models import Unit
 from storage.rounds import open_round
 from storage.submissions import save_answer, submission_for
 from storage.units import import_units, unit_by_code
 from tidtam.cli import app
-from tidtam.unitsfile import read_units_file
+from tidtam.core.unitsfile import read_units_file
+from tidtam.core.vocabulary import Certify
 
 SAMPLES = Path(__file__).resolve().parents[2] / "tidtam" / "samples"
 SCHOOL = "1067010001"
@@ -228,9 +229,7 @@ def test_export_pdf_errors(
     assert not (tmp_path / "out").exists()
 
 
-def test_summary_writes_the_committee_report(
-    cli: Run, submitted: int, tmp_path: Path
-) -> None:
+def test_summary_writes_the_committee_report(cli: Run, submitted: int, tmp_path: Path) -> None:
     from docx import Document
 
     from tests.reports.pdfcheck import bases, page_texts

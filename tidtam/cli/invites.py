@@ -11,10 +11,10 @@ import typer
 
 from storage.db import transaction
 from storage.invites import create_invites
-from storage.models import Role
 from storage.units import unit_by_code, units_of_kinds
 from tidtam.cli.common import database, echo_err, fail, load_settings, run
-from tidtam.invite_codes import format_code
+from tidtam.core.invite_codes import format_code
+from tidtam.core.vocabulary import Role
 from tidtam.settings import Settings
 
 app = typer.Typer(no_args_is_help=True, help="Invites: one-time registration codes.")

@@ -10,11 +10,12 @@ from sqlalchemy import select
 
 from storage.db import transaction
 from storage.forms import newest_version
-from storage.models import Certify, Unit
+from storage.models import Unit
 from storage.rounds import list_rounds, open_round, round_state
 from tidtam.cli.common import database, fail, load_settings, run
 from tidtam.cli.dates import DateInputError, parse_moment, show_moment
-from tidtam.periods import PeriodError, parse_period
+from tidtam.core.periods import PeriodError, parse_period
+from tidtam.core.vocabulary import Certify
 
 app = typer.Typer(no_args_is_help=True, help="Rounds: reporting periods of a form.")
 

@@ -10,7 +10,7 @@ import typer
 from storage.db import transaction
 from storage.units import import_units
 from tidtam.cli.common import database, fail, load_settings, run
-from tidtam.unitsfile import UnitsFileError, read_units_file
+from tidtam.core.unitsfile import UnitsFileError, read_units_file
 
 app = typer.Typer(no_args_is_help=True, help="Units: the province's organisation tree.")
 

@@ -33,8 +33,10 @@ from bot.runner import polling
 from storage.db import create_engine, session_factory, transaction
 from storage.files import FileStore
 from storage.invites import create_invites
-from storage.models import Certify, Role, Unit
+from storage.models import Unit
 from storage.schema import upgrade
+from tidtam.core.periods import fiscal_year_of
+from tidtam.core.vocabulary import Certify, Role
 from tidtam.demo.run import (
     FAKE_TOKEN,
     TARGET_KINDS,
@@ -42,7 +44,6 @@ from tidtam.demo.run import (
     fresh_database,
     sandbox_settings,
 )
-from tidtam.periods import fiscal_year_of
 from tidtam.samples import seed_sample_province
 from tidtam.standin import StandIn
 from tidtam.standin.driver import BotMessage, DriverUser

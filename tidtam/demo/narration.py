@@ -11,7 +11,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
-from flows.values import format_date_th
+from tidtam.core.thai import format_date_th
 
 __all__ = ["DayCounts", "day_line", "format_day", "text"]
 

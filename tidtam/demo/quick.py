@@ -27,8 +27,8 @@ from flows.answers import encode
 from storage.certification import approve, return_for_correction
 from storage.db import transaction
 from storage.members import redeem_invite
-from storage.models import SubmissionState
 from storage.submissions import change_state, save_answer, submission_for
+from tidtam.core.vocabulary import SubmissionState
 from tidtam.demo.answers import Intended
 
 __all__ = ["certify", "give_back", "register", "store_answers", "submit"]

@@ -52,13 +52,14 @@ from reports.workbook import write_workbook
 from storage.db import create_engine, session_factory, transaction
 from storage.files import FileStore
 from storage.invites import create_invites
-from storage.models import Certify, Role, Unit
+from storage.models import Unit
 from storage.schema import upgrade
+from tidtam.core.periods import fiscal_year_of
+from tidtam.core.vocabulary import Certify, Role
 from tidtam.demo import narration, quick
 from tidtam.demo.answers import Intended, intended_answers
 from tidtam.demo.people import Certifier, Reporter, Texts, link_group, register
 from tidtam.demo.scenario import Person, Plan, UnitInfo, UnitPlan, make_plan, pick_units
-from tidtam.periods import fiscal_year_of
 from tidtam.samples import FORM_FILE, UNITS_FILE, seed_sample_province
 from tidtam.settings import Settings
 from tidtam.standin import StandIn

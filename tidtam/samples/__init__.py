@@ -10,10 +10,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from flows.form_loader import load_form_file
 from storage.forms import store_form
-from storage.models import Certify, Round
+from storage.models import Round
 from storage.rounds import open_round
 from storage.units import import_units
-from tidtam.unitsfile import read_units_file
+from tidtam.core.unitsfile import read_units_file
+from tidtam.core.vocabulary import Certify
 
 HERE = Path(__file__).resolve().parent
 UNITS_FILE = HERE / "units.csv"

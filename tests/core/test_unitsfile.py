@@ -17,8 +17,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook  # type: ignore[import-untyped]
 
-from tidtam.unitsfile import (
-    SAMPLE_UNITS_FILE,
+from tidtam.core.unitsfile import (
     ExistingUnit,
     ImportPlan,
     UnitRow,
@@ -27,6 +26,7 @@ from tidtam.unitsfile import (
     plan_import,
     read_units_file,
 )
+from tidtam.samples import UNITS_FILE as SAMPLE_UNITS_FILE
 
 SAMPLE_KINDS = {"province", "esa", "vocational", "nfe", "local", "private", "higher", "school"}
 ESA_DISTRICTS = {

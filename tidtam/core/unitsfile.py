@@ -45,7 +45,6 @@ from pathlib import Path
 __all__ = [
     "COLUMNS",
     "MAX_CODE_LENGTH",
-    "SAMPLE_UNITS_FILE",
     "ExistingUnit",
     "ImportPlan",
     "UnitRow",
@@ -60,8 +59,6 @@ COLUMNS: tuple[str, ...] = ("code", "name", "kind", "parent_code", "district")
 
 REQUIRED_COLUMNS: tuple[str, ...] = ("code", "name", "kind")
 MAX_CODE_LENGTH = 32
-SAMPLE_UNITS_FILE = Path(__file__).resolve().parent / "samples" / "units.csv"
-"""The sample province (Phetchabun) shipped with the package, used by ``tidtam demo``."""
 
 _CODE_RE = re.compile(r"[A-Za-z0-9_-]+")
 _KIND_RE = re.compile(r"[a-z][a-z0-9_-]*")

@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from flows.values import format_date_th, thai_to_arabic_digits
+from tidtam.core.thai import format_date_th, thai_to_arabic_digits
 
 __all__ = [
     "MAX_FISCAL_YEAR",

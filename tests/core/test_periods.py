@@ -1,4 +1,4 @@
-"""Tests for tidtam.periods: Thai fiscal years and quarters."""
+"""Tests for tidtam.core.periods: Thai fiscal years and quarters."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tidtam.periods import (
+from tidtam.core.periods import (
     Period,
     PeriodError,
     fiscal_year_of,

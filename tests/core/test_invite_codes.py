@@ -1,4 +1,4 @@
-"""Tests for tidtam.invite_codes: generation, printing, reading back, hashing."""
+"""Tests for tidtam.core.invite_codes: generation, printing, reading back, hashing."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tidtam.invite_codes import (
+from tidtam.core.invite_codes import (
     ALPHABET,
     CODE_LENGTH,
     format_code,
