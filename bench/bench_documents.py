@@ -105,6 +105,7 @@ async def measure(url: str, round_id: int, what: str, workers: int) -> dict[str,
         "load_s": round(loaded - started, 2),
         "compute_s": round(ended - loaded, 2),
         "total_s": round(ended - started, 2),
+        "cpu_s": round(_cpu(), 1),
         "peak_mb": max(
             resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
             resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
@@ -112,6 +113,13 @@ async def measure(url: str, round_id: int, what: str, workers: int) -> dict[str,
         // 1024,
         "detail": detail,
     }
+
+
+def _cpu() -> float:
+    """CPU seconds (user + system) of this process and its finished workers."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + workers.ru_utime + workers.ru_stime
 
 
 def main() -> None:
@@ -148,12 +156,15 @@ def main() -> None:
             results.append(json.loads(completed.stdout.strip().splitlines()[-1]))
             print(results[-1], flush=True)
         print(f"\n{datetime.now(UTC):%Y-%m-%d}, {machine()}, {args.units:,} units\n")
-        print("| measurement | load (s) | compute (s) | total (s) | peak RSS (MB) | detail |")
-        print("|---|---:|---:|---:|---:|---|")
+        print(
+            "| measurement | load (s) | compute (s) | total (s) | CPU (s) | peak RSS (MB) "
+            "| detail |"
+        )
+        print("|---|---:|---:|---:|---:|---:|---|")
         for r in results:
             print(
                 f"| {r['what']} | {r['load_s']} | {r['compute_s']} | {r['total_s']} "
-                f"| {r['peak_mb']} | {r['detail']} |"
+                f"| {r['cpu_s']} | {r['peak_mb']} | {r['detail']} |"
             )
     finally:
         if not args.keep and not args.reuse:

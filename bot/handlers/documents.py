@@ -4,11 +4,11 @@
   officer ``/pdf CODE`` for any unit in their subtree (others are refused).
 * ``/summary``: the committee report (DOCX) of the asker's scope: the province for
   an officer, the subtree for a supervisor.
-* :func:`unit_pdfs`: the PDF for every reachable reporter and head of a unit, called
-  where a report is submitted and where it is certified.
+* :func:`send_unit_pdfs`: the PDF for every reachable reporter and head of a unit,
+  called after a report is submitted and after it is certified.
 
-Loading is SQL in the update's transaction; rendering (fpdf2, python-docx) runs in a
-worker thread, off the bot's event loop.
+The use cases are in :mod:`tidtam.services.documents`; rendering (fpdf2,
+python-docx) runs in a worker thread, off the bot's event loop.
 """
 
 from __future__ import annotations
@@ -16,61 +16,34 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
-from datetime import datetime, tzinfo
+from datetime import tzinfo
 
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot.context import Deps, asker, deps
+from bot.context import Deps, deps, user_language
 from bot.delivery import send
-from bot.handlers.reports import OVERSEEING, Scope, scope_of
 from bot.i18n import t
 from bot.replies import Outgoing, Reply, Said
 from reports.committee import committee_report
 from reports.committee_docx import committee_docx
-from reports.snapshot import RoundSnapshot, load_round_snapshot
-from reports.submission_data import load_submission_docs
 from reports.submission_pdf import SubmissionDoc, pdf_file_name, submission_pdf
-from storage.db import transaction
-from storage.members import members_of_unit
-from storage.models import Round, Submission, Unit
 from tidtam.core.periods import parse_period
-from tidtam.core.vocabulary import Role
+from tidtam.services import documents
 from tidtam.services.answering import Outcome
 
 log = logging.getLogger("tidtam.bot")
-
-ANSWERING = (Role.REPORTER.value, Role.HEAD.value)
-
-
-async def newest_round(session: AsyncSession, now: datetime) -> Round | None:
-    """The round a document is about: the newest opened one, open rounds first."""
-    return await session.scalar(
-        select(Round)
-        .where(Round.opens_at <= now)
-        .order_by(Round.closed_at.is_(None).desc(), Round.opens_at.desc(), Round.id.desc())
-        .limit(1)
-    )
-
-
-async def in_subtree(session: AsyncSession, unit: Unit, root_id: int) -> bool:
-    """Whether ``unit`` is ``root_id`` or below it (walks up the unit's ancestors)."""
-    seen: set[int] = set()
-    current: int | None = unit.id
-    while current is not None and current not in seen:
-        if current == root_id:
-            return True
-        seen.add(current)
-        current = await session.scalar(select(Unit.parent_id).where(Unit.id == current))
-    return False
 
 
 def _caption(language: str, doc: SubmissionDoc) -> str:
     return t(
         language, "documents.pdf_caption", unit=doc.unit_name, period=doc.period, state=doc.state
     )
+
+
+def _refusal(language: str, roles: tuple[str, ...]) -> Reply:
+    named = ", ".join(t(language, f"role.{r}") for r in roles)
+    return Reply(t(language, "error.not_allowed", roles=named))
 
 
 def _decided(outcome: Outcome) -> int | None:
@@ -107,99 +80,54 @@ async def send_unit_pdfs(
 
 async def unit_pdfs(dependencies: Deps, submission_id: int) -> list[Said]:
     """The submission's PDF for each reachable reporter and head of its unit."""
-    async with transaction(dependencies.sessions) as session:
-        submission = await session.get(Submission, submission_id)
-        if submission is None:
-            return []
-        members = [
-            m
-            for m in await members_of_unit(session, submission.unit_id)
-            if m.role in ANSWERING and m.reachable
-        ]
-        if not members:
-            return []
-        docs = await load_submission_docs(
-            session,
-            submission.round_id,
-            unit_ids=[submission.unit_id],
-            tz=dependencies.settings.tz,
-            now=dependencies.now(),
-        )
-    if not docs:
+    found = await documents.unit_copies(dependencies.services(), submission_id)
+    if found is None:
         return []
-    content = await asyncio.to_thread(submission_pdf, docs[0])
-    name = pdf_file_name(docs[0].unit_code)
-    said: list[Said] = []
-    for member in members:
-        language = member.language or dependencies.settings.language
-        reply = Reply(_caption(language, docs[0]), document=(name, content))
-        said.append(Outgoing(member.telegram_user_id, reply))
-    return said
+    doc, people = found
+    content = await asyncio.to_thread(submission_pdf, doc)
+    name = pdf_file_name(doc.unit_code)
+    return [
+        Outgoing(
+            person.telegram_user_id,
+            Reply(
+                _caption(person.language or dependencies.settings.language, doc),
+                document=(name, content),
+            ),
+        )
+        for person in people
+    ]
 
 
 async def pdf(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Send the submission PDF of the asker's unit, or of /pdf CODE in their scope."""
     dependencies = deps(context)
-    args = context.args or []
-    async with transaction(dependencies.sessions) as session:
-        who = await asker(session, update, dependencies)
-        language = who.language
-        scope = scope_of(who.members)
-        replies = await _pdf_replies(session, dependencies, language, scope, args)
-    if isinstance(replies, SubmissionDoc):
-        content = await asyncio.to_thread(submission_pdf, replies)
-        replies = [
-            Reply(_caption(language, replies), document=(pdf_file_name(replies.unit_code), content))
-        ]
-    await send(context.bot, dependencies, who.chat_id, replies)
-
-
-async def _pdf_replies(
-    session: AsyncSession,
-    dependencies: Deps,
-    language: str,
-    scope: Scope | None,
-    args: list[str],
-) -> list[Reply] | SubmissionDoc:
-    """The document to send, or the replies that say why not."""
-    if scope is None:
-        roles = ", ".join(t(language, f"role.{r}") for r in (*ANSWERING, *OVERSEEING))
-        return [Reply(t(language, "error.not_allowed", roles=roles))]
-    if scope.role in OVERSEEING:
-        if not args:
-            return [Reply(t(language, "documents.pdf_usage"))]
-        unit = await session.scalar(select(Unit).where(Unit.code == args[0].strip()))
-        if unit is None:
-            return [Reply(t(language, "documents.unknown_unit", code=args[0].strip()))]
-        if not await in_subtree(session, unit, scope.root):
-            return [Reply(t(language, "documents.out_of_scope", code=unit.code))]
+    user, chat = update.effective_user, update.effective_chat
+    assert user is not None and chat is not None
+    code = (context.args or [""])[0].strip() or None
+    outcome = await documents.unit_pdf(dependencies.services(), user.id, code)
+    language = user_language(update, outcome.language, dependencies.settings.language)
+    if outcome.code == "ok":
+        assert outcome.doc is not None
+        content = await asyncio.to_thread(submission_pdf, outcome.doc)
+        name = pdf_file_name(outcome.doc.unit_code)
+        reply = Reply(_caption(language, outcome.doc), document=(name, content))
+    elif outcome.code == "not_allowed":
+        reply = _refusal(language, (*documents.ANSWERING, *documents.OVERSEEING))
+    elif outcome.code == "no_round":
+        reply = Reply(t(language, "status.no_round"))
     else:
-        unit = await session.get(Unit, scope.root)
-        assert unit is not None
-        if args and args[0].strip() != unit.code:
-            return [Reply(t(language, "documents.own_unit_only", unit=unit.name))]
-    round_ = await newest_round(session, dependencies.now())
-    if round_ is None:
-        return [Reply(t(language, "status.no_round"))]
-    docs = await load_submission_docs(
-        session,
-        round_.id,
-        unit_ids=[unit.id],
-        tz=dependencies.settings.tz,
-        now=dependencies.now(),
-    )
-    if not docs:
-        return [Reply(t(language, "documents.not_started", unit=unit.name))]
-    return docs[0]
+        reply = Reply(t(language, f"documents.{outcome.code}", **outcome.params))
+    await send(context.bot, dependencies, chat.id, [reply])
 
 
-def summary_docx(snapshot: RoundSnapshot, scope: Scope, tz: tzinfo) -> bytes:
+def summary_docx(outcome: documents.CommitteeOutcome, tz: tzinfo) -> bytes:
     """The committee report of a scope as DOCX bytes (runs in a worker thread)."""
+    assert outcome.snapshot is not None
     report = committee_report(
-        snapshot,
-        scope_name=scope.root_name,
-        by="agency" if scope.role == Role.OFFICER else "unit",
-        root_unit_id=scope.root,
+        outcome.snapshot,
+        scope_name=outcome.scope_name,
+        by=outcome.by,
+        root_unit_id=outcome.root_unit_id,
         tz=tz,
     )
     buffer = io.BytesIO()
@@ -210,31 +138,26 @@ def summary_docx(snapshot: RoundSnapshot, scope: Scope, tz: tzinfo) -> bytes:
 async def summary(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Send the committee report (DOCX) of the asker's scope (officers and supervisors)."""
     dependencies = deps(context)
-    async with transaction(dependencies.sessions) as session:
-        who = await asker(session, update, dependencies)
-        language = who.language
-        scope = scope_of(who.members)
-        if scope is None or scope.role not in OVERSEEING:
-            roles = ", ".join(t(language, f"role.{r}") for r in OVERSEEING)
-            refusal = Reply(t(language, "error.not_allowed", roles=roles))
-            await send(context.bot, dependencies, who.chat_id, [refusal])
-            return
-        round_ = await newest_round(session, dependencies.now())
-        if round_ is None:
-            await send(
-                context.bot, dependencies, who.chat_id, [Reply(t(language, "status.no_round"))]
-            )
-            return
-        snapshot = await load_round_snapshot(
-            session, round_.id, subtree_of=scope.root, now=dependencies.now()
-        )
-    content = await asyncio.to_thread(summary_docx, snapshot, scope, dependencies.settings.tz)
-    name = f"tidtam-summary-round{snapshot.round.id}-{snapshot.round.period}-{scope.root}.docx"
-    period = parse_period(snapshot.round.period)
+    user, chat = update.effective_user, update.effective_chat
+    assert user is not None and chat is not None
+    outcome = await documents.committee_scope(dependencies.services(), user.id)
+    language = user_language(update, outcome.language, dependencies.settings.language)
+    if outcome.code == "not_allowed":
+        await send(context.bot, dependencies, chat.id, [_refusal(language, documents.OVERSEEING)])
+        return
+    if outcome.code == "no_round":
+        await send(context.bot, dependencies, chat.id, [Reply(t(language, "status.no_round"))])
+        return
+    snapshot = outcome.snapshot
+    assert snapshot is not None
+    content = await asyncio.to_thread(summary_docx, outcome, dependencies.settings.tz)
+    round_ = snapshot.round
+    name = f"tidtam-summary-round{round_.id}-{round_.period}-{outcome.root_unit_id}.docx"
+    period = parse_period(round_.period)
     caption = t(
         language,
         "documents.summary_caption",
-        scope=scope.root_name,
+        scope=outcome.scope_name,
         period=period.thai() if language == "th" else period.english(),
     )
-    await send(context.bot, dependencies, who.chat_id, [Reply(caption, document=(name, content))])
+    await send(context.bot, dependencies, chat.id, [Reply(caption, document=(name, content))])
