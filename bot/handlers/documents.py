@@ -116,7 +116,8 @@ async def pdf(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     elif outcome.code == "no_round":
         reply = Reply(t(language, "status.no_round"))
     else:
-        reply = Reply(t(language, f"documents.{outcome.code}", **outcome.params))
+        key = "pdf_usage" if outcome.code == "usage" else outcome.code
+        reply = Reply(t(language, f"documents.{key}", **outcome.params))
     await send(context.bot, dependencies, chat.id, [reply])
 
 
