@@ -19,6 +19,13 @@ module                     what
 ``reports.workbook``       ``write_workbook``, ``write_csv``, ``write_files_zip``
 ``reports.sheetdata``      fast rows for the big Units sheet (internal)
 ``reports.labels``         Thai words: states, headers, ``short_name``
+``reports.submission_pdf`` ``submission_pdf(SubmissionDoc) -> bytes``: the unit's PDF
+``reports.submission_data`` ``load_submission_docs(session, round_id, ...)`` (SQL)
+``reports.pdf_batch``      ``write_submission_pdfs``: many PDFs on every core
+``reports.committee``      ``committee_report(snapshot, ...)``: the committee report
+``reports.committee_docx`` Word version; ``reports.committee_pdf``: PDF version
+``reports.thai_pdf``       ``ThaiPDF``: A4, Thai font, shaping, grid tables, footer
+``reports.thai_text``      ``wrap``: Thai lines broken between words
 ``reports.errors``         ``ReportsError`` > ``UnknownRound``, ``UnknownUnit``
 =========================  ==============================================================
 
