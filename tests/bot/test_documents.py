@@ -8,10 +8,12 @@ from docx import Document
 from sqlalchemy import select
 from telegram.ext import Application
 
-from storage.models import Role, Unit
+from storage.models import Unit
 from tests.reports.pdfcheck import bases, page_texts
-from tidtam.standin import StandIn
-from tidtam.standin.driver import BotMessage, DriverUser
+from tidtam.core.vocabulary import Role
+from tidtam.fake_telegram import FakeTelegram
+from tidtam.fake_telegram.driver import DriverUser
+from tidtam.fake_telegram.views import BotMessage
 
 from .conftest import Province
 from .scripted import wait_for
@@ -46,7 +48,7 @@ async def a_school_under(province: Province, agency: str) -> Unit:
 
 async def test_the_unit_gets_its_pdf_on_submit_and_on_certification(
     bot: Application,
-    standin: StandIn,
+    standin: FakeTelegram,
     province: Province,  # type: ignore[type-arg]
 ) -> None:
     head = await registered(standin, province, role=Role.HEAD, name="ผอ.สมชาย")
@@ -70,7 +72,7 @@ async def test_the_unit_gets_its_pdf_on_submit_and_on_certification(
 
 async def test_pdf_follows_each_role_scope(
     bot: Application,
-    standin: StandIn,
+    standin: FakeTelegram,
     province: Province,  # type: ignore[type-arg]
 ) -> None:
     officer = await registered(standin, province, unit="PBN", role=Role.OFFICER)
@@ -107,7 +109,7 @@ async def test_pdf_follows_each_role_scope(
 
 async def test_summary_covers_the_asker_scope_only(
     bot: Application,
-    standin: StandIn,
+    standin: FakeTelegram,
     province: Province,  # type: ignore[type-arg]
 ) -> None:
     officer = await registered(standin, province, unit="PBN", role=Role.OFFICER)
