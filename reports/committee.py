@@ -30,9 +30,9 @@ import pandas as pd
 
 from flows.form import QuestionType
 from reports.aggregates import choice_aggregates, completion, question_aggregates, unit_status
+from reports.labels import STATE_WORDS
 from reports.relevant import VALUE, answer_table
-from reports.snapshot import RoundSnapshot, unit_parents
-from reports.submission_data import STATE_WORDS
+from reports.round_snapshot import RoundSnapshot, unit_parents
 from tidtam.core.periods import PeriodError, parse_period
 
 __all__ = [

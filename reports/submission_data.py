@@ -34,7 +34,7 @@ from flows.answers import AnswerError, AnswerValue, FileRef, decode
 from flows.form import Form, Question, QuestionType
 from flows.relevance import applicable
 from reports.errors import UnknownRound
-from reports.labels import NONE_TH
+from reports.labels import NONE_TH, STATE_WORDS
 from reports.submission_pdf import FileEntry, Heading, ItemEntry, Signed, SubmissionDoc
 from storage.forms import form_of
 from storage.models import Answer, Attachment, AuditEvent, Member, Submission, Unit
@@ -44,7 +44,6 @@ from tidtam.core.thai import format_date_th_long
 
 __all__ = [
     "DOCUMENT_STATES",
-    "STATE_WORDS",
     "SubmissionFacts",
     "answer_text",
     "build_doc",
@@ -54,13 +53,6 @@ __all__ = [
 DOCUMENT_STATES: Final = ("submitted", "certified")
 """The states whose reports are printed for a whole round (``export --pdf``)."""
 
-STATE_WORDS: Final = {
-    "not_started": "ยังไม่เริ่ม",
-    "in_progress": "กำลังดำเนินการ",
-    "submitted": "ส่งแล้ว รอรับรองข้อมูล",
-    "returned": "ส่งกลับให้แก้ไข",
-    "certified": "รับรองข้อมูลแล้ว",
-}
 SKIPPED_TH: Final = "ข้ามคำถามนี้ (ไม่บังคับตอบ)"
 UNANSWERED_TH: Final = "ยังไม่ได้ตอบ"
 
