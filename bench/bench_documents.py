@@ -10,7 +10,7 @@ answered every question)::
 
 Each measurement runs in a fresh process so that its peak memory is its own:
 
-* ``pdfs``: :func:`reports.submission_data.load_submission_docs` for *every* unit
+* ``pdfs``: :func:`reports.snapshot.load_submission_docs` for *every* unit
   with a submission (all states, so that the number of PDFs is the number of
   units) and :func:`reports.submission_pdf.submission_pdf` for each, written to a
   temporary folder: what ``tidtam export --pdf`` does, in one process;
@@ -48,8 +48,7 @@ from reports.committee import committee_report
 from reports.committee_docx import write_committee_docx
 from reports.committee_pdf import committee_pdf
 from reports.pdf_batch import write_submission_pdfs
-from reports.snapshot import load_round_snapshot
-from reports.submission_data import load_submission_docs
+from reports.snapshot import load_round_snapshot, load_submission_docs
 from storage.db import create_engine, session_factory
 from storage.models import Submission
 

@@ -27,18 +27,11 @@ from datetime import datetime, tzinfo
 from decimal import Decimal
 from typing import Any, Final
 
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from flows.answers import AnswerError, AnswerValue, FileRef, decode
+from flows.answers import AnswerValue, FileRef
 from flows.form import Form, Question, QuestionType
 from flows.relevance import applicable
-from reports.errors import UnknownRound
 from reports.labels import NONE_TH, STATE_WORDS
 from reports.submission_pdf import FileEntry, Heading, ItemEntry, Signed, SubmissionDoc
-from storage.forms import form_of
-from storage.models import Answer, Attachment, AuditEvent, Member, Submission, Unit
-from storage.rounds import round_by_id
 from tidtam.core.periods import PeriodError, parse_period
 from tidtam.core.thai import format_date_th_long
 
@@ -47,7 +40,7 @@ __all__ = [
     "SubmissionFacts",
     "answer_text",
     "build_doc",
-    "load_submission_docs",
+    "unit_facts",
 ]
 
 DOCUMENT_STATES: Final = ("submitted", "certified")
@@ -166,10 +159,7 @@ def build_doc(
     )
 
 
-# ------------------------------------------------------------------ loading
-
-
-def _units(rows: Sequence[Any]) -> dict[int, UnitFacts]:
+def unit_facts(rows: Sequence[Any]) -> dict[int, UnitFacts]:
     """Every unit with its agency (ancestor under the root) and province (the root)."""
     raw = {int(r.id): r for r in rows}
     out: dict[int, UnitFacts] = {}
@@ -185,119 +175,3 @@ def _units(rows: Sequence[Any]) -> dict[int, UnitFacts]:
         agency = raw[chain[-2]] if len(chain) >= 2 else root
         out[unit_id] = UnitFacts(unit_id, row.code, row.name, row.kind, agency.name, root.name)
     return out
-
-
-async def load_submission_docs(
-    session: AsyncSession,
-    round_id: int,
-    *,
-    unit_ids: Sequence[int] | None = None,
-    tz: tzinfo,
-    now: datetime,
-) -> list[SubmissionDoc]:
-    """The documents of the round's submissions, ordered by unit code.
-
-    ``unit_ids``: those units' submissions (a unit without one is left out); ``None``:
-    every submitted or certified one. Raises :class:`~reports.errors.UnknownRound`.
-    """
-    round_ = await round_by_id(session, round_id)
-    if round_ is None:
-        raise UnknownRound(round_id)
-    form = form_of(round_.form_version)
-    chosen = Submission.round_id == round_id
-    if unit_ids is None:
-        chosen = chosen & Submission.state.in_(DOCUMENT_STATES)
-    else:
-        chosen = chosen & Submission.unit_id.in_(list(unit_ids))
-    submissions = (
-        await session.execute(
-            select(Submission.id, Submission.unit_id, Submission.state).where(chosen)
-        )
-    ).all()
-    if not submissions:
-        return []
-    ids = select(Submission.id).where(chosen).scalar_subquery()
-    units = _units(
-        (
-            await session.execute(select(Unit.id, Unit.code, Unit.name, Unit.kind, Unit.parent_id))
-        ).all()
-    )
-    answers: dict[int, dict[str, Any]] = {}
-    last: dict[int, tuple[int | None, datetime]] = {}
-    for sid, qid, value, by, at in (
-        await session.execute(
-            select(
-                Answer.submission_id,
-                Answer.question_id,
-                Answer.value,
-                Answer.answered_by,
-                Answer.answered_at,
-            ).where(Answer.submission_id.in_(ids))
-        )
-    ).all():
-        answers.setdefault(sid, {})[qid] = value
-        if sid not in last or at > last[sid][1]:
-            last[sid] = (by, at)
-    files = {
-        int(aid): (int(size), str(sha))
-        for aid, size, sha in (
-            await session.execute(
-                select(Attachment.id, Attachment.size, Attachment.sha256).where(
-                    Attachment.submission_id.in_(ids)
-                )
-            )
-        ).all()
-    }
-    events: dict[int, dict[str, tuple[int | None, datetime, str | None]]] = {}
-    for sid, actor, at, details in (
-        await session.execute(
-            select(AuditEvent.submission_id, AuditEvent.actor, AuditEvent.at, AuditEvent.details)
-            .where(AuditEvent.action == "submission.state", AuditEvent.submission_id.in_(ids))
-            .order_by(AuditEvent.at, AuditEvent.id)
-        )
-    ).all():
-        after = str((details or {}).get("after", ""))
-        reason = (details or {}).get("reason")
-        events.setdefault(sid, {})[after] = (actor, at, None if reason is None else str(reason))
-    actors = {by for by, _ in last.values() if by is not None} | {
-        e[0] for per in events.values() for e in per.values() if e[0] is not None
-    }
-    names: dict[int, str] = {}
-    if actors:
-        for user_id, name in (
-            await session.execute(
-                select(Member.telegram_user_id, Member.display_name)
-                .where(Member.telegram_user_id.in_(sorted(actors)))
-                .order_by(Member.id)
-            )
-        ).all():
-            if name and int(user_id) not in names:
-                names[int(user_id)] = str(name)
-
-    def who(user_id: int | None) -> str:
-        return "" if user_id is None else names.get(int(user_id), "ไม่ระบุชื่อ")
-
-    docs: list[SubmissionDoc] = []
-    for sid, unit_id, state in submissions:
-        decoded: dict[str, AnswerValue] = {}
-        for qid, value in answers.get(sid, {}).items():
-            if qid in form:
-                try:
-                    decoded[qid] = decode(form.question(qid), value)
-                except AnswerError:
-                    continue  # unreadable stored data counts as no answer
-        by_at = last.get(sid)
-        facts = SubmissionFacts(
-            unit=units[int(unit_id)],
-            state=str(state),
-            answers=decoded,
-            files=files,
-            last_answer=None if by_at is None else (who(by_at[0]), by_at[1]),
-            events={
-                after: (who(actor), at, reason)
-                for after, (actor, at, reason) in events.get(sid, {}).items()
-            },
-        )
-        docs.append(build_doc(form, round_.period, facts, tz=tz, now=now))
-    docs.sort(key=lambda d: d.unit_code)
-    return docs

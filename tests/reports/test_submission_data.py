@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from reports.submission_data import load_submission_docs
+from reports.snapshot import load_submission_docs
 from reports.submission_pdf import Heading, ItemEntry, submission_pdf
 from tests.reports.conftest import Tiny
 from tests.reports.pdfcheck import bases, page_texts

@@ -141,7 +141,7 @@ async def _export_pdfs(round_id: int, folder: Path) -> None:
     from datetime import UTC, datetime
 
     from reports.errors import UnknownRound
-    from reports.submission_data import load_submission_docs
+    from reports.snapshot import load_submission_docs
 
     settings = load_settings()
     async with database(settings) as sessions, sessions() as session:

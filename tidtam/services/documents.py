@@ -21,8 +21,7 @@ from typing import Literal
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from reports.snapshot import RoundSnapshot, load_round_snapshot
-from reports.submission_data import load_submission_docs
+from reports.snapshot import RoundSnapshot, load_round_snapshot, load_submission_docs
 from reports.submission_pdf import SubmissionDoc
 from storage.db import transaction
 from storage.members import members_of_unit, memberships
