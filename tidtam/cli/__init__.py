@@ -4,7 +4,19 @@ from __future__ import annotations
 
 import typer
 
-from tidtam.cli import bot, db, demo, export, files, forms, invites, reminders, rounds, units
+from tidtam.cli import (
+    bot,
+    db,
+    demo,
+    export,
+    files,
+    forms,
+    invites,
+    reminders,
+    rounds,
+    summary,
+    units,
+)
 
 app = typer.Typer(
     name="tidtam",
@@ -18,6 +30,7 @@ app.add_typer(forms.app, name="forms")
 app.add_typer(rounds.app, name="rounds")
 app.add_typer(invites.app, name="invites")
 app.command("export")(export.export_command)
+app.command("summary")(summary.summary_command)
 app.add_typer(reminders.app, name="reminders")
 app.add_typer(files.app, name="files")
 app.command("run")(bot.run_command)
