@@ -22,7 +22,7 @@ import typer
 from tidtam.cli.common import database, fail, load_settings, run
 
 if TYPE_CHECKING:
-    from reports.submission_pdf import SubmissionDoc
+    from reports.submission_doc import SubmissionDoc
 
 
 class ExportFormat(enum.StrEnum):
