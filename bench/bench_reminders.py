@@ -307,14 +307,18 @@ class Answerer:
         self.reminders_seen = 0
 
     def is_last(self, text: str) -> bool:
-        """Whether this asks the last question of the last section (``ข้อ n/n``)."""
+        """Whether this asks a question of the last section with one answer to go."""
+        import re
+
         from tidtam.standin.scripted import PLACE
 
         found = PLACE.search(text)
+        counts = re.search(r"ตอบแล้ว (\d+) จาก (\d+)", text)
         return (
             found is not None
-            and found.group(2) == str(len(self.form.sections))
-            and found.group(4) == found.group(5)
+            and counts is not None
+            and found.group(2).split(".")[0] == self.form.sections[-1].no
+            and int(counts.group(1)) + 1 == int(counts.group(2))
         )
 
     def question_of(self, text: str) -> Any | None:

@@ -42,6 +42,7 @@ PRIVATE_COMMANDS = (
     "export",
     "remind",
     "pending",
+    "language",
 )
 
 
@@ -79,6 +80,9 @@ def build_application(
     private = filters.ChatType.PRIVATE
     application.add_handler(CommandHandler("start", registration.start, filters=private))
     application.add_handler(CommandHandler("help", registration.help_command, filters=private))
+    application.add_handler(
+        CommandHandler("language", registration.language_command, filters=private)
+    )
     application.add_handler(CommandHandler("report", answering.report, filters=private))
     application.add_handler(CommandHandler("review", answering.review, filters=private))
     application.add_handler(CommandHandler("submit", answering.submit, filters=private))
@@ -101,6 +105,7 @@ def build_application(
     application.add_handler(
         MessageHandler(private & (filters.Document.ALL | filters.PHOTO), answering.on_file)
     )
+    application.add_handler(MessageHandler(private & filters.COMMAND, registration.unknown_command))
     application.add_error_handler(on_error)
     return application
 

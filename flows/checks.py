@@ -69,7 +69,9 @@ def _bind(expr: Expr, form: Form, seen: Mapping[str, object]) -> Expr:
 def _right(expr: Expr, form: Form) -> set[str]:
     """The questions named on the right of a comparison."""
     return {
-        lit.value for _, _, lit in iter_comparisons(expr) if isinstance(lit, Word) and lit.value in form
+        lit.value
+        for _, _, lit in iter_comparisons(expr)
+        if isinstance(lit, Word) and lit.value in form
     }
 
 

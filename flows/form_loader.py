@@ -623,9 +623,7 @@ class _Loader:
             self.whens.append(_PendingWhen(qid, expr, path, line))
         return expr, str(value), True
 
-    def checks(
-        self, node: dict[Any, Any], path: str, qid: str | None
-    ) -> tuple[Check, ...] | None:
+    def checks(self, node: dict[Any, Any], path: str, qid: str | None) -> tuple[Check, ...] | None:
         """The ``check:`` rules, ``()`` where there are none, ``None`` if broken."""
         if "check" not in node:
             return ()

@@ -73,9 +73,9 @@ __all__ = [
     "ValueProblem",
     "is_none_text",
     "parse_date",
-    "read_date",
     "parse_decimal",
     "parse_integer",
+    "read_date",
 ]
 
 ProblemCode = Literal[
@@ -89,6 +89,7 @@ ProblemCode = Literal[
     "not_a_date",
     "impossible_date",
 ]
+
 
 class ValueProblem(ValueError):
     """An answer that cannot be read as the value a question expects.

@@ -126,9 +126,9 @@ __all__ = [
     "Ask",
     "AskConfirmSubmit",
     "Back",
-    "Contradicted",
     "Cancel",
     "ConfirmSubmit",
+    "Contradicted",
     "Done",
     "Edit",
     "Event",
@@ -293,7 +293,10 @@ class _Walk:
         for section in self.form.sections:
             items = tuple(
                 ReviewItem(
-                    p.question.id, p.question.no, self.answers.get(p.question.id), p.question.required
+                    p.question.id,
+                    p.question.no,
+                    self.answers.get(p.question.id),
+                    p.question.required,
                 )
                 for p in self.places
                 if p.section.id == section.id

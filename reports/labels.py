@@ -1,7 +1,7 @@
 """Thai words of the reports: states, column headers, group names (DESIGN §10).
 
-The same words as the bot's locale (``state.*``) so that a state reads the same in a
-message, in the chart and in the workbook.
+State names come from :data:`tidtam.core.vocabulary.STATE_NAMES`, as the bot's, so
+that a state reads the same in a message, in the chart and in the workbook.
 """
 
 from __future__ import annotations
@@ -9,15 +9,10 @@ from __future__ import annotations
 from typing import Final
 
 from flows.form import QuestionType
+from tidtam.core.vocabulary import STATE_NAMES
 
-STATE_TH: Final[dict[str, str]] = {
-    "not_started": "ยังไม่เริ่ม",
-    "in_progress": "กำลังทำ",
-    "returned": "ส่งกลับให้แก้ไข",
-    "submitted": "ส่งรายงานแล้ว",
-    "certified": "รับรองข้อมูลแล้ว",
-}
-"""A submission state's Thai name."""
+STATE_TH: Final[dict[str, str]] = {state.value: name for state, name in STATE_NAMES["th"].items()}
+"""A submission state's Thai name (from :data:`tidtam.core.vocabulary.STATE_NAMES`)."""
 
 OVERDUE_TH: Final = "เกินกำหนด"
 NONE_TH: Final = "ไม่มี"

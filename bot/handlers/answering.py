@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import filetype
@@ -24,8 +24,8 @@ from bot import callbacks
 from bot.context import Deps, deps, user_language
 from bot.delivery import send
 from bot.handlers import certify
-from bot.handlers.registration import AWAITING_CODE, redeem
-from bot.i18n import t
+from bot.handlers.registration import AWAITING_CODE, redeem, unexpected_text
+from bot.i18n import join, t
 from bot.replies import Button, Reply, Said
 from bot.walk_view import View, answered_note, render
 from bot.walk_view import review as review_replies
@@ -162,6 +162,7 @@ async def _load_active(
         else parse_period(submission.round.period).english(),
         language=language,
         download_limit_mb=dependencies.download_limit // (1024 * 1024),
+        now=dependencies.now().astimezone(dependencies.settings.tz),
     )
     return Active(
         member, submission, form, answers, walk.WalkState.from_dict(state.data.get("walk")), view
@@ -180,7 +181,7 @@ async def _choose_report(
         return None, [Reply(t(language, "report.not_registered"))]
     answering = [m for m in members if m.role in ANSWERING]
     if not answering:
-        roles = ", ".join(sorted({t(language, f"role.{m.role}") for m in members}))
+        roles = join(language, sorted({t(language, f"role.{m.role}") for m in members}))
         return None, [Reply(t(language, "report.no_answering_role", roles=roles))]
     rounds = await open_rounds(session, dependencies.now())
     options = [(m, r) for m in answering for r in rounds if targets(r, m.unit)]
@@ -405,9 +406,11 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             members = await memberships(session, state.telegram_user_id)
             if state.mode == AWAITING_CODE or not members:
                 return list(await redeem(session, dependencies, update, text))
-            return [Reply(t(_language(update, members[0], dependencies), "report.unexpected_text"))]
+            language = _language(update, members[0], dependencies)
+            return [Reply(unexpected_text(language, members))]
         if active.walk_state.mode != "asking":
-            return [Reply(t(active.view.language, "report.unexpected_text"))]
+            members = await memberships(session, state.telegram_user_id)
+            return [Reply(unexpected_text(active.view.language, members))]
         replies, _ = await _step(session, dependencies, update, state, active, walk.Text(text))
         return replies
 
@@ -478,16 +481,7 @@ async def _press(
         lang = _language(update, active.member if active else None, dependencies)
         return [], t(lang, "report.stale").rstrip(":")
     pressed = query.message.message_id if isinstance(query.message, Message) else None
-    view = active.view
-    active.view = View(
-        view.form,
-        view.submission_id,
-        view.unit_name,
-        view.period_th,
-        view.language,
-        view.download_limit_mb,
-        pressed,
-    )
+    active.view = replace(active.view, pressed_message_id=pressed)
     event = _event_of(active.form, press)
     if event is None:
         return [], None

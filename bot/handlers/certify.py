@@ -8,7 +8,6 @@ may carry a digital letter (PDF). /pending lists what waits.
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,12 +17,13 @@ from telegram.ext import ContextTypes
 from bot import callbacks
 from bot.context import Deps, asker, deps, user_language
 from bot.delivery import send
-from bot.i18n import escape, t
+from bot.i18n import escape, join, t
 from bot.replies import Button, Outgoing, Reply, Said
 from bot.walk_view import View, review
 from flows import walk
 from flows.answers import AnswerValue
 from flows.form import Form
+from flows.item_numbers import item_numbers
 from storage import audit
 from storage.certification import (
     approve,
@@ -43,10 +43,6 @@ from tidtam.core.vocabulary import Certify, Role, SubmissionState
 AWAITING_REASON = "awaiting_reason"
 AWAITING_LETTER = "awaiting_letter"
 LETTER_QUESTION = "_certification_letter"
-_NUMBERS = re.compile(
-    r"ข้อ(?:ที่)?\s*([0-9๐-๙][0-9๐-๙,\s\-–และ]*)|(?:no\.?|item|question)\s*([0-9][0-9,\s\-and]*)",
-    re.IGNORECASE,
-)
 
 
 def _press(submission_id: int, action: str) -> str:
@@ -115,8 +111,8 @@ async def on_submitted(
             t(
                 language,
                 "certify.sent_to",
-                names=", ".join(
-                    m.display_name or t(language, f"role.{m.role}") for m in certifiers
+                names=join(
+                    language, [m.display_name or t(language, f"role.{m.role}") for m in certifiers]
                 ),
             )
         )
@@ -220,18 +216,9 @@ async def press(
     return [], None
 
 
-def flagged_numbers(reason: str) -> list[int]:
-    """Item numbers named in a reason: "ข้อ 3, 7 และ 12" -> [3, 7, 12]."""
-    from tidtam.core.thai import thai_to_arabic_digits
-
-    numbers: list[int] = []
-    for match in _NUMBERS.finditer(reason):
-        text = thai_to_arabic_digits(match.group(1) or match.group(2) or "")
-        for piece in re.findall(r"\d+", text):
-            number = int(piece)
-            if number not in numbers:
-                numbers.append(number)
-    return numbers
+def flagged_numbers(reason: str) -> list[str]:
+    """Item numbers named in a reason: "ข้อ 2.1.3 และ 3.4.2" -> ["2.1.3", "3.4.2"]."""
+    return item_numbers(reason)
 
 
 async def take_reason(
@@ -288,8 +275,9 @@ async def pending(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                     t(
                         language,
                         "error.not_allowed",
-                        roles=", ".join(
-                            t(language, f"role.{r}") for r in (Role.HEAD, Role.SUPERVISOR)
+                        roles=join(
+                            language,
+                            [t(language, f"role.{r}") for r in (Role.HEAD, Role.SUPERVISOR)],
                         ),
                     )
                 )

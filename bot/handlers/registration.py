@@ -1,4 +1,4 @@
-"""Registration with invite codes, /start and /help."""
+"""Registration with invite codes, /start, /help, /language and unknown commands."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from storage.chat_states import load_chat_state
 from storage.db import transaction
 from storage.members import MAX_WRONG_TRIES, Redeem, memberships, redeem_invite, wrong_tries_lock
 from storage.models import Member
+from tidtam.core.thai import THAI_DIGITS
 from tidtam.core.vocabulary import Role
 
 AWAITING_CODE = "awaiting_code"
@@ -36,6 +37,10 @@ async def redeem(
     user = update.effective_user
     assert user is not None
     now = dependencies.now()
+    if not looks_like_code(text):  # a greeting ("สวัสดีค่ะ") is not a wrong code
+        language = user_language(update, None, dependencies.settings.language)
+        (await load_chat_state(session, user.id)).mode = AWAITING_CODE
+        return [Reply(t(language, "start.ask_code"))]
     result = await redeem_invite(
         session,
         user.id,
@@ -80,6 +85,11 @@ async def redeem(
             return [Reply(t(language, "start.expired"))]
         case Redeem.USED:
             return [Reply(t(language, "start.used"))]
+
+
+def looks_like_code(text: str) -> bool:
+    """Whether ``text`` could be an invite code at all: codes have Latin letters and digits."""
+    return any((ch.isascii() and ch.isalnum()) or ch in THAI_DIGITS for ch in text)
 
 
 async def _recent_wrong(session: AsyncSession, dependencies: Deps, user_id: int) -> int:
@@ -145,6 +155,7 @@ def help_text(language: str, members: list[Member]) -> str:
         keys += ["help.status", "help.overdue", "help.export", "help.remind"]
     if Role.OFFICER in roles:
         keys.append("help.linkgroup")
+    keys.append("help.language")
     lines = [t(language, "help.header"), *(t(language, k) for k in keys)]
     if members:
         lines += [
@@ -160,3 +171,34 @@ def help_text(language: str, members: list[Member]) -> str:
     else:
         lines += ["", t(language, "help.unregistered")]
     return "\n".join(lines)
+
+
+async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Say the command is not known and list the ones the person may use."""
+    dependencies = deps(context)
+    async with transaction(dependencies.sessions) as session:
+        who = await asker(session, update, dependencies)
+    text = t(who.language, "help.unknown_command") + "\n" + help_text(who.language, who.members)
+    await deliver(context.bot, who.chat_id, [Reply(text)])
+
+
+def unexpected_text(language: str, members: list[Member]) -> str:
+    """The answer to text typed when no question waits: short, with the person's commands."""
+    return t(language, "report.unexpected_text") + "\n\n" + help_text(language, members)
+
+
+async def language_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Switch the messages to Thai or English and remember the choice."""
+    dependencies = deps(context)
+    wanted = (context.args or [""])[0].strip().lower()
+    async with transaction(dependencies.sessions) as session:
+        who = await asker(session, update, dependencies)
+        chosen = {"th": "th", "thai": "th", "ไทย": "th", "en": "en", "english": "en"}.get(wanted)
+        if chosen is None:
+            replies = [Reply(t(who.language, "language.choose"))]
+        else:
+            for member in who.members:
+                member.language = chosen
+            key = "language.chosen" if who.members else "language.unregistered"
+            replies = [Reply(t(chosen, key))]
+    await deliver(context.bot, who.chat_id, replies)

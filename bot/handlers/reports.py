@@ -20,7 +20,7 @@ from telegram.ext import ContextTypes
 
 from bot.context import Deps, asker, deps
 from bot.delivery import send
-from bot.i18n import escape, t
+from bot.i18n import escape, join, t
 from bot.replies import Reply
 from reports.chart import status_chart
 from reports.completion import GroupBy, completion, unit_status
@@ -81,7 +81,7 @@ async def _prepare(
                     t(
                         language,
                         "error.not_allowed",
-                        roles=", ".join(t(language, f"role.{r}") for r in allowed),
+                        roles=join(language, [t(language, f"role.{r}") for r in allowed]),
                     )
                 )
             ]
@@ -116,8 +116,11 @@ def _status_lines(language: str, frame: pd.DataFrame) -> list[str]:
                 total=row["total"],
                 pct=f"{row['done_pct']:.0f}",
                 certified=row["certified"],
+                certified_name=t(language, "state.certified"),
                 progress=int(row["in_progress"]) + int(row["returned"]),
+                progress_name=t(language, "state.in_progress"),
                 not_started=row["not_started"],
+                not_started_name=t(language, "state.not_started"),
                 overdue=row["overdue"],
             )
         )

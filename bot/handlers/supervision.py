@@ -8,7 +8,7 @@ from telegram.ext import ContextTypes
 
 from bot.context import asker, deps, user_language
 from bot.delivery import send
-from bot.i18n import t
+from bot.i18n import join, t
 from bot.replies import Reply
 from reminders.nudge import nudge
 from reminders.sender import Sender
@@ -31,7 +31,7 @@ def overseen_roots(members: list[Member]) -> list[int]:
 
 
 def _roles_text(language: str, roles: tuple[str, ...]) -> str:
-    return ", ".join(t(language, f"role.{r}") for r in roles)
+    return join(language, [t(language, f"role.{r}") for r in roles])
 
 
 async def remind(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -300,8 +300,18 @@ def test_interpret_accepts(q: Question, text: str, expected: AnswerValue) -> Non
     [
         (question(QuestionType.TEXT), "   ", "empty", {}),
         (question(QuestionType.TEXT), "ก" * 4001, "too_long", {"max": 4000, "length": 4001}),
-        (question(QuestionType.INTEGER, min=0), "-3", "below_min", {"value": -3, "min": 0, "max": None}),
-        (question(QuestionType.INTEGER, max=10), "11", "above_max", {"value": 11, "min": None, "max": 10}),
+        (
+            question(QuestionType.INTEGER, min=0),
+            "-3",
+            "below_min",
+            {"value": -3, "min": 0, "max": None},
+        ),
+        (
+            question(QuestionType.INTEGER, max=10),
+            "11",
+            "above_max",
+            {"value": 11, "min": None, "max": 10},
+        ),
         (question(QuestionType.INTEGER), "12.5", "not_an_integer", {}),
         (question(QuestionType.INTEGER), "ไม่มี", "number_for_none", {}),
         (question(QuestionType.INTEGER), "1.5 พัน", "multiplier", {}),

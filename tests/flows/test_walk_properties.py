@@ -321,9 +321,13 @@ def test_place_numbers_come_from_the_form(kind: str, answers: dict[str, AnswerVa
     for p in places:
         where = place(FORM, kind, answers, p.question.id)
         assert where.no == p.question.no == FORM.question(p.question.id).no
-        assert (where.answered, where.total) == (done.answered, done.total) == (
-            sum(1 for q in places if q.question.id in answers),
-            len(places),
+        assert (
+            (where.answered, where.total)
+            == (done.answered, done.total)
+            == (
+                sum(1 for q in places if q.question.id in answers),
+                len(places),
+            )
         )
 
 
