@@ -399,7 +399,7 @@ def _numbers(view: View, question_ids: Sequence[str], limit: int = 12) -> str:
     numbers = [view.form.question(q).no if q in view.form else "?" for q in question_ids]
     if len(numbers) > limit:
         rest = len(numbers) - limit
-        return join(view.language, [*numbers[:limit], t(view.language, "list.more", count=rest)])
+        return ", ".join(numbers[:limit]) + t(view.language, "list.more", count=rest)
     return join(view.language, numbers)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Final
 
 from flows.form import QuestionType
+from tidtam.core import names as core_names
 from tidtam.core.vocabulary import STATE_NAMES
 
 STATE_TH: Final[dict[str, str]] = {state.value: name for state, name in STATE_NAMES["th"].items()}
@@ -30,31 +31,5 @@ QUESTION_TYPE_TH: Final[dict[QuestionType, str]] = {
     QuestionType.FILE: "ไฟล์",
 }
 
-ABBREVIATIONS: Final = (
-    ("สำนักงานเขตพื้นที่การศึกษาประถมศึกษา", "สพป."),
-    ("สำนักงานเขตพื้นที่การศึกษามัธยมศึกษา", "สพม."),
-    ("สำนักงานศึกษาธิการจังหวัด", "ศธจ."),
-    ("สำนักงานอาชีวศึกษาจังหวัด", "อศจ."),
-    ("สำนักงานส่งเสริมการเรียนรู้ประจำจังหวัด", "สกร.จังหวัด"),
-    ("สำนักงานส่งเสริมการปกครองท้องถิ่นจังหวัด", "สถ.จ."),
-    ("กลุ่มส่งเสริมการศึกษาเอกชน", "กลุ่มเอกชน"),
-    ("มหาวิทยาลัยราชภัฏ", "มรภ."),
-)
-"""Usual short forms of long agency names, for charts and short messages."""
-
-
-def short_name(name: str, limit: int = 40) -> str:
-    """A unit's name for a chart label: usual abbreviations, then cut in the middle.
-
-    ``สำนักงานเขตพื้นที่การศึกษาประถมศึกษาเพชรบูรณ์ เขต 1`` → ``สพป.เพชรบูรณ์ เขต 1``;
-    a name still longer than ``limit`` keeps its start and end around "…", so that
-    names differing only at the end ("เขต 1", "เขต 2") stay apart.
-    """
-    text = " ".join(name.split())
-    for long, short in ABBREVIATIONS:
-        text = text.replace(long, short)
-    if len(text) <= limit:
-        return text
-    head = (limit - 1) * 2 // 3
-    tail = limit - 1 - head
-    return text[:head].rstrip() + "…" + text[-tail:].lstrip()
+ABBREVIATIONS = core_names.ABBREVIATIONS
+short_name = core_names.short_name

@@ -44,6 +44,11 @@ def _missing(form: Form, kind: str, answers: dict[str, AnswerValue]) -> dict[int
     return {number[s]: n for s, n in progress.missing_by_section.items()}
 
 
+def _missing_items(form: Form, kind: str, answers: dict[str, AnswerValue]) -> tuple[str, ...]:
+    """The item numbers of the required questions still unanswered, in form order."""
+    return tuple(p.question.no for p in walk.missing_required(form, kind, answers))
+
+
 async def load_world(session: AsyncSession, round_: Round) -> World:
     """The round's world as the policy sees it, now."""
     form = form_of(round_.form_version)
@@ -83,8 +88,10 @@ async def load_world(session: AsyncSession, round_: Round) -> World:
     for unit in targets:
         submission = submissions.get(unit.id)
         state = submission.state if submission else SubmissionState.NOT_STARTED.value
+        items: tuple[str, ...] = ()
         if submission is not None and submission.id in answers:
             missing = _missing(form, unit.kind, answers[submission.id])
+            items = _missing_items(form, unit.kind, answers[submission.id])
         elif state in (SubmissionState.SUBMITTED.value, SubmissionState.CERTIFIED.value):
             missing = {}
         else:
@@ -101,6 +108,7 @@ async def load_world(session: AsyncSession, round_: Round) -> World:
                 state,
                 missing,
                 tuple(_member(m) for m in members_by_unit.get(unit.id, ())),
+                items,
             )
         )
     parent_ids = {u.parent_id for u in targets if u.parent_id is not None}

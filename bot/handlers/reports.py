@@ -29,6 +29,7 @@ from reports.workbook import write_workbook
 from storage.db import transaction
 from storage.models import Member, Round
 from tidtam.core.periods import parse_period
+from tidtam.core.thai import format_date_th
 from tidtam.core.vocabulary import Role
 
 OVERSEEING = (Role.OFFICER.value, Role.SUPERVISOR.value)
@@ -148,7 +149,10 @@ async def status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     frame = completion(snapshot, by=by, root_unit_id=scope.root, total=True)
     text = "\n".join([f"<b>{escape(title)}</b>", *_status_lines(language, frame)])
     groups = frame.iloc[:-1] if len(frame) > 1 else frame
-    chart = await asyncio.to_thread(status_chart, groups, title)
+    as_of = snapshot.now.astimezone(dependencies.settings.tz).date()
+    date = format_date_th(as_of) if language == "th" else as_of.strftime("%d %b %Y")
+    chart_title = f"{title}\n{t(language, 'status.as_of', date=date)}"
+    chart = await asyncio.to_thread(status_chart, groups, chart_title)
     await send(
         context.bot,
         dependencies,
