@@ -48,6 +48,13 @@ def _s(view: View, action: str) -> str:
     return callbacks.encode(callbacks.SubmissionPress(view.submission_id, action))
 
 
+def _indicator(lang: str, number: str, title: str) -> str:
+    """"ตัวชี้วัดที่ 1.2 <title>", unless the title names itself so already."""
+    if title.startswith(("ตัวชี้วัด", "Indicator")):
+        return html.escape(title)
+    return t(lang, "report.indicator", number=number, title=title)
+
+
 def _n(value: int | Decimal) -> str:
     return f"{value:,}"
 
@@ -115,7 +122,8 @@ def expected(view: View, q: Question) -> str:
     elif q.type is QuestionType.MULTI:
         text = t(lang, "report.hint.multi", done=t(lang, "report.button.done"))
     elif q.type in (QuestionType.INTEGER, QuestionType.DECIMAL):
-        bounds = _range(lang, q)
+        # "not below 0" goes without saying for a count; it is said when refused
+        bounds = "" if q.max is None and q.min == 0 else _range(lang, q)
         text = t(
             lang,
             f"report.hint.{q.type.value}",
@@ -199,6 +207,7 @@ def _date(lang: str, value: dt.date) -> str:
 
 
 _UNIT = re.compile(r"\(([^\s()]{1,12})\)\s*$")
+_UNITS_BEFORE = frozenset({"ร้อยละ"})  # "ร้อยละ 55.5", not "55.5 ร้อยละ"
 
 
 def echo(view: View, question_id: str, answer: AnswerValue) -> str:
@@ -211,7 +220,8 @@ def echo(view: View, question_id: str, answer: AnswerValue) -> str:
     ):
         unit = _UNIT.search(q.text)
         if unit is not None and lang == "th":
-            shown = f"{shown} {unit.group(1)}"
+            word = unit.group(1)
+            shown = f"{word} {shown}" if word in _UNITS_BEFORE else f"{shown} {word}"
     return t(lang, "report.saved", number=q.no, answer=shown)
 
 
@@ -226,13 +236,13 @@ def ask(view: View, event: walk.Ask, *, edit: bool = False) -> Reply:
         answered=event.place.answered,
         total=event.place.total,
     )
-    indicator = t(lang, "report.indicator", number=where.indicator.no, title=where.indicator.title)
+    indicator = _indicator(lang, where.indicator.no, where.indicator.title)
     lines = [
         f"<i>{place}</i>",
         f"{html.escape(where.section.title)}",
         f"<u>{indicator}</u>",
         "",
-        f"<b>{html.escape(q.no)} {html.escape(q.text)}</b>",
+        f"<b>{html.escape(q.text)}</b>",
     ]
     if q.help:
         lines.append(f"<i>{html.escape(q.help)}</i>")
@@ -297,12 +307,7 @@ def review(
             place = view.form.place(item.question_id)
             if place.indicator.no != indicator_no:  # "ตัวชี้วัดนี้" needs its indicator
                 indicator_no = place.indicator.no
-                heading = t(
-                    lang,
-                    "report.indicator",
-                    number=place.indicator.no,
-                    title=_short(place.indicator.title),
-                )
+                heading = _indicator(lang, place.indicator.no, _short(place.indicator.title))
                 line = f"<u>{heading}</u>\n{line}"
             edits = 1 if editable else 0
             if opened and pages.fits(f"\n{line}", edits):

@@ -29,7 +29,7 @@ def question_asked(form: Form, text: str, *, strict: bool = False) -> Question |
     wrapped = f"\n{text}\n"
     for where in form.questions():
         q = where.question
-        if q.no == place.group(2) and f"\n{q.no} {q.text}\n" in wrapped:
+        if q.no == place.group(2) and f"\n{q.text}\n" in wrapped:
             return q
     if strict:
         raise LookupError(f"no question of the form in: {text}")
