@@ -49,7 +49,7 @@ def _s(view: View, action: str) -> str:
 
 
 def _indicator(lang: str, number: str, title: str) -> str:
-    """"ตัวชี้วัดที่ 1.2 <title>", unless the title names itself so already."""
+    """ "ตัวชี้วัดที่ 1.2 <title>", unless the title names itself so already."""
     if title.startswith(("ตัวชี้วัด", "Indicator")):
         return html.escape(title)
     return t(lang, "report.indicator", number=number, title=title)

@@ -182,11 +182,6 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     await deliver(context.bot, who.chat_id, [Reply(text)])
 
 
-def unexpected_text(language: str, members: list[Member]) -> str:
-    """The answer to text typed when no question waits: short, with the person's commands."""
-    return t(language, "report.unexpected_text") + "\n\n" + help_text(language, members)
-
-
 async def language_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Switch the messages to Thai or English and remember the choice."""
     dependencies = deps(context)

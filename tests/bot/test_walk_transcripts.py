@@ -32,9 +32,9 @@ import pytest
 from bot.walk_view import View, render
 from flows import walk
 from flows.answers import AnswerValue
+from flows.form_loader import load_form_file
 from flows.item_numbers import item_numbers
 from tests.flows.test_walk_golden import SAMPLE, parse_input
-from flows.form_loader import load_form_file
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 UPDATE = os.environ.get("TIDTAM_UPDATE_GOLDEN") == "1"

@@ -74,4 +74,4 @@ def test_the_catalogues_take_their_state_names_from_the_one_place() -> None:
 
 
 def test_the_reports_use_the_same_words() -> None:
-    assert STATE_TH == {s.value: n for s, n in STATE_NAMES["th"].items()}
+    assert {s.value: n for s, n in STATE_NAMES["th"].items()} == STATE_TH
