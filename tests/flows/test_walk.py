@@ -257,6 +257,10 @@ def test_interpret_choice(small: Form) -> None:
     assert interpret_text(done, "๑") == AnswerValue("yes")
     assert interpret_text(done, " ดำเนินการแล้ว ") == AnswerValue("yes")
     assert interpret_text(done, "ไม่มี") == AnswerValue("na")  # the one "none" choice
+    # a label or a number with a polite ending, as people type on a phone
+    assert interpret_text(done, "ดำเนินการแล้วค่ะ") == AnswerValue("yes")
+    assert interpret_text(done, "ยังไม่ดำเนินการครับ") == AnswerValue("no")
+    assert interpret_text(done, "2 ค่ะ") == AnswerValue("no")
     for bad in ("4", "0", "ok", ""):
         with pytest.raises(Rejected) as info:
             interpret_text(done, bad)
