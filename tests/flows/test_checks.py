@@ -95,11 +95,13 @@ def test_the_loader_keeps_exclusive_and_checks_and_the_dict_round_trips() -> Non
     [
         (
             ("{id: web, label: เว็บไซต์}", "{id: web, label: เว็บไซต์, exclusive: 1}"),
-            "14: sections[0].indicators[0].questions[0].choices[0]: exclusive must be true or false, got 1",
+            "14: sections[0].indicators[0].questions[0].choices[0]: "
+            "exclusive must be true or false, got 1",
         ),
         (
             ("rule: spent <= allocated", "rule: later <= spent"),
-            '34: sections[0].indicators[0].questions[4].check[0]: rule refers to unknown question "later"',
+            "34: sections[0].indicators[0].questions[4].check[0]: "
+            'rule refers to unknown question "later"',
         ),
         (
             ("rule: spent <= allocated", "rule: spent <= held"),
@@ -130,7 +132,7 @@ def test_an_exclusive_choice_clears_the_others_and_the_others_clear_it() -> None
     state, _ = run(answers, state, Toggle("tools", "app"))
     assert state.pending == ("app",)
     state, _ = run(answers, state, Toggle("tools", "none"))
-    state, events = run(answers, state, Done("tools"))
+    run(answers, state, Done("tools"))
     assert answers["tools"] == AnswerValue(("none",))
 
 
@@ -217,7 +219,7 @@ def test_another_date_replaces_the_proposal_and_a_button_forgets_it() -> None:
     answers |= {"allocated": AnswerValue(Decimal(1)), "spent": AnswerValue(Decimal(1))}
     state, _ = run(answers, WalkState(), Start())
     state, _ = run(answers, state, Text("15/3/60"))
-    state, events = run(answers, state, Text("20/11/2569"))
+    state, _ = run(answers, state, Text("20/11/2569"))
     assert answers["held"] == AnswerValue(dt.date(2026, 11, 20))
     assert WalkState.from_dict(state.to_dict()) == state
 
