@@ -70,6 +70,7 @@ from reports.sheetdata import (
 )
 from reports.snapshot import RoundSnapshot
 from tidtam.core.csv_cells import csv_cell
+from tidtam.core.names import kind_name
 from tidtam.core.periods import parse_period
 from tidtam.core.thai import format_date_th
 
@@ -277,7 +278,7 @@ def _units_frame(snapshot: RoundSnapshot, tz: ZoneInfo) -> pd.DataFrame:
         {
             "code": status["code"].astype(str),
             "name": status["name"],
-            "kind": status["kind"],
+            "kind": status["kind"].map(kind_name),
             "agency_name": status["agency_name"],
             "district": status["district"],
             "state": status["state"].map(STATE_TH),

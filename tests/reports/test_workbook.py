@@ -87,6 +87,7 @@ async def test_sheets_and_units_read_back(tiny: Tiny, workbook: Path) -> None:
         ]
 
     assert rows.loc["S1", "สถานะ"] == "ส่งแล้ว รอรับรองข้อมูล"
+    assert rows.loc["S1", "ประเภท"] == "สถานศึกษา"  # a kind by its Thai name, not "school"
     assert rows.loc["S2", "สถานะ"] == "รับรองข้อมูลแล้ว"
     assert rows.loc["ESA1", "สถานะ"] == "ส่งกลับให้แก้ไข"
     assert rows.loc["S4", "สถานะ"] == "ยังไม่เริ่ม"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Final
 
-__all__ = ["ABBREVIATIONS", "short_name"]
+__all__ = ["ABBREVIATIONS", "KIND_TH", "kind_name", "short_name"]
 
 ABBREVIATIONS: Final = (
     ("สำนักงานเขตพื้นที่การศึกษาประถมศึกษา", "สพป."),
@@ -34,3 +34,22 @@ def short_name(name: str, limit: int = 40) -> str:
     head = (limit - 1) * 2 // 3
     tail = limit - 1 - head
     return text[:head].rstrip() + "…" + text[-tail:].lstrip()
+
+
+#: Unit kinds (the codes of units files) named for people, for sheets and tables:
+#: no code such as "esa" on a Thai screen. A kind not listed is shown as its code.
+KIND_TH: Final[dict[str, str]] = {
+    "province": "สำนักงานศึกษาธิการจังหวัด",
+    "esa": "สำนักงานเขตพื้นที่การศึกษา",
+    "school": "สถานศึกษา",
+    "vocational": "อาชีวศึกษา",
+    "higher": "อุดมศึกษา",
+    "nfe": "ส่งเสริมการเรียนรู้ (สกร.)",
+    "local": "องค์กรปกครองส่วนท้องถิ่น",
+    "private": "เอกชน",
+}
+
+
+def kind_name(kind: str) -> str:
+    """A unit kind's Thai name (``esa`` -> ``สำนักงานเขตพื้นที่การศึกษา``), or the code."""
+    return KIND_TH.get(kind, kind)
