@@ -223,7 +223,7 @@ def instrument(standin: Any, watch: Watch) -> None:
 
     limiter.acquire = acquired
 
-    methods: dict[str, Callable[[Any], Awaitable[Any]]] = standin._methods
+    methods: dict[str, Callable[[Any], Awaitable[Any]]] = standin.methods
     for name in ("sendmessage", "editmessagetext", "editmessagereplymarkup", "answercallbackquery"):
         original = methods[name]
 
@@ -308,27 +308,23 @@ class Answerer:
 
     def is_last(self, text: str) -> bool:
         """Whether this asks a question of the last section with one answer to go."""
-        import re
+        from tidtam.demo.scripted import place_of
 
-        from tidtam.standin.scripted import PLACE
-
-        found = PLACE.search(text)
-        counts = re.search(r"ตอบแล้ว (\d+) จาก (\d+)", text)
+        found = place_of(text)
         return (
             found is not None
-            and counts is not None
-            and found.group(2).split(".")[0] == self.form.sections[-1].no
-            and int(counts.group(1)) + 1 == int(counts.group(2))
+            and found[0].split(".")[0] == self.form.sections[-1].no
+            and found[1] + 1 == found[2]
         )
 
     def question_of(self, text: str) -> Any | None:
-        from tidtam.standin.scripted import question_asked
+        from tidtam.demo.scripted import question_asked
 
         return question_asked(self.form, text)
 
     @staticmethod
     def answer(question: Any) -> str | tuple[str, ...]:
-        from tidtam.standin.scripted import typical_answer
+        from tidtam.demo.scripted import typical_answer
 
         return typical_answer(question)
 
@@ -417,7 +413,7 @@ def start_bot(args: argparse.Namespace, env: dict[str, str], log: Any) -> subpro
 
 
 async def run(args: argparse.Namespace) -> dict[str, Any]:
-    from tidtam.standin import LimitConfig, StandIn
+    from tidtam.fake_telegram import FakeTelegram, LimitConfig
 
     dedicated = args.interactive * args.generations
     with tempfile.TemporaryDirectory(prefix="tidtam-bench-rem-") as temp:
@@ -428,7 +424,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             started = time.monotonic()
             await seed(url, args.people, dedicated)
             print(f"  seeded in {time.monotonic() - started:.1f} s", flush=True)
-            async with StandIn.start(
+            async with FakeTelegram.start(
                 token=TOKEN, enforce_limits=True, limits=LimitConfig()
             ) as standin:
                 watch = Watch()
