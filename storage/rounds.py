@@ -104,3 +104,10 @@ async def round_by_id(session: AsyncSession, round_id: int) -> Round | None:
     return await session.scalar(
         select(Round).options(selectinload(Round.form_version)).where(Round.id == round_id)
     )
+
+
+async def newest_unclosed_round(session: AsyncSession) -> Round | None:
+    """The round opened last among those not closed (what /status shows by default)."""
+    return await session.scalar(
+        select(Round).where(Round.closed_at.is_(None)).order_by(Round.opens_at.desc()).limit(1)
+    )
