@@ -210,3 +210,29 @@ async def test_two_members_answer_at_once_and_nothing_is_lost(
     assert len(saves) == 2 and {s.actor for s in saves} == {one.id, two.id}
     assert count == 1
     assert stored == saves[-1].details["value"]  # the later write wins
+
+
+async def test_no_dead_ends_unknown_commands_stray_text_and_language(
+    bot: Application,
+    standin: FakeTelegram,
+    province: Province,  # type: ignore[type-arg]
+) -> None:
+    reporter = await registered(standin, province)
+    await reporter.send("/abc")
+    known = (await reporter.wait_reply()).text
+    assert "ไม่รู้จักคำสั่งนี้" in known and "/report" in known
+    assert "/export" not in known  # the help offers only what the person may use
+    supervisor = await registered(standin, province, unit="PBN-ESA1", role=Role.SUPERVISOR)
+    await supervisor.send("สวัสดีครับ")
+    stray = (await supervisor.wait_reply()).text
+    assert "/help" in stray and "/report" not in stray
+    await reporter.send("/language")
+    assert "/language en" in (await reporter.wait_reply()).text
+    await reporter.send("/language en")
+    assert "English" in (await reporter.wait_reply()).text
+    await reporter.send("/report")  # remembered: the report speaks English now
+    await wait_for(reporter, "answered")
+    first = await reporter.wait_reply()
+    assert first.text.startswith("Item 1.1.1 · 0 of ")
+    await reporter.send("/language th")
+    assert "ภาษาไทย" in (await reporter.wait_reply()).text
