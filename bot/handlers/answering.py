@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Document, Message, PhotoSize, Update
 from telegram.ext import ContextTypes
 
@@ -18,7 +17,7 @@ from bot import callbacks
 from bot.context import Deps, deps, user_language
 from bot.delivery import send
 from bot.handlers import certify
-from bot.handlers.registration import redeem
+from bot.handlers.registration import newcomer, registration_replies
 from bot.i18n import join, t
 from bot.replies import Button, Reply, Said
 from bot.walk_view import View, answered_note, render
@@ -141,10 +140,9 @@ def replies_for(
                 update, dependencies, outcome.decision, pressed=False
             )
             return said
-        case "other":
-            other = outcome.other
-            assert isinstance(other, list)
-            return other
+        case "registration":
+            assert outcome.registration is not None
+            return [*registration_replies(update, dependencies, outcome.registration)]
     if report is None:  # "ignored", "stale"
         return []
     view = _view(report, language, dependencies, pressed)
@@ -216,15 +214,12 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     text = message.text
     dependencies = deps(context)
 
-    async def as_code(session: AsyncSession) -> object:
-        return await redeem(session, dependencies, update, text)
-
     outcome = await answering.take_text(
         dependencies.services(),
         _user_id(update),
         text,
         update_id=update.update_id,
-        otherwise=as_code,
+        newcomer=newcomer(update),
     )
     if outcome is not None:
         await _reply(update, context, replies_for(update, dependencies, outcome))
