@@ -15,7 +15,7 @@ from telegram.ext import (
 )
 
 from bot.context import Deps, install
-from bot.handlers import answering, certify, registration, reports, supervision
+from bot.handlers import answering, certify, documents, registration, reports, supervision
 from bot.handlers.errors import on_error
 from bot.http import AiohttpRequest
 from bot.i18n import t
@@ -42,6 +42,8 @@ PRIVATE_COMMANDS = (
     "export",
     "remind",
     "pending",
+    "pdf",
+    "summary",
     "language",
 )
 
@@ -92,6 +94,8 @@ def build_application(
     application.add_handler(CommandHandler("status", reports.status, filters=private))
     application.add_handler(CommandHandler("overdue", reports.overdue, filters=private))
     application.add_handler(CommandHandler("export", reports.export, filters=private))
+    application.add_handler(CommandHandler("pdf", documents.pdf, filters=private))
+    application.add_handler(CommandHandler("summary", documents.summary, filters=private))
     application.add_handler(
         CommandHandler("linkgroup", supervision.link_group, filters=filters.ChatType.GROUPS)
     )

@@ -133,6 +133,10 @@ def help_text(language: str, members: Sequence[Membership]) -> str:
         keys.append("help.pending")
     if roles & {Role.SUPERVISOR, Role.OFFICER}:
         keys += ["help.status", "help.overdue", "help.export", "help.remind"]
+    if roles:
+        keys.append("help.pdf")
+    if roles & {Role.SUPERVISOR, Role.OFFICER}:
+        keys.append("help.summary")
     if Role.OFFICER in roles:
         keys.append("help.linkgroup")
     keys.append("help.language")

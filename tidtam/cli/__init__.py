@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from tidtam.cli import bot, db, demo, export, forms, invites, reminders, rounds, units
+from tidtam.cli import bot, db, demo, export, forms, invites, reminders, rounds, summary, units
 
 app = typer.Typer(
     name="tidtam",
@@ -18,6 +18,7 @@ app.add_typer(forms.app, name="forms")
 app.add_typer(rounds.app, name="rounds")
 app.add_typer(invites.app, name="invites")
 app.command("export")(export.export_command)
+app.command("summary")(summary.summary_command)
 app.add_typer(reminders.app, name="reminders")
 app.command("run")(bot.run_command)
 app.command("demo")(demo.demo_command)
