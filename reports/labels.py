@@ -19,6 +19,14 @@ STATE_WORDS: Final[dict[str, str]] = STATE_TH
 """A state in the glossary's words (docs/design.md §10), as the documents print it: the
 same names (one place: :data:`tidtam.core.vocabulary.STATE_NAMES`)."""
 
+def numbered(no: str, title: str) -> str:
+    """``"2.1 <title>"``, unless the title already names its number ("ยุทธศาสตร์ที่ 1 ...",
+    "ตัวชี้วัดที่ 1.2 ..."): Thai does not write "1 ยุทธศาสตร์ที่ 1"."""
+    if title.startswith(("ยุทธศาสตร์", "ตัวชี้วัด")):
+        return title
+    return f"{no} {title}"
+
+
 OVERDUE_TH: Final = "เกินกำหนด"
 NONE_TH: Final = "ไม่มี"
 TOTAL_TH: Final = "รวม"

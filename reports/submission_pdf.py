@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Final
 
-from reports.labels import STATE_TH
+from reports.labels import STATE_TH, numbered
 from reports.thai_pdf import (
     BODY_PT,
     FONT,
@@ -144,7 +144,7 @@ def _table(pdf: ThaiPDF, doc: SubmissionDoc) -> None:
     for entry in doc.rows:
         if isinstance(entry, Heading):
             fill = SECTION_FILL if entry.level == 1 else None
-            title = (f"{entry.no} {entry.title}",)
+            title = (numbered(entry.no, entry.title),)
             rows.append(GridRow(title, bold=entry.level == 1, fill=fill, keep_with_next=True))
         else:
             answer = "\n".join(file_lines(entry.files)) if entry.files else entry.answer
