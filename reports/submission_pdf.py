@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from typing import Final
 
+from reports.labels import STATE_TH, numbered
 from reports.submission_doc import FileEntry, Heading, ItemEntry, Signed, SubmissionDoc, file_size
 from reports.thai_pdf import (
     BODY_PT,
@@ -66,7 +67,7 @@ def _table(pdf: ThaiPDF, doc: SubmissionDoc) -> None:
     for entry in doc.rows:
         if isinstance(entry, Heading):
             fill = SECTION_FILL if entry.level == 1 else None
-            title = (f"{entry.no} {entry.title}",)
+            title = (numbered(entry.no, entry.title),)
             rows.append(GridRow(title, bold=entry.level == 1, fill=fill, keep_with_next=True))
         else:
             answer = "\n".join(file_lines(entry.files)) if entry.files else entry.answer
@@ -113,7 +114,8 @@ def record_lines(doc: SubmissionDoc) -> list[str]:
             if doc.returned is None
             else f"เมื่อ {thai_datetime(doc.returned.at)}{_by(doc.returned)} "
         )
-        lines.append(f"ส่งกลับให้แก้ไข{' ' if when else ''}{when}เหตุผล: {doc.returned_reason}")
+        returned = STATE_TH["returned"]
+        lines.append(f"{returned}{' ' if when else ''}{when}เหตุผล: {doc.returned_reason}")
     return lines
 
 
