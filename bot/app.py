@@ -44,6 +44,7 @@ PRIVATE_COMMANDS = (
     "pending",
     "pdf",
     "summary",
+    "language",
 )
 
 
@@ -81,6 +82,9 @@ def build_application(
     private = filters.ChatType.PRIVATE
     application.add_handler(CommandHandler("start", registration.start, filters=private))
     application.add_handler(CommandHandler("help", registration.help_command, filters=private))
+    application.add_handler(
+        CommandHandler("language", registration.language_command, filters=private)
+    )
     application.add_handler(CommandHandler("report", answering.report, filters=private))
     application.add_handler(CommandHandler("review", answering.review, filters=private))
     application.add_handler(CommandHandler("submit", answering.submit, filters=private))
@@ -105,6 +109,7 @@ def build_application(
     application.add_handler(
         MessageHandler(private & (filters.Document.ALL | filters.PHOTO), answering.on_file)
     )
+    application.add_handler(MessageHandler(private & filters.COMMAND, registration.unknown_command))
     application.add_error_handler(on_error)
     return application
 

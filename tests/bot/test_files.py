@@ -10,6 +10,7 @@ from typing import Any
 
 from telegram.ext import Application
 
+from bot.i18n import t
 from flows.form_loader import load_form_file
 from tidtam.core.vocabulary import Role
 from tidtam.fake_telegram import FakeTelegram
@@ -34,13 +35,13 @@ async def test_strangers_and_people_not_asked_for_a_file_cause_no_download(
 ) -> None:
     stranger = standin.user(first_name="ใครก็ไม่รู้")
     await stranger.send_document(PDF, "แผน.pdf")
-    assert "ยังไม่ได้ลงทะเบียน" in (await stranger.wait_reply()).text
+    assert (await stranger.wait_reply()).text == t("th", "report.not_registered")
     teacher = await registered(standin, province)
     await teacher.send_document(PDF, "แผน.pdf")
-    assert "ยังไม่มีรายงานที่กำลังทำ" in (await teacher.wait_reply()).text
+    assert (await teacher.wait_reply()).text == t("th", "report.nothing_active")
     await first_question(teacher)  # a question that takes no file
     await teacher.send_document(PDF, "แผน.pdf")
-    assert "ยังไม่ได้ถามข้อที่ต้องส่งไฟล์" in (await teacher.wait_reply()).text
+    assert (await teacher.wait_reply()).text == t("th", "report.unexpected_file")
     assert standin.calls_to("getFile") == []
     assert files_on_disk(province) == []
 

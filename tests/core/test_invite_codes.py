@@ -15,7 +15,6 @@ from tidtam.core.invite_codes import (
     CODE_LENGTH,
     format_code,
     hash_code,
-    looks_like_code,
     new_code,
     normalize_code,
 )
@@ -152,21 +151,3 @@ def test_hash_stable_and_distinct(a: str, b: str) -> None:
     assert hash_code(format_code(a)) == hash_code(a)
     assert (hash_code(a) == hash_code(b)) == (a == b)
     assert set(hash_code(a)) <= set("0123456789abcdef")
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("ABCDE-FGHJK", True),
-        ("abcde fghjk", True),
-        ("ABCDE-FGHJ0", True),  # a mistyped code (0 is never printed): a try
-        ("WRONG-CODE1", True),
-        ("สวัสดีค่ะ", False),
-        ("hello", False),
-        ("good morning", False),
-        ("ขอรหัส 12345", False),
-        ("", False),
-    ],
-)
-def test_looks_like_code(text: str, expected: bool) -> None:
-    assert looks_like_code(text) is expected

@@ -44,7 +44,6 @@ __all__ = [
     "MIN_CODE_LENGTH",
     "format_code",
     "hash_code",
-    "looks_like_code",
     "new_code",
     "normalize_code",
 ]
@@ -83,25 +82,6 @@ def normalize_code(text: str, *, length: int = CODE_LENGTH) -> str | None:
     if len(code) != length or not _ALLOWED.issuperset(code):
         return None
     return code
-
-
-def looks_like_code(text: str) -> bool:
-    """Whether ``text`` is a code, or could be one mistyped: counted as a try if wrong.
-
-    After normalization: 8-12 ASCII letters and digits with at least one digit (a code
-    lacks digits 4.5% of the time, and is then read by :func:`normalize_code` anyway).
-    A greeting (``สวัสดีค่ะ``, ``hello``, ``good morning``) is not a try: it is answered
-    with how to register and does not use up the person's tries.
-    """
-    code = _canonical(text)
-    if normalize_code(text) is not None:
-        return True
-    return (
-        MIN_CODE_LENGTH <= len(code) <= CODE_LENGTH + 2
-        and code.isascii()
-        and code.isalnum()
-        and any(ch.isdigit() for ch in code)
-    )
 
 
 def format_code(code: str) -> str:

@@ -4,8 +4,6 @@ Wrong tries are stored per Telegram user: after :data:`MAX_WRONG_TRIES` codes th
 not work within :data:`WRONG_TRIES_WINDOW`, every code (even a good one) waits until the
 oldest of them leaves the window. A person may hold several memberships (one per
 invite); a code they already redeemed says so instead of counting as a wrong try.
-Only text that looks like a code is a try (:func:`tidtam.core.invite_codes.looks_like_code`):
-a greeting typed first is answered with how to register and costs nothing.
 """
 
 from __future__ import annotations
@@ -20,7 +18,8 @@ from storage.chat_states import load_chat_state
 from storage.db import transaction
 from storage.invites import claim_invite, invite_by_code, record_wrong_try, wrong_tries_since
 from storage.members import add_member, mark_reachable, membership
-from tidtam.core.invite_codes import looks_like_code, normalize_code
+from tidtam.core.invite_codes import normalize_code
+from tidtam.core.thai import THAI_DIGITS
 from tidtam.services.people import Membership, load_person
 
 MAX_WRONG_TRIES = 5
@@ -38,7 +37,6 @@ class Outcome(enum.StrEnum):
     LOCKED = "locked"  # too many wrong tries; ``retry_after``
     WELCOME_BACK = "welcome_back"  # /start without a code, registered
     ASK_CODE = "ask_code"  # /start without a code, not registered: the next text is one
-    NOT_A_CODE = "not_a_code"  # a greeting, not a try: how to register; nothing counted
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +60,12 @@ class Registration:
     retry_after: timedelta | None = None
 
 
+def could_be_code(text: str) -> bool:
+    """Whether ``text`` could be an invite code at all: codes are Latin letters and digits
+    (Thai digits are read as digits), so "สวัสดีค่ะ" is not a wrong code."""
+    return any((ch.isascii() and ch.isalnum()) or ch in THAI_DIGITS for ch in text)
+
+
 async def redeem_code(
     session: AsyncSession, newcomer: Newcomer, text: str, now: datetime
 ) -> Registration:
@@ -71,9 +75,9 @@ async def redeem_code(
     locked = await _lock(session, user_id, now)
     if locked is not None:
         return Registration(Outcome.LOCKED, retry_after=locked)
-    if not looks_like_code(text):
+    if not could_be_code(text):  # a greeting ("สวัสดีค่ะ") uses up no try
         state.mode = AWAITING_CODE
-        return Registration(Outcome.NOT_A_CODE)
+        return Registration(Outcome.ASK_CODE)
     code = normalize_code(text)
     invite = await invite_by_code(session, code) if code is not None else None
     if invite is None or invite.expires_at <= now or invite.used_at is not None:
