@@ -152,6 +152,8 @@ async def load_world(session: AsyncSession, round_: Round) -> World:
             round_.deadline,
             round_.closed_at,
             Policy.from_dict(round_.policy or {}),
+            round_.extensions or 0,
+            round_.extended_at,
         ),
         tuple(unit_facts),
         agencies,

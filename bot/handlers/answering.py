@@ -239,6 +239,9 @@ async def _step(
     submission = active.submission
     user_id = state.telegram_user_id
     now = dependencies.now()
+    closed = submission.round.closed_at
+    if closed is not None and closed <= now and not isinstance(event, walk.Cancel):
+        return [_round_closed(active)], []  # answers stop; the submission keeps its state
     locked = submission.state not in EDITABLE
     if locked and not isinstance(event, walk.Review | walk.Start | walk.Cancel):
         return [_already_submitted(active)], []
@@ -284,6 +287,17 @@ async def _step(
     state.question_id = new_state.question_id
     state.data = {**state.data, "walk": new_state.to_dict()}
     return [*render(active.view, events, from_press=from_press), *after], events
+
+
+def _round_closed(active: Active) -> Reply:
+    return Reply(
+        t(
+            active.view.language,
+            "year.round_closed",
+            unit=active.view.unit_name,
+            period=active.view.period_th,
+        )
+    )
 
 
 def _already_submitted(active: Active) -> Reply:
