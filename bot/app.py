@@ -15,7 +15,7 @@ from telegram.ext import (
 )
 
 from bot.context import Deps, install
-from bot.handlers import answering, certify, registration, reports, supervision
+from bot.handlers import answering, certify, members, registration, reports, supervision
 from bot.handlers.errors import on_error
 from bot.http import AiohttpRequest
 from bot.i18n import t
@@ -42,6 +42,7 @@ PRIVATE_COMMANDS = (
     "export",
     "remind",
     "pending",
+    "members",
 )
 
 
@@ -94,6 +95,8 @@ def build_application(
     application.add_handler(
         MessageHandler(filters.StatusUpdate.MIGRATE, supervision.group_migrated)
     )
+    application.add_handler(CommandHandler("members", members.members_command, filters=private))
+    application.add_handler(CallbackQueryHandler(members.on_press, pattern=members.PATTERN))
     application.add_handler(CallbackQueryHandler(answering.on_press))
     application.add_handler(
         MessageHandler(private & filters.TEXT & ~filters.COMMAND, answering.on_text)

@@ -35,6 +35,10 @@ class Settings(BaseSettings):
     telegram_file_url: str = TELEGRAM_FILE_URL
     timezone: str = "Asia/Bangkok"
     language: str = "th"
+    # Whom people contact for help: shown in /help and in refusals ("ติดต่อ ...").
+    contact_name: str | None = None
+    contact_phone: str | None = None
+    contact_email: str | None = None
 
     @field_validator("language")
     @classmethod
@@ -59,6 +63,12 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite+aiosqlite:///{(self.data_dir / 'tidtam.db').resolve()}"
+
+    @property
+    def contact(self) -> str:
+        """The contact for help in one line ("name · phone · e-mail"), or "" if none set."""
+        parts = (self.contact_name, self.contact_phone, self.contact_email)
+        return " · ".join(p.strip() for p in parts if p and p.strip())
 
     @property
     def files_dir(self) -> Path:

@@ -24,7 +24,7 @@ from bot import callbacks
 from bot.context import Deps, deps, user_language
 from bot.delivery import send
 from bot.handlers import certify
-from bot.handlers.registration import AWAITING_CODE, redeem
+from bot.handlers.registration import AWAITING_CODE, redeem, revoked_reply
 from bot.i18n import t
 from bot.replies import Button, Reply, Said
 from bot.walk_view import View, answered_note, render
@@ -38,6 +38,7 @@ from storage.files import StoredFile
 from storage.forms import form_by_version_id
 from storage.members import memberships
 from storage.models import Attachment, ChatState, Member, Submission
+from storage.people import REVOKED
 from storage.submissions import (
     EDITABLE,
     add_attachment,
@@ -346,6 +347,8 @@ async def _run(
         if already_handled(loaded.state, update.update_id):
             log.info("update %s was handled before a restart; not again", update.update_id)
             return None
+        if loaded.state.mode == REVOKED:
+            return [revoked_reply(update, dependencies)]
         replies: list[Said] = await decide(session, dependencies, loaded)
         return replies
 
@@ -445,6 +448,8 @@ async def on_press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         loaded = await load_chat_context(session, user.id)
         if already_handled(loaded.state, update.update_id):
             return None
+        if loaded.state.mode == REVOKED:
+            return [revoked_reply(update, dependencies)], None
         return await _press(session, dependencies, update, loaded, query, press)
 
     outcome = await in_transaction(dependencies.sessions, work)

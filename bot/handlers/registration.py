@@ -16,6 +16,7 @@ from storage.db import transaction
 from storage.members import MAX_WRONG_TRIES, Redeem, memberships, redeem_invite, wrong_tries_lock
 from storage.models import Member
 from tidtam.core.vocabulary import Role
+from tidtam.settings import Settings
 
 AWAITING_CODE = "awaiting_code"
 
@@ -131,7 +132,22 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     dependencies = deps(context)
     async with transaction(dependencies.sessions) as session:
         who = await asker(session, update, dependencies)
-    await deliver(context.bot, who.chat_id, [Reply(help_text(who.language, who.members))])
+    text = help_text(who.language, who.members)
+    contact = contact_line(who.language, dependencies.settings)
+    await deliver(context.bot, who.chat_id, [Reply(f"{text}\n\n{contact}" if contact else text)])
+
+
+def contact_line(language: str, settings: Settings) -> str:
+    """ "ติดต่อ ..." with the province's contact for help, or "" when none is set."""
+    return t(language, "year.contact", contact=settings.contact) if settings.contact else ""
+
+
+def revoked_reply(update: Update, dependencies: Deps) -> Reply:
+    """The polite refusal for a person whose memberships were all revoked."""
+    language = user_language(update, None, dependencies.settings.language)
+    contact = contact_line(language, dependencies.settings)
+    text = t(language, "year.revoked")
+    return Reply(f"{text}\n{contact}" if contact else text)
 
 
 def help_text(language: str, members: list[Member]) -> str:
@@ -143,6 +159,8 @@ def help_text(language: str, members: list[Member]) -> str:
         keys.append("help.pending")
     if roles & {Role.SUPERVISOR, Role.OFFICER}:
         keys += ["help.status", "help.overdue", "help.export", "help.remind"]
+    if roles & {Role.HEAD, Role.SUPERVISOR, Role.OFFICER}:
+        keys.append("year.help_members")
     if Role.OFFICER in roles:
         keys.append("help.linkgroup")
     lines = [t(language, "help.header"), *(t(language, k) for k in keys)]

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import typer
 
-from tidtam.cli import bot, db, demo, export, forms, invites, reminders, rounds, units
+from tidtam.cli import (
+    bot,
+    db,
+    demo,
+    export,
+    forms,
+    invites,
+    members,
+    reminders,
+    rounds,
+    units,
+)
 
 app = typer.Typer(
     name="tidtam",
@@ -17,6 +28,7 @@ app.add_typer(units.app, name="units")
 app.add_typer(forms.app, name="forms")
 app.add_typer(rounds.app, name="rounds")
 app.add_typer(invites.app, name="invites")
+app.add_typer(members.app, name="members")
 app.command("export")(export.export_command)
 app.add_typer(reminders.app, name="reminders")
 app.command("run")(bot.run_command)
