@@ -2,24 +2,49 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from datetime import datetime
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from storage.db import transaction
 from storage.models import AuditEvent, Round
-from tests.reminders.test_sweep import (  # noqa: F401 - scenario, standin: fixtures
-    BKK,
-    at,
-    received,
-    run_sweep,
-    scenario,
-    standin,
-)
+from tests.reminders import test_sweep
+from tests.reminders.test_sweep import BKK, at, received, run_sweep
+from tidtam.core.vocabulary import Role
+from tidtam.samples import seed_sample_province
 from tidtam.services import rounds
 from tidtam.standin import StandIn
 
 NEW_DEADLINE = datetime(2024, 4, 7, 23, 59, 59, tzinfo=BKK)
+
+
+@pytest.fixture
+async def standin() -> AsyncIterator[StandIn]:
+    async with StandIn.start(token=test_sweep.TOKEN) as running:
+        yield running
+
+
+@pytest.fixture
+async def scenario(
+    sessions: async_sessionmaker[AsyncSession], standin: StandIn
+) -> async_sessionmaker[AsyncSession]:
+    """The sweep tests' province: reporters 1001 (reachable) and 1002 (blocked the bot),
+    supervisor 2001 of their agency, officer 3001; deadline 31 Mar 2024."""
+    async with transaction(sessions) as session:
+        await seed_sample_province(session, opens_at=at(1), deadline=test_sweep.DEADLINE)
+    for code, role, user_id in (
+        ("1067010001", Role.REPORTER, 1001),
+        ("1067010002", Role.REPORTER, 1002),
+        ("PBN-ESA1", Role.SUPERVISOR, 2001),
+        ("PBN", Role.OFFICER, 3001),
+    ):
+        await test_sweep.add_member(sessions, code, role, user_id)
+        test_sweep.person(standin, user_id)
+    standin.user(id=1002).block()
+    return sessions
 
 
 async def _round_id(sessions: async_sessionmaker[AsyncSession]) -> int:

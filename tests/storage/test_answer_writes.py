@@ -70,9 +70,7 @@ async def test_later_write_wins_and_both_are_audited(
         assert submission.unit.code == "S1"  # no column but updated_at was written
         saved = (
             await session.scalars(
-                select(AuditEvent)
-                .where(AuditEvent.action == "answer.save")
-                .order_by(AuditEvent.id)
+                select(AuditEvent).where(AuditEvent.action == "answer.save").order_by(AuditEvent.id)
             )
         ).all()
         assert [(e.actor, e.at, e.details) for e in saved] == [
