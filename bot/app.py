@@ -15,7 +15,15 @@ from telegram.ext import (
 )
 
 from bot.context import Deps, install
-from bot.handlers import answering, certify, members, registration, reports, supervision
+from bot.handlers import (
+    answering,
+    certify,
+    invite,
+    members,
+    registration,
+    reports,
+    supervision,
+)
 from bot.handlers.errors import on_error
 from bot.http import AiohttpRequest
 from bot.i18n import t
@@ -43,6 +51,7 @@ PRIVATE_COMMANDS = (
     "remind",
     "pending",
     "members",
+    "invite",
 )
 
 
@@ -97,6 +106,8 @@ def build_application(
     )
     application.add_handler(CommandHandler("members", members.members_command, filters=private))
     application.add_handler(CallbackQueryHandler(members.on_press, pattern=members.PATTERN))
+    application.add_handler(CommandHandler("invite", invite.invite_command, filters=private))
+    application.add_handler(CallbackQueryHandler(invite.on_press, pattern=invite.PATTERN))
     application.add_handler(CallbackQueryHandler(answering.on_press))
     application.add_handler(
         MessageHandler(private & filters.TEXT & ~filters.COMMAND, answering.on_text)

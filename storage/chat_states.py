@@ -62,9 +62,7 @@ async def load_chat_context(session: AsyncSession, telegram_user_id: int) -> Cha
     One statement; only the ``chat_states`` row is locked. The round comes without its
     form version (the form is cached by ``Round.form_version_id``).
     """
-    row = (
-        await session.execute(_CONTEXT, {"telegram_user_id": telegram_user_id})
-    ).first()
+    row = (await session.execute(_CONTEXT, {"telegram_user_id": telegram_user_id})).first()
     if row is None:
         state = ChatState(telegram_user_id=telegram_user_id, mode="idle", data={})
         session.add(state)

@@ -78,8 +78,6 @@ class Base(DeclarativeBase):
     }
 
 
-
-
 def _enum_check(name: str, column: str, values: type[enum.StrEnum]) -> CheckConstraint:
     allowed = ", ".join(f"'{v.value}'" for v in values)
     return CheckConstraint(f"{column} IN ({allowed})", name=name)

@@ -158,7 +158,7 @@ def help_text(language: str, members: list[Member]) -> str:
     if Role.HEAD in roles or Role.SUPERVISOR in roles:
         keys.append("help.pending")
     if roles & {Role.SUPERVISOR, Role.OFFICER}:
-        keys += ["help.status", "help.overdue", "help.export", "help.remind"]
+        keys += ["help.status", "help.overdue", "help.export", "help.remind", "year.help_invite"]
     if roles & {Role.HEAD, Role.SUPERVISOR, Role.OFFICER}:
         keys.append("year.help_members")
     if Role.OFFICER in roles:
