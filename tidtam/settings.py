@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     contact_name: str | None = None
     contact_phone: str | None = None
     contact_email: str | None = None
+    # PostgreSQL's client programs for `tidtam db backup/restore`; default: found on PATH.
+    pg_dump: str | None = None
+    pg_restore: str | None = None
 
     @field_validator("language")
     @classmethod
