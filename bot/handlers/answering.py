@@ -18,6 +18,7 @@ from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 from telegram import CallbackQuery, Document, Message, PhotoSize, Update
+from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from bot import callbacks
@@ -454,12 +455,23 @@ async def on_press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
     outcome = await in_transaction(dependencies.sessions, work)
     if outcome is None:
-        await query.answer()
+        await _answer_query(query, None)
         return
     replies, note = outcome
-    await query.answer(note)
+    await _answer_query(query, note)
     if query.message is not None:
         await send(context.bot, dependencies, query.message.chat.id, replies)
+
+
+async def _answer_query(query: CallbackQuery, note: str | None) -> None:
+    """Stop the button's spinner; a press answered already (delivered twice) is no matter.
+
+    The replies are sent whatever happens here: the press is already applied.
+    """
+    try:
+        await query.answer(note)
+    except BadRequest as error:
+        log.info("callback %s not answered: %s", query.id, error.message)
 
 
 async def _press(

@@ -14,7 +14,12 @@ multipart form with uploads, the way PTB's ``HTTPXRequest`` sends them) and
 A wrong token gets 401; an unknown method gets 404 and is recorded in
 :attr:`StandIn.unknown_methods`. Every call is recorded in :attr:`StandIn.calls`.
 
-Implemented methods: getMe, getUpdates, getWebhookInfo, deleteWebhook, setMyCommands,
+Webhook: after ``setWebhook`` the stand-in POSTs each update, in order and one at a
+time, to the URL (with the header ``X-Telegram-Bot-Api-Secret-Token`` when a secret
+was set), retrying a failed delivery as Telegram does; ``getUpdates`` then answers 409.
+Every attempt is recorded in :attr:`StandIn.webhook_deliveries` (update id, status).
+
+Implemented methods: getMe, getUpdates, setWebhook, getWebhookInfo, deleteWebhook, setMyCommands,
 getMyCommands, deleteMyCommands, set/getMyDescription, set/getMyShortDescription,
 set/getMyName, sendMessage, sendDocument, sendPhoto, sendChatAction, editMessageText,
 editMessageCaption, editMessageReplyMarkup, deleteMessage, answerCallbackQuery, getFile,
@@ -38,7 +43,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import filetype
-from aiohttp import web
+from aiohttp import ClientError, ClientSession, web
 
 from tidtam.standin.driver import DriverGroup, DriverUser
 from tidtam.standin.limits import LimitConfig, RateLimiter, Stats
@@ -48,6 +53,7 @@ from tidtam.standin.state import (
     BadRequest,
     Chat,
     ChatType,
+    Conflict,
     Forbidden,
     NotFound,
     StoredFile,
@@ -208,6 +214,10 @@ class StandIn:
         self.stats = Stats()
         self.calls: list[ApiCall] = []
         self.unknown_methods: list[str] = []
+        self.webhook_url = ""
+        self.webhook_secret: str | None = None
+        self.webhook_deliveries: list[tuple[int, int]] = []
+        self._webhook_task: asyncio.Task[None] | None = None
         self.port = 0
         self.host = "127.0.0.1"
         self._runner: web.AppRunner | None = None
@@ -218,6 +228,7 @@ class StandIn:
             "getme": self._get_me,
             "getupdates": self._get_updates,
             "getwebhookinfo": self._get_webhook_info,
+            "setwebhook": self._set_webhook,
             "deletewebhook": self._delete_webhook,
             "setmycommands": self._set_my_commands,
             "getmycommands": self._get_my_commands,
@@ -278,6 +289,7 @@ class StandIn:
         """Wake long polls, stop serving and free the port."""
         self.world.closing = True
         self.world.signal.fire()
+        await self._stop_webhook()
         if self._runner is not None:
             runner, self._runner = self._runner, None
             await runner.cleanup()
@@ -533,6 +545,11 @@ class StandIn:
         offset = params.integer("offset")
         limit = min(100, max(1, params.integer("limit") or 100))
         timeout = max(0.0, params.number("timeout") or 0.0)
+        if self.webhook_url:
+            raise Conflict(
+                "Conflict: can't use getUpdates method while webhook is active; "
+                "use deleteWebhook to delete the webhook first"
+            )
         allowed = params.json("allowed_updates")
         if isinstance(allowed, list):
             self.world.set_allowed_updates(str(kind) for kind in allowed)
@@ -549,7 +566,7 @@ class StandIn:
 
     async def _get_webhook_info(self, params: Params) -> JSON:
         return {
-            "url": "",
+            "url": self.webhook_url,
             "has_custom_certificate": False,
             "pending_update_count": len(self.world.updates),
         }
@@ -557,7 +574,58 @@ class StandIn:
     async def _delete_webhook(self, params: Params) -> bool:
         if params.flag("drop_pending_updates"):
             self.world.updates.clear()
+        await self._stop_webhook()
         return True
+
+    async def _set_webhook(self, params: Params) -> bool:
+        url = params.text("url") or ""
+        if url and not url.startswith(("http://", "https://")):
+            raise BadRequest("bad webhook: An HTTPS URL must be provided for webhook")
+        secret = params.text("secret_token")
+        if secret is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret):
+            raise BadRequest("secret token contains unallowed characters")
+        allowed = params.json("allowed_updates")
+        if isinstance(allowed, list):
+            self.world.set_allowed_updates(str(kind) for kind in allowed)
+        if params.flag("drop_pending_updates"):
+            self.world.updates.clear()
+        await self._stop_webhook()
+        self.webhook_url, self.webhook_secret = url, secret
+        if url:
+            self._webhook_task = asyncio.create_task(self._deliver_by_webhook())
+        return True
+
+    async def _stop_webhook(self) -> None:
+        self.webhook_url = ""
+        task, self._webhook_task = self._webhook_task, None
+        if task is not None and task is not asyncio.current_task():
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    async def _deliver_by_webhook(self) -> None:
+        """POST the queued updates to the webhook in order; a failure is retried."""
+        headers = {"Content-Type": "application/json"}
+        if self.webhook_secret:
+            headers["X-Telegram-Bot-Api-Secret-Token"] = self.webhook_secret
+        async with ClientSession() as client:
+            while not self.world.closing:
+                if not self.world.updates:
+                    await self.world.signal.wait(1.0)
+                    continue
+                update = self.world.updates[0]
+                try:
+                    async with client.post(
+                        self.webhook_url, data=json.dumps(update.to_json()), headers=headers
+                    ) as response:
+                        status = response.status
+                except ClientError:
+                    status = 0
+                self.webhook_deliveries.append((update.update_id, status))
+                if 200 <= status < 300:
+                    self.world.confirm(update.update_id + 1)
+                else:
+                    await asyncio.sleep(0.2)
 
     @staticmethod
     def _commands_key(params: Params) -> tuple[str, str]:

@@ -68,6 +68,12 @@ class ApiError(StandInError):
         return body
 
 
+class Conflict(ApiError):
+    """409: another getUpdates or a webhook is in the way."""
+
+    code = 409
+
+
 class BadRequest(ApiError):
     """400: the request is wrong; ``description`` starts with "Bad Request: "."""
 
