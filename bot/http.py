@@ -26,8 +26,6 @@ directly).
 from __future__ import annotations
 
 import aiohttp
-from telegram._utils.defaultvalue import DefaultValue
-from telegram._utils.types import ODVInput
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
@@ -85,10 +83,10 @@ class AiohttpRequest(BaseRequest):
         url: str,
         method: str,
         request_data: RequestData | None = None,
-        read_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
-        write_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
-        connect_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
-        pool_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        read_timeout: object = BaseRequest.DEFAULT_NONE,
+        write_timeout: object = BaseRequest.DEFAULT_NONE,
+        connect_timeout: object = BaseRequest.DEFAULT_NONE,
+        pool_timeout: object = BaseRequest.DEFAULT_NONE,
     ) -> tuple[int, bytes]:
         """Make one HTTP call; return its status and body."""
         session = self._session
@@ -118,22 +116,39 @@ class AiohttpRequest(BaseRequest):
 
     def _timeout_for(
         self,
-        read: ODVInput[float],
-        write: ODVInput[float],
-        connect: ODVInput[float],
-        pool: ODVInput[float],
+        read: object,
+        write: object,
+        connect: object,
+        pool: object,
         uploads: bool,
     ) -> aiohttp.ClientTimeout:
         given = (read, write, connect, pool)
-        if not uploads and all(isinstance(value, DefaultValue) for value in given):
+        if not uploads and not any(_was_given(value) for value in given):
             return self._default_timeout
         default_write = self._media_write_timeout if uploads else self._write_timeout
         return _timeout(
-            self._read_timeout if isinstance(read, DefaultValue) else read,
-            default_write if isinstance(write, DefaultValue) else write,
-            self._connect_timeout if isinstance(connect, DefaultValue) else connect,
-            self._pool_timeout if isinstance(pool, DefaultValue) else pool,
+            _given_or(read, self._read_timeout),
+            _given_or(write, default_write),
+            _given_or(connect, self._connect_timeout),
+            _given_or(pool, self._pool_timeout),
         )
+
+
+def _was_given(value: object) -> bool:
+    """Whether PTB passed a timeout (seconds or None) rather than its "use the default" mark.
+
+    PTB marks a timeout that was not passed with a sentinel (``BaseRequest.DEFAULT_NONE``
+    or another default value); only numbers and None are values.
+    """
+    return value is None or (isinstance(value, int | float) and not isinstance(value, bool))
+
+
+def _given_or(value: object, default: float | None) -> float | None:
+    """The timeout PTB passed (None: no limit), or ours when it passed none."""
+    if value is None or not _was_given(value):
+        return None if value is None else default
+    assert isinstance(value, int | float)
+    return float(value)
 
 
 def _timeout(

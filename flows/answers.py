@@ -17,7 +17,7 @@ file        ``tuple[FileRef, ...]``: at least one stored attachment
 Two answers carry no value (``value is None``) and still count as answered:
 
 * ``AnswerValue(None, none=True)`` (:data:`NONE`): "ไม่มี" / "-" typed to a text
-  question ("none / not relevant" is an answer, DESIGN §2);
+  question ("none / not relevant" is an answer, docs/design.md §2);
 * ``AnswerValue(None, skipped=True)`` (:data:`SKIPPED`): an optional question the
   reporter skipped.
 

@@ -7,7 +7,7 @@ to :class:`~flows.answers.AnswerValue` (every stored answer, relevant or not):
   A question is applicable when section, indicator and question all allow the
   kind and its ``when`` holds, evaluated **only** over the answers to earlier
   applicable questions: the old answer of a question that is no longer asked is
-  ignored (DESIGN §4).
+  ignored (docs/forms.md, "`when` expressions").
 * :func:`relevant_answers`, :func:`first_unanswered`, :func:`missing_required`,
   :func:`progress`, :func:`place`.
 * :func:`dependents`: the questions whose ``when`` reads a question, directly or

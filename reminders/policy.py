@@ -5,7 +5,7 @@ records) and the round's ledger keys, calls :func:`due` with the time it sweeps
 "as at", records one ledger row per returned key and sends what is in
 :attr:`Plan.send`. :mod:`reminders.texts` turns a :class:`Due` into message text.
 
-Policy (DESIGN §6, per round in ``Round.policy``; :meth:`Policy.from_dict` reads it)
+Policy (docs/design.md §6, per round in ``Round.policy``; :meth:`Policy.from_dict` reads it)
 ----------------------------------------------------------------------------------
 - **Deadline day**: the local date (policy time zone) of the last instant *before*
   the deadline, so a deadline of 23:59:59 or of 00:00 the next day both mean "that

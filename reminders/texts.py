@@ -4,7 +4,7 @@ Pure functions over :mod:`reminders.policy`'s payloads. :func:`render` turns a
 :class:`~reminders.policy.Due` into the text to send (plain text: send it without a
 ``parse_mode``), at most :data:`MAX_CHARS` characters: long unit lists are cut with
 "... และอีก N แห่ง" and a pointer to ``/overdue``. Times in payloads are already in
-the policy's time zone. Words follow DESIGN §10.
+the policy's time zone. Words follow docs/design.md §10.
 
 Helpers: :func:`join_th` / :func:`join_en` ("1, 2 และ 5"), :func:`missing_summary_th` /
 :func:`missing_summary_en` ("ยังไม่ได้ตอบ 12 ข้อ ในยุทธศาสตร์ที่ 2 และ 5"),

@@ -1,4 +1,4 @@
-"""Reports: pandas aggregates, Excel workbooks, charts (DESIGN §7).
+"""Reports: pandas aggregates, Excel workbooks, charts (docs/design.md §7).
 
 Data flows one way: :mod:`reports.snapshot` reads a round from the database (the only
 module here that uses SQLAlchemy) into a :class:`~reports.snapshot.RoundSnapshot` of

@@ -1,4 +1,4 @@
-"""Thai words of the reports: states, column headers, group names (DESIGN §10).
+"""Thai words of the reports: states, column headers, group names (docs/design.md §10).
 
 The same words as the bot's locale (``state.*``) so that a state reads the same in a
 message, in the chart and in the workbook.

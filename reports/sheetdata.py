@@ -7,8 +7,9 @@ sheet's ``<sheetData>`` once the workbook is closed:
 
 1. XlsxWriter writes the workbook, the big sheet with its header row only (plus
    its settings: frozen panes, autofilter range, column widths); every cell format
-   the rows need gets its style index first (:func:`reserve_formats`), so that it is
-   kept in ``styles.xml``;
+   the rows need is written on a blank cell of the second row (:func:`reserve_formats`),
+   so that XlsxWriter keeps it in ``styles.xml``; once the workbook is closed,
+   :func:`style_indices` reads the index each format got;
 2. :func:`splice_rows` copies the zip, keeping that sheet's first row and writing
    the given rows after it, and corrects the sheet's dimension.
 
@@ -33,7 +34,14 @@ from typing import Any, Final
 
 import pandas as pd
 
-__all__ = ["ColumnStyle", "column_letter", "reserve_formats", "sheet_rows", "splice_rows"]
+__all__ = [
+    "ColumnStyle",
+    "column_letter",
+    "reserve_formats",
+    "sheet_rows",
+    "splice_rows",
+    "style_indices",
+]
 
 _EPOCH: Final = dt.date(1899, 12, 30).toordinal()
 _ILLEGAL: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -61,11 +69,22 @@ def column_letter(index: int) -> str:
     return letters
 
 
-def reserve_formats(formats: Sequence[Any]) -> list[int]:
-    """The style indices of XlsxWriter formats, assigned now as writing a cell would
-    (so the formats are kept in ``styles.xml`` even if no cell XlsxWriter writes uses
-    them)."""
-    return [int(cell_format._get_xf_index()) for cell_format in formats]
+def reserve_formats(sheet: Any, formats: Sequence[Any]) -> None:
+    """Write each XlsxWriter format on a blank cell of the sheet's second row.
+
+    XlsxWriter keeps in ``styles.xml`` only the formats some cell uses; these blank
+    cells are such uses, and :func:`splice_rows` replaces the row they stand in.
+    """
+    for column, cell_format in enumerate(formats):
+        sheet.write_blank(1, column, None, cell_format)
+
+
+def style_indices(formats: Sequence[Any]) -> list[int]:
+    """The style index XlsxWriter gave each reserved format (after ``close()``)."""
+    indices = [cell_format.xf_index for cell_format in formats]
+    if any(index is None for index in indices):
+        raise ValueError("a format was not reserved, or has the same properties as another")
+    return [int(index) for index in indices]
 
 
 def _escape(text: str) -> str:
@@ -156,11 +175,9 @@ def splice_rows(
                 head = xml[: match.start()]
                 dimension = f'<dimension ref="A1:{column_letter(last_col)}{last_row + 1}"/>'
                 head = _DIMENSION.sub(dimension, head, count=1)
-                entry = zipfile.ZipInfo(part, date_time=info.date_time)
-                entry.compress_type = zipfile.ZIP_DEFLATED
-                # level 1: fast, and the sheet's XML compresses well anyway
-                entry._compresslevel = 1  # type: ignore[attr-defined]
-                with target.open(entry, "w") as out:
+                # By name, the entry takes the target's level 1: fast, and the
+                # sheet's XML compresses well anyway.
+                with target.open(part, "w") as out:
                     out.write(head.encode("utf-8"))
                     out.write(b"<sheetData>")
                     if first is not None:

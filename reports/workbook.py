@@ -39,6 +39,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import re
+import unicodedata
 import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -60,8 +61,15 @@ from reports.aggregates import (
     unit_status,
 )
 from reports.labels import OVERDUE_TH, QUESTION_TYPE_TH, STATE_TH
-from reports.sheetdata import ColumnStyle, reserve_formats, sheet_rows, splice_rows
+from reports.sheetdata import (
+    ColumnStyle,
+    reserve_formats,
+    sheet_rows,
+    splice_rows,
+    style_indices,
+)
 from reports.snapshot import RoundSnapshot
+from tidtam.core.csv_cells import csv_cell
 from tidtam.core.periods import parse_period
 from tidtam.core.thai import format_date_th
 
@@ -294,7 +302,15 @@ class _Pending:
 
     part: str
     frame: pd.DataFrame
-    styles: list[ColumnStyle]
+    formats: list[Any]  # integer, number, date, datetime: style indices after close()
+    integer_columns: list[bool]
+
+    def styles(self) -> list[ColumnStyle]:
+        integer, number, date, datetime_ = style_indices(self.formats)
+        return [
+            ColumnStyle(number=integer if whole else number, date=date, datetime=datetime_)
+            for whole in self.integer_columns
+        ]
 
 
 def _units(
@@ -304,16 +320,10 @@ def _units(
     frame = _units_frame(snapshot, tz)
     headers = _unit_headers(snapshot)
     w.headers(sheet, 0, headers)
-    integer, number, date, datetime_ = reserve_formats([w.integer, w.number, w.date, w.datetime])
+    formats = [w.integer, w.number, w.date, w.datetime]
+    reserve_formats(sheet, formats)
     types = {p.question.id: p.question.type for p in snapshot.form.questions()}
-    styles = [
-        ColumnStyle(
-            number=integer if types.get(str(c)) is QuestionType.INTEGER else number,
-            date=date,
-            datetime=datetime_,
-        )
-        for c in frame.columns
-    ]
+    integer_columns = [types.get(str(c)) is QuestionType.INTEGER for c in frame.columns]
     sheet.set_row(0, 60)
     sheet.freeze_panes(1, 2)
     sheet.autofilter(0, 0, max(len(frame), 1), len(headers) - 1)
@@ -323,7 +333,7 @@ def _units(
     sheet.set_column(3, 3, 36)
     sheet.set_column(4, 8, 14)
     sheet.set_column(9, len(headers) - 1, 20)
-    return _Pending(f"xl/worksheets/sheet{sheet.index + 1}.xml", frame, styles)
+    return _Pending(f"xl/worksheets/sheet{sheet.index + 1}.xml", frame, formats, integer_columns)
 
 
 def _indicators(book: xlsxwriter.Workbook, w: _Writer, snapshot: RoundSnapshot) -> None:
@@ -410,7 +420,7 @@ def write_workbook(
     splice_rows(
         Path(path),
         units.part,
-        sheet_rows([frame[c].tolist() for c in frame.columns], units.styles, first_row=1),
+        sheet_rows([frame[c].tolist() for c in frame.columns], units.styles(), first_row=1),
         last_row=len(frame),
         last_col=len(frame.columns) - 1,
     )
@@ -420,22 +430,27 @@ def write_workbook(
 
 
 def _csv_value(value: object) -> object:
+    """A cell of the CSV: dates as Thai text, text never read as a formula."""
     if _missing(value):
         return ""
     if isinstance(value, dt.datetime):
         return f"{format_date_th(value.date())} {value:%H:%M}"
     if isinstance(value, dt.date):
         return format_date_th(value)
-    return value
+    return csv_cell(value)
 
 
 def write_csv(snapshot: RoundSnapshot, path: Path, *, tz: ZoneInfo = BANGKOK) -> None:
-    """The Units sheet as CSV, UTF-8 with a byte-order mark; dates as Thai BE text."""
+    """The Units sheet as CSV, UTF-8 with a byte-order mark; dates as Thai BE text.
+
+    Text that a spreadsheet would run as a formula is neutralised
+    (:mod:`tidtam.core.csv_cells`); numbers stay numbers.
+    """
     frame = _units_frame(snapshot, tz)
     columns = [frame[c].tolist() for c in frame.columns]
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(_unit_headers(snapshot))
+        writer.writerow([csv_cell(header) for header in _unit_headers(snapshot)])
         for i in range(len(frame)):
             writer.writerow([_csv_value(values[i]) for values in columns])
 
@@ -459,9 +474,30 @@ def _safe(name: str) -> str:
     return cleaned or "file"
 
 
+#: Longest zip entry name, in UTF-8 bytes: what common file systems take for a name.
+MAX_ZIP_NAME_BYTES: Final = 255
+
+
+def _fit(name: str, room: int) -> str:
+    """``name`` cut to ``room`` UTF-8 bytes, its extension kept, no mark left alone."""
+    if len(name.encode("utf-8")) <= room:
+        return name
+    stem, dot, extension = name.rpartition(".")
+    if not dot or len(extension.encode("utf-8")) > 16:
+        stem, extension = name, ""
+    tail = f".{extension}" if extension else ""
+    budget = room - len(tail.encode("utf-8"))
+    cut = stem.encode("utf-8")[: max(budget, 0)].decode("utf-8", errors="ignore")
+    while cut and unicodedata.category(stem[len(cut)]) == "Mn":
+        cut = cut[:-1]  # never split a Thai vowel or tone mark from its consonant
+    return (cut or "file") + tail
+
+
 def zip_name(unit_code: str, question_id: str, n: int, original_name: str) -> str:
-    """``<unit code>/<question id>-<n>-<original name>``, with unsafe characters replaced."""
-    return f"{_safe(unit_code)}/{_safe(question_id)}-{n}-{_safe(original_name)}"
+    """``<unit code>/<question id>-<n>-<original name>``, with unsafe characters replaced,
+    at most :data:`MAX_ZIP_NAME_BYTES` bytes (the original name is shortened)."""
+    prefix = f"{_safe(unit_code)}/{_safe(question_id)}-{n}-"
+    return prefix + _fit(_safe(original_name), MAX_ZIP_NAME_BYTES - len(prefix.encode("utf-8")))
 
 
 def write_files_zip(

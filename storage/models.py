@@ -1,4 +1,4 @@
-"""The database schema: SQLAlchemy 2 typed models for everything in DESIGN §2.
+"""The database schema: SQLAlchemy 2 typed models for everything in docs/design.md §2.
 
 Constraints keep the data consistent whatever the code above does: one submission
 per (round, unit), one answer per (submission, question), one ledger row per

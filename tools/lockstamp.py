@@ -13,16 +13,24 @@ from __future__ import annotations
 import hashlib
 import json
 import sys
-import tomllib
 from pathlib import Path
+
+#: The oldest Python the lock is resolved for (``--python-version``); newer ones
+#: follow from the universal resolution's markers.
+LOCK_PYTHON = (3, 11)
+
+if sys.version_info[:2] < LOCK_PYTHON:  # before tomllib, which 3.11 brought
+    sys.exit(
+        f"tidtam needs Python {LOCK_PYTHON[0]}.{LOCK_PYTHON[1]} or newer; this is "
+        f"{sys.version.split()[0]}. Run make with PYTHON=python3.11 (or newer)."
+    )
+
+import tomllib  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 PYPROJECT = ROOT / "pyproject.toml"
 LOCK = ROOT / "requirements.lock"
 PREFIX = "# pyproject-dependencies-sha256: "
-#: The oldest Python the lock is resolved for (``--python-version``); newer ones
-#: follow from the universal resolution's markers.
-LOCK_PYTHON = (3, 11)
 
 
 def dependencies_digest(pyproject: Path = PYPROJECT) -> str:
@@ -62,12 +70,6 @@ def write(lock: Path = LOCK) -> None:
 
 def check(lock: Path = LOCK) -> str | None:
     """None if the lock fits pyproject.toml and this Python, else what is wrong."""
-    if sys.version_info[:2] < LOCK_PYTHON:
-        have = ".".join(map(str, sys.version_info[:3]))
-        return (
-            f"tidtam needs Python {LOCK_PYTHON[0]}.{LOCK_PYTHON[1]} or newer; this is {have}. "
-            "Run make with PYTHON=python3.11 (or newer)."
-        )
     recorded = recorded_digest(lock)
     if recorded is None:
         return f"{lock.name} is missing or has no dependency digest: run `make lock`."

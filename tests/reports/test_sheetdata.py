@@ -14,7 +14,14 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook  # type: ignore[import-untyped]
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 
-from reports.sheetdata import ColumnStyle, column_letter, reserve_formats, sheet_rows, splice_rows
+from reports.sheetdata import (
+    ColumnStyle,
+    column_letter,
+    reserve_formats,
+    sheet_rows,
+    splice_rows,
+    style_indices,
+)
 
 
 @given(st.integers(min_value=0, max_value=16_383))
@@ -31,10 +38,11 @@ def write(path: Path, columns: list[list[object]]) -> None:
         sheet.write_string(0, col, f"h{col}")
     date_format = book.add_format({"num_format": "yyyy-mm-dd"})
     number_format = book.add_format({"num_format": "0.00"})
-    number, date = reserve_formats([number_format, date_format])
+    reserve_formats(sheet, [number_format, date_format])
     sheet.freeze_panes(1, 0)
     book.add_worksheet("After").write_string(0, 0, "after")
     book.close()
+    number, date = style_indices([number_format, date_format])
     style = ColumnStyle(number=number, date=date, datetime=date)
     splice_rows(
         path,

@@ -1,4 +1,4 @@
-"""The ``tidtam`` command line (DESIGN §3)."""
+"""The ``tidtam`` command line (docs/design.md §3)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""``tidtam demo``: a whole reporting round, offline, on an accelerated clock (DESIGN §8).
+"""``tidtam demo``: a whole reporting round, offline, on an accelerated clock (docs/design.md §8).
 
 :mod:`tidtam.demo.scenario` decides who does what (pure, from a seed);
 :mod:`tidtam.demo.answers` what each unit answers; :mod:`tidtam.demo.people` the
