@@ -87,3 +87,18 @@ def test_a_year_of_rounds_members_and_invites(
     assert "unused 0, expired 1" in cli("invites", "list").out
     assert cli("invites", "revoke", "--unit", "1067010001").out.startswith("revoked 0")
     assert cli("invites", "revoke").code == 1
+
+
+def test_run_by_webhook_needs_https_and_a_secret(cli: Run) -> None:
+    token = {"TIDTAM_BOT_TOKEN": "123456:TEST-TOKEN"}
+    plain = cli("run", "--webhook", "http://bot.example/telegram", env_extra=token)
+    assert plain.code == 1 and "https://" in plain.err
+    secretless = cli("run", "--webhook", "https://bot.example/telegram", env_extra=token)
+    assert secretless.code == 1 and "TIDTAM_WEBHOOK_SECRET is not set" in secretless.err
+    bad = cli(
+        "run",
+        "--webhook",
+        "https://bot.example/telegram",
+        env_extra=token | {"TIDTAM_WEBHOOK_SECRET": "no spaces allowed"},
+    )
+    assert bad.code == 1 and "TIDTAM_WEBHOOK_SECRET" in bad.err
