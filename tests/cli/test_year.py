@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from storage.db import create_engine, session_factory, transaction
@@ -102,3 +103,26 @@ def test_run_by_webhook_needs_https_and_a_secret(cli: Run) -> None:
         env_extra=token | {"TIDTAM_WEBHOOK_SECRET": "no spaces allowed"},
     )
     assert bad.code == 1 and "TIDTAM_WEBHOOK_SECRET" in bad.err
+
+
+def test_backup_and_restore_from_the_command_line(
+    cli: Run, samples: Path, tmp_path: Path, database_url: str
+) -> None:
+    if not database_url.startswith("sqlite"):
+        pytest.skip("the PostgreSQL round trip is tested in tests/services/test_backup.py")
+    assert cli("db", "upgrade").code == 0
+    assert cli("units", "import", samples / "units.csv").code == 0
+    archive = tmp_path / "b.tgz"
+    made = cli("db", "backup", archive)
+    assert made.code == 0 and "0 answer(s)" in made.out
+    elsewhere = {
+        "TIDTAM_DATA_DIR": str(tmp_path / "new"),
+        "TIDTAM_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'new' / 'tidtam.db'}",
+    }
+    restored = cli("db", "restore", archive, env_extra=elsewhere)
+    assert restored.code == 0, restored.err
+    assert "every answer and file is as in the backup" in restored.out
+    assert "no rounds yet" in cli("rounds", "list", env_extra=elsewhere).out
+    again = cli("db", "restore", archive, env_extra=elsewhere)
+    assert again.code == 1 and "not empty" in again.err and "--force" in again.err
+    assert cli("db", "restore", tmp_path / "missing.tgz").code == 1

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.db import transaction
-from storage.models import AuditEvent, ReminderLedger, Submission, Unit
+from storage.models import AuditEvent, ReminderLedger, Round, Submission, Unit
 from storage.rounds import RoundState
 from tidtam.core.vocabulary import SubmissionState
 from tidtam.samples import seed_sample_province
@@ -102,3 +102,18 @@ async def test_progress_counts_submitted_and_certified_of_the_targets(
             session.add(Submission(round_id=round_id, unit_id=unit_id, state=state))
     [after] = await rounds.summaries(sessions, now=NOW)
     assert (after.progress.submitted, after.progress.certified) == (2, 1)
+
+
+async def test_the_audit_log_outlives_a_deleted_round(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    round_id = await _round(sessions)
+    await rounds.close(sessions, round_id, now=NOW)
+    async with transaction(sessions) as session:
+        round_ = await session.get(Round, round_id)
+        await session.delete(round_)
+    async with sessions() as session:
+        kept = (
+            await session.scalars(select(AuditEvent.action).where(AuditEvent.round_id == round_id))
+        ).all()
+    assert kept == ["rounds.open", "rounds.close"]
