@@ -13,6 +13,7 @@ from telegram.ext import Application, ContextTypes
 from bot.i18n import language_of
 from storage.files import FileStore
 from storage.models import Member
+from tidtam.services.deps import ServiceDeps
 from tidtam.settings import Settings
 
 KEY = "tidtam"
@@ -39,6 +40,17 @@ class Deps:
 
     def now(self) -> datetime:
         return self.clock()
+
+    def services(self) -> ServiceDeps:
+        """What the use cases need, without Telegram's context."""
+        return ServiceDeps(
+            sessions=self.sessions,
+            files=self.files,
+            tz=self.settings.tz,
+            language=self.settings.language,
+            download_limit=self.download_limit,
+            clock=self.clock,
+        )
 
 
 def deps(context: ContextTypes.DEFAULT_TYPE) -> Deps:

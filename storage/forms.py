@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections import OrderedDict
 from dataclasses import replace
 
 from sqlalchemy import func, select
@@ -66,6 +67,45 @@ async def form_by_version_id(session: AsyncSession, form_version_id: int) -> For
     if definition is None:
         raise NotFound(f"no form version {form_version_id}")
     return form_from_dict(definition)
+
+
+class FormCache:
+    """Parsed form versions, the most recently used ``size`` of them.
+
+    A version never changes once stored, but its id is only unique within one
+    database, and one process (the demo, the tests, the CLI) may open several: the
+    key is the database's identity (its URL and its engine object) with the id.
+    """
+
+    def __init__(self, size: int = 32) -> None:
+        self.size = size
+        self._forms: OrderedDict[tuple[str, int, int], Form] = OrderedDict()
+
+    async def get(self, session: AsyncSession, form_version_id: int) -> Form:
+        """The form of this version in the session's database, parsed once."""
+        bind = session.get_bind()
+        key = (bind.engine.url.render_as_string(), id(bind.engine), form_version_id)
+        form = self._forms.get(key)
+        if form is None:
+            form = await form_by_version_id(session, form_version_id)
+            self._forms[key] = form
+            if len(self._forms) > self.size:
+                self._forms.popitem(last=False)
+        else:
+            self._forms.move_to_end(key)
+        return form
+
+    def __len__(self) -> int:
+        return len(self._forms)
+
+
+#: The process's cache of parsed forms (bounded; keyed by database and version id).
+forms = FormCache()
+
+
+async def cached_form(session: AsyncSession, form_version_id: int) -> Form:
+    """:func:`form_by_version_id`, parsed once per database and version (see :class:`FormCache`)."""
+    return await forms.get(session, form_version_id)
 
 
 def form_of(row: FormVersion) -> Form:

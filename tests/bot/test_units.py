@@ -9,10 +9,10 @@ from hypothesis import strategies as st
 from pydantic import SecretStr
 
 from bot import callbacks
-from bot.handlers.certify import flagged_numbers
 from bot.i18n import catalog, placeholders, t
 from bot.replies import split_text
 from tidtam.logs import RedactSecrets
+from tidtam.services.certification import flagged_numbers
 from tidtam.settings import Settings
 
 

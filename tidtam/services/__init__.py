@@ -1,1 +1,5 @@
-"""Use cases: plain inputs, one transaction, a plain result; no Telegram anywhere here."""
+"""Use cases that know no channel: plain inputs in, one transaction, a plain result out.
+
+The bot, the CLI and the demo call the same functions and render the results
+themselves; nothing here imports Telegram (docs/design.md §9).
+"""
