@@ -272,7 +272,7 @@ def write_latency_log(path: str, started: float, full: list[float], at: list[flo
 
 def instrument(standin: Any, timeline: Timeline) -> None:
     """Time getUpdates hand-outs and the bot's replies inside the stand-in."""
-    methods: dict[str, Callable[[Any], Awaitable[Any]]] = standin._methods
+    methods: dict[str, Callable[[Any], Awaitable[Any]]] = standin.methods
     get_updates = methods["getupdates"]
 
     async def timed_get_updates(params: Any) -> Any:
@@ -393,13 +393,13 @@ class Script:
         self.form = load_form_file(SAMPLES / "form.yaml")
 
     def question_of(self, text: str) -> Any | None:
-        from tidtam.standin.scripted import question_asked
+        from tidtam.demo.scripted import question_asked
 
         return question_asked(self.form, text, strict=True)
 
     @staticmethod
     def answer(question: Any) -> str | tuple[str, ...]:
-        from tidtam.standin.scripted import typical_answer
+        from tidtam.demo.scripted import typical_answer
 
         return typical_answer(question)
 
@@ -549,7 +549,7 @@ def start_bot(args: argparse.Namespace, env: dict[str, str], log: Any) -> subpro
 
 
 async def run(args: argparse.Namespace) -> dict[str, Any]:
-    from tidtam.standin import StandIn
+    from tidtam.fake_telegram import FakeTelegram
 
     rng = random.Random(args.seed)
     deadline = time.monotonic() + args.timeout
@@ -561,7 +561,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             codes = await seed(url, args.people, folder)
             if len(codes) < args.people:
                 raise SystemExit(f"only {len(codes)} units to invite")
-            async with StandIn.start(token=TOKEN) as standin:
+            async with FakeTelegram.start(token=TOKEN) as standin:
                 timeline = Timeline()
                 instrument(standin, timeline)
                 log_path = Path(args.bot_log) if args.bot_log else folder / "bot.log"

@@ -12,7 +12,7 @@ measures what one ``sendMessage`` costs the *client* with each request class:
   builds it;
 - ``aiohttp``: :class:`bot.http.AiohttpRequest` with the same pool size.
 
-The Bot API stand-in (:mod:`tidtam.standin`) runs in a subprocess (this script with
+The Bot API stand-in (:mod:`tidtam.fake_telegram`) runs in a subprocess (this script with
 ``--serve``), so that the CPU time measured here (``time.process_time()`` over the
 calls) is the client's alone. Each round makes ``--calls`` ``sendMessage`` calls of a
 Thai question with an inline keyboard, like the bot's, with ``--in-flight`` of them
@@ -66,9 +66,9 @@ SCRIPT = Path(__file__).resolve()
 
 async def serve() -> None:
     """The stand-in with one started private chat, until stdin closes."""
-    from tidtam.standin import StandIn
+    from tidtam.fake_telegram import FakeTelegram
 
-    async with StandIn.start(token=TOKEN) as standin:
+    async with FakeTelegram.start(token=TOKEN) as standin:
         person = standin.user(id=CHAT_ID, first_name="สมศรี")
         await person.send("/start")
         standin.calls = _Forgetful()  # 5,000s of recorded calls are not needed

@@ -223,7 +223,7 @@ def instrument(standin: Any, watch: Watch) -> None:
 
     limiter.acquire = acquired
 
-    methods: dict[str, Callable[[Any], Awaitable[Any]]] = standin._methods
+    methods: dict[str, Callable[[Any], Awaitable[Any]]] = standin.methods
     for name in ("sendmessage", "editmessagetext", "editmessagereplymarkup", "answercallbackquery"):
         original = methods[name]
 
@@ -308,23 +308,19 @@ class Answerer:
 
     def is_last(self, text: str) -> bool:
         """Whether this asks the last question of the last section (``ข้อ n/n``)."""
-        from tidtam.standin.scripted import PLACE
+        from tidtam.demo.scripted import place_of
 
-        found = PLACE.search(text)
-        return (
-            found is not None
-            and found.group(2) == str(len(self.form.sections))
-            and found.group(4) == found.group(5)
-        )
+        found = place_of(text)
+        return found is not None and found[0] == len(self.form.sections) and found[1] == found[2]
 
     def question_of(self, text: str) -> Any | None:
-        from tidtam.standin.scripted import question_asked
+        from tidtam.demo.scripted import question_asked
 
         return question_asked(self.form, text)
 
     @staticmethod
     def answer(question: Any) -> str | tuple[str, ...]:
-        from tidtam.standin.scripted import typical_answer
+        from tidtam.demo.scripted import typical_answer
 
         return typical_answer(question)
 
@@ -413,7 +409,7 @@ def start_bot(args: argparse.Namespace, env: dict[str, str], log: Any) -> subpro
 
 
 async def run(args: argparse.Namespace) -> dict[str, Any]:
-    from tidtam.standin import LimitConfig, StandIn
+    from tidtam.fake_telegram import FakeTelegram, LimitConfig
 
     dedicated = args.interactive * args.generations
     with tempfile.TemporaryDirectory(prefix="tidtam-bench-rem-") as temp:
@@ -424,7 +420,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             started = time.monotonic()
             await seed(url, args.people, dedicated)
             print(f"  seeded in {time.monotonic() - started:.1f} s", flush=True)
-            async with StandIn.start(
+            async with FakeTelegram.start(
                 token=TOKEN, enforce_limits=True, limits=LimitConfig()
             ) as standin:
                 watch = Watch()

@@ -25,9 +25,9 @@ from storage.invites import create_invites
 from storage.models import Round
 from storage.units import unit_by_code
 from tidtam.core.vocabulary import Certify, Role
+from tidtam.fake_telegram import FakeTelegram
 from tidtam.samples import seed_sample_province
 from tidtam.settings import Settings
-from tidtam.standin import StandIn
 
 TOKEN = "123456:TEST-TOKEN"
 SAMPLES = Path(__file__).resolve().parents[2] / "tidtam" / "samples"
@@ -64,13 +64,13 @@ async def seed_province(
 
 
 @pytest.fixture
-async def standin() -> AsyncIterator[StandIn]:
-    async with StandIn.start(token=TOKEN) as running:
+async def standin() -> AsyncIterator[FakeTelegram]:
+    async with FakeTelegram.start(token=TOKEN) as running:
         yield running
 
 
 @pytest.fixture
-def settings(tmp_path: Path, standin: StandIn) -> Settings:
+def settings(tmp_path: Path, standin: FakeTelegram) -> Settings:
     return Settings(
         bot_token=SecretStr(TOKEN),
         bot_username="tidtam_test_bot",
@@ -90,7 +90,7 @@ StartBot = Callable[[], Awaitable[Application]]  # type: ignore[type-arg]
 
 @pytest.fixture
 async def bot(
-    province: Province, settings: Settings, standin: StandIn
+    province: Province, settings: Settings, standin: FakeTelegram
 ) -> AsyncIterator[Application]:  # type: ignore[type-arg]
     """The bot, polling the stand-in, on the province's database."""
     dependencies = Deps(settings, province.sessions, FileStore(settings.files_dir))

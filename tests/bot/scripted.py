@@ -6,8 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from flows.form import Form, Question
-from tidtam.standin.driver import BotMessage, DriverUser
-from tidtam.standin.scripted import question_asked, typical_answer
+from tidtam.demo.scripted import question_asked, typical_answer
+from tidtam.fake_telegram.driver import BotMessage, DriverUser
 
 
 def question_of(form: Form, message: BotMessage) -> Question | None:

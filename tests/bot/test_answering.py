@@ -7,7 +7,7 @@ from telegram.ext import Application
 
 from flows.form_loader import load_form_file
 from storage.models import Answer, AuditEvent, Member, Submission
-from tidtam.standin import StandIn
+from tidtam.fake_telegram import FakeTelegram
 
 from .conftest import SAMPLES, Province
 from .scripted import Reporter, wait_for
@@ -18,7 +18,7 @@ SCHOOL = "1067010001"
 
 async def test_register_answer_review_submit(
     bot: Application,
-    standin: StandIn,
+    standin: FakeTelegram,
     province: Province,  # type: ignore[type-arg]
 ) -> None:
     code = await province.invite(SCHOOL)

@@ -9,8 +9,8 @@ from flows.form_loader import load_form_file
 from storage.db import transaction
 from storage.models import Attachment, AuditEvent, Round, Submission
 from tidtam.core.vocabulary import Certify, Role
-from tidtam.standin import StandIn
-from tidtam.standin.driver import DriverUser
+from tidtam.fake_telegram import FakeTelegram
+from tidtam.fake_telegram.driver import DriverUser
 
 from .conftest import SAMPLES, Province
 from .scripted import Reporter, question_of, wait_for
@@ -38,7 +38,7 @@ async def state_of(province: Province) -> str:
 
 async def test_head_returns_then_certifies_with_a_letter(
     bot: Application,
-    standin: StandIn,
+    standin: FakeTelegram,
     province: Province,  # type: ignore[type-arg]
 ) -> None:
     head = await registered(standin, province, role=Role.HEAD, name="ผอ.สมชาย")
@@ -85,7 +85,7 @@ async def test_head_returns_then_certifies_with_a_letter(
 
 async def test_supervisor_certifies_and_others_cannot(
     bot: Application,
-    standin: StandIn,
+    standin: FakeTelegram,
     province: Province,  # type: ignore[type-arg]
 ) -> None:
     async with transaction(province.sessions) as session:

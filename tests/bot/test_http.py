@@ -19,10 +19,10 @@ from telegram.ext import Application
 from bot.http import AiohttpRequest
 from tests.bot.conftest import TOKEN
 from tests.bot.test_inputs import png
-from tidtam.standin import StandIn
+from tidtam.fake_telegram import FakeTelegram
 
 
-def aiohttp_bot(standin: StandIn, *, read_timeout: float = 5.0) -> Bot:
+def aiohttp_bot(standin: FakeTelegram, *, read_timeout: float = 5.0) -> Bot:
     return Bot(
         TOKEN,
         base_url=standin.api_url,
@@ -33,12 +33,12 @@ def aiohttp_bot(standin: StandIn, *, read_timeout: float = 5.0) -> Bot:
 
 
 @pytest.fixture
-async def client(standin: StandIn) -> AsyncIterator[Bot]:
+async def client(standin: FakeTelegram) -> AsyncIterator[Bot]:
     async with aiohttp_bot(standin) as bot:
         yield bot
 
 
-async def test_send_message_arrives(standin: StandIn, client: Bot) -> None:
+async def test_send_message_arrives(standin: FakeTelegram, client: Bot) -> None:
     person = standin.user(id=2001)
     await person.send("/start")
     sent = await client.send_message(person.id, "<b>ยุทธศาสตร์</b> ข้อ 1/2", parse_mode="HTML")
@@ -51,7 +51,7 @@ async def test_send_message_arrives(standin: StandIn, client: Bot) -> None:
     assert call.params["parse_mode"] == "HTML"
 
 
-async def test_document_upload_and_download_are_intact(standin: StandIn, client: Bot) -> None:
+async def test_document_upload_and_download_are_intact(standin: FakeTelegram, client: Bot) -> None:
     person = standin.user(id=2002)
     await person.send("/start")
     data = bytes(range(256)) * 4000  # every byte value, about 1 MB
@@ -70,7 +70,7 @@ async def test_document_upload_and_download_are_intact(standin: StandIn, client:
     assert bytes(await file.download_as_bytearray()) == data
 
 
-async def test_photo_upload_and_download_are_intact(standin: StandIn, client: Bot) -> None:
+async def test_photo_upload_and_download_are_intact(standin: FakeTelegram, client: Bot) -> None:
     person = standin.user(id=2003)
     await person.send("/start")
     image = png(40, 30)
@@ -84,7 +84,7 @@ async def test_photo_upload_and_download_are_intact(standin: StandIn, client: Bo
 
 async def test_429_becomes_retry_after(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PTB_TIMEDELTA", "true")  # RetryAfter.retry_after warns otherwise
-    async with StandIn.start(token=TOKEN, enforce_limits=True) as standin:
+    async with FakeTelegram.start(token=TOKEN, enforce_limits=True) as standin:
         person = standin.user(id=2004)
         await person.send("/start")
         async with aiohttp_bot(standin) as bot:
@@ -145,7 +145,7 @@ async def test_connection_refused_is_network_error_without_the_token() -> None:
     assert TOKEN.split(":")[1] not in failed.value.message
 
 
-async def test_long_polling_outlasts_the_read_timeout(standin: StandIn) -> None:
+async def test_long_polling_outlasts_the_read_timeout(standin: FakeTelegram) -> None:
     async with aiohttp_bot(standin, read_timeout=0.5) as bot:
         started = time.monotonic()
         polling = timedelta(seconds=1.5)  # on top of the read timeout, 0.5 s
@@ -167,7 +167,7 @@ async def test_long_polling_outlasts_the_read_timeout(standin: StandIn) -> None:
         assert update.message.text == "สวัสดีครับ"
 
 
-async def test_shutdown_closes_the_session(standin: StandIn) -> None:
+async def test_shutdown_closes_the_session(standin: FakeTelegram) -> None:
     bot = aiohttp_bot(standin)
     async with bot:
         await bot.get_me()
@@ -180,7 +180,7 @@ async def test_shutdown_closes_the_session(standin: StandIn) -> None:
     assert [w for w in caught if issubclass(w.category, ResourceWarning)] == []
 
 
-async def test_a_shut_down_request_opens_again(standin: StandIn) -> None:
+async def test_a_shut_down_request_opens_again(standin: FakeTelegram) -> None:
     request = AiohttpRequest(2)
     bot = Bot(TOKEN, base_url=standin.api_url, request=request)
     for _ in range(2):  # as the Application does on a restart
@@ -189,7 +189,7 @@ async def test_a_shut_down_request_opens_again(standin: StandIn) -> None:
 
 
 async def test_the_application_uses_it(
-    standin: StandIn,
+    standin: FakeTelegram,
     bot: Application,  # type: ignore[type-arg]
 ) -> None:
     assert isinstance(bot.bot.request, AiohttpRequest)

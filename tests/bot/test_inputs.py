@@ -12,8 +12,8 @@ from telegram.ext import Application
 from flows.form_loader import load_form_file
 from storage.models import Answer, Attachment, AuditEvent
 from tidtam.core.vocabulary import Role
-from tidtam.standin import StandIn
-from tidtam.standin.driver import BotMessage, DriverUser
+from tidtam.fake_telegram import FakeTelegram
+from tidtam.fake_telegram.driver import BotMessage, DriverUser
 
 from .conftest import SAMPLES, Province
 from .scripted import Reporter, question_of, wait_for
@@ -42,7 +42,7 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 async def registered(
-    standin: StandIn,
+    standin: FakeTelegram,
     province: Province,
     unit: str = SCHOOL,
     role: Role = Role.REPORTER,
@@ -62,7 +62,7 @@ async def first_question(user: DriverUser) -> BotMessage:
 
 async def test_wrong_codes_are_limited(
     bot: Application,
-    standin: StandIn,
+    standin: FakeTelegram,
     province: Province,  # type: ignore[type-arg]
 ) -> None:
     user = standin.user()
@@ -79,7 +79,7 @@ async def test_wrong_codes_are_limited(
 
 async def test_a_used_code_cannot_be_used_again(
     bot: Application,
-    standin: StandIn,
+    standin: FakeTelegram,
     province: Province,  # type: ignore[type-arg]
 ) -> None:
     code = await province.invite(SCHOOL)
@@ -94,7 +94,7 @@ async def test_a_used_code_cannot_be_used_again(
 
 async def test_bad_answers_are_explained_and_asked_again(
     bot: Application,
-    standin: StandIn,
+    standin: FakeTelegram,
     province: Province,  # type: ignore[type-arg]
 ) -> None:
     user = await registered(standin, province)
@@ -130,7 +130,7 @@ async def test_bad_answers_are_explained_and_asked_again(
 
 async def test_files_are_checked_stored_and_albums_kept_together(
     bot: Application,
-    standin: StandIn,
+    standin: FakeTelegram,
     province: Province,  # type: ignore[type-arg]
 ) -> None:
     user = await registered(standin, province, unit=ESA)
@@ -159,7 +159,7 @@ async def test_files_are_checked_stored_and_albums_kept_together(
 
 async def test_edit_from_review_changes_what_is_asked(
     bot: Application,
-    standin: StandIn,
+    standin: FakeTelegram,
     province: Province,  # type: ignore[type-arg]
 ) -> None:
     user = await registered(standin, province)
@@ -180,7 +180,7 @@ async def test_edit_from_review_changes_what_is_asked(
 
 async def test_two_members_answer_at_once_and_nothing_is_lost(
     bot: Application,
-    standin: StandIn,
+    standin: FakeTelegram,
     province: Province,  # type: ignore[type-arg]
 ) -> None:
     one = await registered(standin, province, name="ครูหนึ่ง")

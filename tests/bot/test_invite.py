@@ -10,7 +10,7 @@ from telegram.ext import Application
 
 from storage.models import Invite, Member
 from tidtam.core.vocabulary import Role
-from tidtam.standin import StandIn
+from tidtam.fake_telegram import FakeTelegram
 
 from .conftest import Province
 from .test_inputs import registered
@@ -18,7 +18,7 @@ from .test_inputs import registered
 
 async def test_supervisor_invites_its_units_and_a_link_registers_a_teacher(
     bot: Application,
-    standin: StandIn,
+    standin: FakeTelegram,
     province: Province,  # type: ignore[type-arg]
 ) -> None:
     supervisor = await registered(standin, province, unit="PBN-ESA1", role=Role.SUPERVISOR)

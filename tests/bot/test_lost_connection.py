@@ -14,7 +14,7 @@ from telegram.ext import Application
 
 from flows.form_loader import load_form_file
 from storage.models import Answer
-from tidtam.standin import StandIn
+from tidtam.fake_telegram import FakeTelegram
 
 from .conftest import SAMPLES, Province
 from .scripted import Reporter
@@ -44,7 +44,7 @@ async def _drop_connections(database_url: str) -> int:
 )  # a SQLite file has no connections to drop
 async def test_answer_after_the_database_dropped_every_connection(
     bot: Application,  # type: ignore[type-arg]
-    standin: StandIn,
+    standin: FakeTelegram,
     province: Province,
     database_url: str,
     caplog: pytest.LogCaptureFixture,

@@ -11,8 +11,8 @@ from flows.form_loader import load_form_file
 from storage.models import Answer, AuditEvent, ChatState, Member
 from storage.people import REVOKED
 from tidtam.core.vocabulary import Role
+from tidtam.fake_telegram import FakeTelegram
 from tidtam.services import rounds
-from tidtam.standin import StandIn
 
 from .conftest import SAMPLES, Province
 from .scripted import Reporter, wait_for
@@ -24,7 +24,7 @@ OTHER_SCHOOL = "1067010002"
 
 async def test_head_revokes_a_teacher_mid_questionnaire(
     bot: Application,
-    standin: StandIn,
+    standin: FakeTelegram,
     province: Province,  # type: ignore[type-arg]
 ) -> None:
     head = await registered(standin, province, role=Role.HEAD, name="ผอ.สมชาย")
@@ -74,7 +74,7 @@ async def test_head_revokes_a_teacher_mid_questionnaire(
 
 async def test_answering_a_closed_round_is_refused_and_reopening_resumes(
     bot: Application,
-    standin: StandIn,
+    standin: FakeTelegram,
     province: Province,  # type: ignore[type-arg]
 ) -> None:
     teacher = await registered(standin, province, name="ครูสมศรี")

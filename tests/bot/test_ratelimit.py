@@ -19,7 +19,7 @@ import pytest
 from telegram.error import RetryAfter
 
 from bot.ratelimit import FloodLimiter, Limits, Priority
-from tidtam.standin.limits import SlidingWindow, TokenBucket
+from tidtam.fake_telegram.limits import SlidingWindow, TokenBucket
 
 LIMITS = Limits(
     overall=10,

@@ -28,10 +28,10 @@ from reminders.sweep import sweep
 from storage.db import transaction
 from storage.files import FileStore
 from storage.models import ReminderLedger
+from tidtam.fake_telegram import FakeTelegram
+from tidtam.fake_telegram.driver import BotMessage
+from tidtam.fake_telegram.limits import LimitConfig
 from tidtam.settings import Settings
-from tidtam.standin import StandIn
-from tidtam.standin.driver import BotMessage
-from tidtam.standin.limits import LimitConfig
 
 from ..reporters import add_school_reporters
 from .conftest import SAMPLES, TOKEN, Province
@@ -46,8 +46,8 @@ BELL = "🔔"  # a unit reminder's first character
 
 
 @pytest.fixture
-async def standin() -> AsyncIterator[StandIn]:
-    async with StandIn.start(token=TOKEN, enforce_limits=True, limits=TELEGRAM) as running:
+async def standin() -> AsyncIterator[FakeTelegram]:
+    async with FakeTelegram.start(token=TOKEN, enforce_limits=True, limits=TELEGRAM) as running:
         yield running
 
 
@@ -77,7 +77,7 @@ class TimedReporter(Reporter):
             return message
 
 
-async def add_reporters(province: Province, standin: StandIn) -> datetime:
+async def add_reporters(province: Province, standin: FakeTelegram) -> datetime:
     """``PEOPLE`` reporters over the schools, chats started; when their reminder is due."""
     async with transaction(province.sessions) as session:
         await add_school_reporters(session, PEOPLE, first_user_id=500_000)
@@ -93,7 +93,7 @@ async def add_reporters(province: Province, standin: StandIn) -> datetime:
 @pytest.mark.slow
 async def test_a_fan_out_at_the_limit_while_a_person_answers(
     limited_bot: Application,  # type: ignore[type-arg]
-    standin: StandIn,
+    standin: FakeTelegram,
     province: Province,
 ) -> None:
     teacher = await registered(standin, province)

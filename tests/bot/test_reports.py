@@ -10,7 +10,7 @@ from telegram.ext import Application
 
 from storage.models import Unit
 from tidtam.core.vocabulary import Role
-from tidtam.standin import StandIn
+from tidtam.fake_telegram import FakeTelegram
 
 from .conftest import Province
 from .scripted import wait_for
@@ -29,7 +29,7 @@ async def unit_names(province: Province, parent_code: str) -> set[str]:
 
 async def test_each_role_sees_its_scope(
     bot: Application,
-    standin: StandIn,
+    standin: FakeTelegram,
     province: Province,  # type: ignore[type-arg]
 ) -> None:
     officer = await registered(standin, province, unit="PBN", role=Role.OFFICER)

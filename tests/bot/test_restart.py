@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from flows.form_loader import load_form_file
 from storage.models import Answer, Submission
-from tidtam.standin import StandIn
+from tidtam.fake_telegram import FakeTelegram
 
 from .conftest import SAMPLES, TOKEN, Province
 from .scripted import Reporter, question_of, wait_for
@@ -26,7 +26,7 @@ TIDTAM = Path(sys.executable).parent / "tidtam"
 
 @contextmanager
 def bot_process(
-    standin: StandIn, database_url: str, data_dir: Path
+    standin: FakeTelegram, database_url: str, data_dir: Path
 ) -> Iterator[subprocess.Popen[bytes]]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("TIDTAM_")} | {
         "TIDTAM_BOT_TOKEN": TOKEN,
@@ -53,7 +53,7 @@ async def count_answers(province: Province) -> int:
 
 
 async def test_kill_and_continue(
-    standin: StandIn, province: Province, database_url: str, tmp_path: Path
+    standin: FakeTelegram, province: Province, database_url: str, tmp_path: Path
 ) -> None:
     code = await province.invite("1067010001")
     teacher = standin.user(first_name="ครูวิภา")

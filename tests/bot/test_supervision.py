@@ -12,7 +12,7 @@ from reminders.sender import Sender
 from reminders.sweep import sweep
 from storage.models import GroupLink
 from tidtam.core.vocabulary import Role
-from tidtam.standin import StandIn
+from tidtam.fake_telegram import FakeTelegram
 
 from .conftest import TOKEN, Province
 from .scripted import wait_for
@@ -21,7 +21,7 @@ from .test_inputs import registered
 
 async def test_supervisor_reminds_its_units_once_a_day(
     bot: Application,
-    standin: StandIn,
+    standin: FakeTelegram,
     province: Province,  # type: ignore[type-arg]
 ) -> None:
     supervisor = await registered(standin, province, unit="PBN-ESA1", role=Role.SUPERVISOR)
@@ -42,7 +42,7 @@ async def test_supervisor_reminds_its_units_once_a_day(
 
 async def test_officer_links_the_group_which_gets_the_digest(
     bot: Application,
-    standin: StandIn,
+    standin: FakeTelegram,
     province: Province,  # type: ignore[type-arg]
 ) -> None:
     officer = await registered(standin, province, unit="PBN", role=Role.OFFICER)

@@ -23,8 +23,8 @@ from flows.form_loader import load_form_file
 from storage.db import create_engine, session_factory
 from storage.files import FileStore
 from storage.models import Answer, AuditEvent, Member
+from tidtam.fake_telegram import FakeTelegram
 from tidtam.settings import Settings
-from tidtam.standin import StandIn
 
 from .conftest import SAMPLES, TOKEN, Province
 from .scripted import Reporter, wait_for
@@ -40,7 +40,7 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def webhook_settings(standin: StandIn, tmp_path: Path) -> Settings:
+def webhook_settings(standin: FakeTelegram, tmp_path: Path) -> Settings:
     return Settings(
         bot_token=SecretStr(TOKEN),
         bot_username="tidtam_test_bot",
@@ -63,7 +63,7 @@ async def webhook_copy(
 
 
 async def test_a_wrong_secret_token_is_refused(
-    province: Province, standin: StandIn, tmp_path: Path
+    province: Province, standin: FakeTelegram, tmp_path: Path
 ) -> None:
     settings = webhook_settings(standin, tmp_path)
     port = free_port()
@@ -128,7 +128,7 @@ class Proxy:
 
 
 async def test_two_webhook_copies_take_one_persons_updates_in_turn(
-    province: Province, standin: StandIn, tmp_path: Path, database_url: str
+    province: Province, standin: FakeTelegram, tmp_path: Path, database_url: str
 ) -> None:
     if not database_url.startswith("postgresql"):
         pytest.skip("two processes of the bot share a PostgreSQL database")

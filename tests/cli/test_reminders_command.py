@@ -15,8 +15,8 @@ from storage.db import transaction
 from storage.models import Member
 from storage.units import unit_by_code
 from tidtam.core.vocabulary import Role
+from tidtam.fake_telegram import FakeTelegram
 from tidtam.samples import seed_sample_province
-from tidtam.standin import StandIn
 
 TIDTAM = Path(sys.executable).parent / "tidtam"
 TOKEN = "123456:CLI-TEST-TOKEN"
@@ -48,7 +48,7 @@ async def test_one_sweep_by_hand_is_idempotent(
         unit = await unit_by_code(session, "1067010001")
         assert unit is not None
         session.add(Member(telegram_user_id=4242, unit_id=unit.id, role=Role.REPORTER.value))
-    async with StandIn.start(token=TOKEN) as standin:
+    async with FakeTelegram.start(token=TOKEN) as standin:
         teacher = standin.user(id=4242)
         teacher.chat.started = True
         env = {

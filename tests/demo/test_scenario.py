@@ -45,13 +45,6 @@ def test_the_whole_province_mostly_answers() -> None:
     assert plan.fates()[Fate.RETURNED] >= 20
 
 
-def test_units_on_stage_cover_every_fate() -> None:
-    plan = make_plan(pick_units(UNITS, 60), seed=3, on_stage=12)
-    staged = [u for u in plan.units if u.on_stage]
-    assert 10 <= len(staged) <= 16
-    assert {u.fate for u in staged} == set(Fate)
-
-
 def test_overdue_units_are_the_ones_that_never_submit() -> None:
     plan = make_plan(pick_units(UNITS, 40), seed=5)
     overdue = plan.overdue()

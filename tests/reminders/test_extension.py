@@ -14,22 +14,22 @@ from storage.models import AuditEvent, Round
 from tests.reminders import test_sweep
 from tests.reminders.test_sweep import BKK, at, received, run_sweep
 from tidtam.core.vocabulary import Role
+from tidtam.fake_telegram import FakeTelegram
 from tidtam.samples import seed_sample_province
 from tidtam.services import rounds
-from tidtam.standin import StandIn
 
 NEW_DEADLINE = datetime(2024, 4, 7, 23, 59, 59, tzinfo=BKK)
 
 
 @pytest.fixture
-async def standin() -> AsyncIterator[StandIn]:
-    async with StandIn.start(token=test_sweep.TOKEN) as running:
+async def standin() -> AsyncIterator[FakeTelegram]:
+    async with FakeTelegram.start(token=test_sweep.TOKEN) as running:
         yield running
 
 
 @pytest.fixture
 async def scenario(
-    sessions: async_sessionmaker[AsyncSession], standin: StandIn
+    sessions: async_sessionmaker[AsyncSession], standin: FakeTelegram
 ) -> async_sessionmaker[AsyncSession]:
     """The sweep tests' province: reporters 1001 (reachable) and 1002 (blocked the bot),
     supervisor 2001 of their agency, officer 3001; deadline 31 Mar 2024."""
@@ -55,7 +55,7 @@ async def _round_id(sessions: async_sessionmaker[AsyncSession]) -> int:
 
 
 async def test_extend_after_the_first_reminder(
-    scenario: async_sessionmaker[AsyncSession], standin: StandIn
+    scenario: async_sessionmaker[AsyncSession], standin: FakeTelegram
 ) -> None:
     first = await run_sweep(scenario, standin, at(24))
     assert first.by_kind["unit"] == 1
@@ -88,7 +88,7 @@ async def test_extend_after_the_first_reminder(
 
 
 async def test_extend_after_the_escalation_escalates_again_after_the_new_deadline(
-    scenario: async_sessionmaker[AsyncSession], standin: StandIn
+    scenario: async_sessionmaker[AsyncSession], standin: FakeTelegram
 ) -> None:
     await run_sweep(scenario, standin, at(24))
     assert (await run_sweep(scenario, standin, at(1, month=4))).by_kind["supervisor"] == 1
@@ -103,7 +103,7 @@ async def test_extend_after_the_escalation_escalates_again_after_the_new_deadlin
 
 
 async def test_a_closed_round_sends_nothing_until_reopened(
-    scenario: async_sessionmaker[AsyncSession], standin: StandIn
+    scenario: async_sessionmaker[AsyncSession], standin: FakeTelegram
 ) -> None:
     round_id = await _round_id(scenario)
     closed = await rounds.close(scenario, round_id, now=at(20))

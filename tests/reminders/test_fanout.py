@@ -13,9 +13,9 @@ from reminders.sender import Sender, standalone_bot
 from reminders.sweep import SweepReport, sweep
 from storage.db import transaction
 from storage.models import ReminderLedger
+from tidtam.fake_telegram import FakeTelegram
+from tidtam.fake_telegram.limits import LimitConfig
 from tidtam.samples import seed_sample_province
-from tidtam.standin import StandIn
-from tidtam.standin.limits import LimitConfig
 
 from ..reporters import add_school_reporters
 from .test_sweep import DEADLINE, TOKEN, at
@@ -35,7 +35,7 @@ async def fan_out(
 ) -> tuple[SweepReport, SweepReport, Counter[int], int, int]:
     """Sweep a round whose ``people`` reporters are all due a reminder, twice."""
     await add_reporters(sessions, people)
-    async with StandIn.start(token=TOKEN, enforce_limits=True, limits=telegram) as standin:
+    async with FakeTelegram.start(token=TOKEN, enforce_limits=True, limits=telegram) as standin:
         for n in range(people):
             standin.user(id=100_000 + n).chat.started = True
         async with standalone_bot(TOKEN, standin.api_url, standin.file_url, limits=ours) as bot:

@@ -19,9 +19,9 @@ from storage.db import create_engine, session_factory, transaction
 from storage.models import Member, ReminderLedger, Round
 from storage.units import unit_by_code
 from tidtam.core.vocabulary import Role
+from tidtam.fake_telegram import FakeTelegram
+from tidtam.fake_telegram.driver import DriverUser
 from tidtam.samples import seed_sample_province
-from tidtam.standin import StandIn
-from tidtam.standin.driver import DriverUser
 
 BKK = ZoneInfo("Asia/Bangkok")
 TOKEN = "123456:TEST-TOKEN"
@@ -48,21 +48,21 @@ async def add_member(
         )
 
 
-def person(standin: StandIn, user_id: int) -> DriverUser:
+def person(standin: FakeTelegram, user_id: int) -> DriverUser:
     user = standin.user(id=user_id, first_name=f"คน{user_id}")
     user.chat.started = True
     return user
 
 
 @pytest.fixture
-async def standin() -> StandIn:
-    async with StandIn.start(token=TOKEN) as running:
+async def standin() -> FakeTelegram:
+    async with FakeTelegram.start(token=TOKEN) as running:
         yield running  # type: ignore[misc]
 
 
 @pytest.fixture
 async def scenario(
-    sessions: async_sessionmaker[AsyncSession], standin: StandIn
+    sessions: async_sessionmaker[AsyncSession], standin: FakeTelegram
 ) -> async_sessionmaker[AsyncSession]:
     async with transaction(sessions) as session:
         await seed_sample_province(session, opens_at=at(1), deadline=DEADLINE)
@@ -78,7 +78,7 @@ async def scenario(
 
 async def run_sweep(
     sessions: async_sessionmaker[AsyncSession],
-    standin: StandIn,
+    standin: FakeTelegram,
     now: datetime,
     limits: Limits | None = None,
 ):  # type: ignore[no-untyped-def]
@@ -86,12 +86,12 @@ async def run_sweep(
         return await sweep(sessions, Sender(bot), now)
 
 
-def received(standin: StandIn, user_id: int) -> list[str]:
+def received(standin: FakeTelegram, user_id: int) -> list[str]:
     return [m.text for m in standin.user(id=user_id).messages if m.sender_id != user_id]
 
 
 async def test_reminders_then_escalations_each_exactly_once(
-    scenario: async_sessionmaker[AsyncSession], standin: StandIn
+    scenario: async_sessionmaker[AsyncSession], standin: FakeTelegram
 ) -> None:
     before = await run_sweep(scenario, standin, at(23))
     assert before.sent == 0 and before.by_kind == {}  # nothing is due before D-7 09:00
@@ -156,7 +156,7 @@ class DyingBot(Bot):
 
 
 async def test_a_kill_between_two_sends_neither_repeats_nor_skips(
-    sessions: async_sessionmaker[AsyncSession], standin: StandIn
+    sessions: async_sessionmaker[AsyncSession], standin: FakeTelegram
 ) -> None:
     async with transaction(sessions) as session:
         await seed_sample_province(session, opens_at=at(1), deadline=DEADLINE)
@@ -197,7 +197,7 @@ async def test_a_kill_between_two_sends_neither_repeats_nor_skips(
 
 
 async def test_two_sweepers_at_once_send_each_message_once(
-    database_url: str, engine: AsyncEngine, standin: StandIn
+    database_url: str, engine: AsyncEngine, standin: FakeTelegram
 ) -> None:
     sessions = session_factory(engine)
     async with transaction(sessions) as session:

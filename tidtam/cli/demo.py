@@ -100,8 +100,10 @@ def _report(console: Console, result: DemoResult, language: str) -> None:
             language,
             "elapsed",
             seconds=result.seconds,
+            given=result.answers_given,
             bot=result.answers_by_bot,
-            direct=result.answers_stored,
+            stored=result.answers_stored,
+            other=result.answers_stored - result.answers_by_bot,
         ),
         highlight=False,
         markup=False,
@@ -115,7 +117,7 @@ def demo_command(
     ] = None,
     speed: Annotated[
         float,
-        typer.Option("--speed", min=0.1, max=10.0, help="how many people act at once (x12)"),
+        typer.Option("--speed", min=0.1, max=10.0, help="how many people act at once (x32)"),
     ] = 1.0,
     seed: Annotated[int, typer.Option("--seed", help="the same seed plays the same round")] = 1,
     lang: Annotated[
@@ -129,26 +131,8 @@ def demo_command(
         Path | None,
         typer.Option("--data-dir", help="where the database, files and reports go"),
     ] = None,
-    through_bot: Annotated[
-        int,
-        typer.Option(
-            "--through-bot",
-            min=0,
-            help="answers per sitting given through the bot, the earlier ones stored "
-            "directly; 0: every answer through the bot (slow for many units)",
-        ),
-    ] = 2,
-    on_stage: Annotated[
-        int,
-        typer.Option(
-            "--on-stage",
-            min=0,
-            help="units whose people are played through the bot (every fate among them); "
-            "the others are recorded directly, still reminded and escalated by the bot",
-        ),
-    ] = 40,
 ) -> None:
-    """A whole reporting round offline: the stand-in Bot API, the real bot, simulated people."""
+    """A whole reporting round offline: a fake Telegram, the real bot, simulated people."""
     folder = data_folder(data_dir)
     options = DemoOptions(
         data_dir=folder,
@@ -156,8 +140,6 @@ def demo_command(
         speed=speed,
         seed=seed,
         language=lang.value,
-        through_bot=through_bot,
-        on_stage=on_stage,
     )
     if interactive:
         asyncio.run(run_interactive(options, read_stdin, typer.echo))

@@ -1,6 +1,6 @@
 """``tidtam demo --interactive``: a person in the terminal chats with the bot as a reporter.
 
-The same sandbox as the demo (the stand-in on 127.0.0.1, the real bot, the sample
+The same sandbox as the demo (the fake Telegram on 127.0.0.1, the real bot, the sample
 province in a fresh database, a round open for a week), on the real clock. The
 person is a school's reporter: the invite code is printed, and the terminal is a
 line-based Telegram client:
@@ -44,9 +44,9 @@ from tidtam.demo.run import (
     fresh_database,
     sandbox_settings,
 )
+from tidtam.fake_telegram import FakeTelegram
+from tidtam.fake_telegram.driver import BotMessage, DriverUser
 from tidtam.samples import seed_sample_province
-from tidtam.standin import StandIn
-from tidtam.standin.driver import BotMessage, DriverUser
 
 __all__ = ["Terminal", "chat", "run_interactive"]
 
@@ -166,15 +166,15 @@ async def run_interactive(options: DemoOptions, read: Read, write: Write) -> Non
             [invite] = await create_invites(
                 session, [unit], Role.REPORTER, now=now, valid_for=timedelta(days=60)
             )
-        async with StandIn.start(token=FAKE_TOKEN, bot_username="tidtam_demo_bot") as standin:
-            settings = sandbox_settings(standin, data_dir, database, options.timezone, lang)
+        async with FakeTelegram.start(token=FAKE_TOKEN, bot_username="tidtam_demo_bot") as telegram:
+            settings = sandbox_settings(telegram, data_dir, database, options.timezone, lang)
             application = build_application(
                 Deps(settings, sessions, FileStore(settings.files_dir)), rate_limit=False
             )
             async with polling(application, poll_timeout=timedelta(seconds=1)):
                 write(INVITE[lang].format(unit=invite.unit_name, code=invite.code))
                 write(HELP[lang])
-                user = standin.user(1, "ผู้ทดลอง" if lang == "th" else "Tester", language_code=lang)
+                user = telegram.user(1, "ผู้ทดลอง" if lang == "th" else "Tester", language_code=lang)
                 await chat(user, read, write)
     finally:
         await engine.dispose()

@@ -48,8 +48,10 @@ _TEXTS = {
     "workbook": ("ไฟล์ Excel: {path}", "Excel workbook: {path}"),
     "chart": ("แผนภูมิ: {path}", "Chart: {path}"),
     "elapsed": (
-        "เสร็จใน {seconds:.0f} วินาที · ตอบผ่านบอต {bot} ข้อ · บันทึกตรง {direct} ข้อ",
-        "done in {seconds:.0f} s · {bot} answers through the bot · {direct} stored directly",
+        "เสร็จใน {seconds:.0f} วินาที · ตอบผ่านบอต {given} ครั้ง · คำตอบในฐานข้อมูล {stored} ข้อ"
+        " บันทึกผ่านบอต {bot} ข้อ · บันทึกทางอื่น {other} ข้อ",
+        "done in {seconds:.0f} s · {given} answers given through the bot · of the {stored}"
+        " answers stored, {bot} came through the bot and {other} another way",
     ),
 }
 

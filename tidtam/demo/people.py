@@ -1,16 +1,14 @@
 """The simulated people of the demo: they read the bot's messages and press its buttons.
 
-Each wraps a :class:`~tidtam.standin.driver.DriverUser` of the stand-in and talks to
+Each wraps a :class:`~tidtam.fake_telegram.driver.DriverUser` of the fake Telegram and talks to
 the real bot over HTTP, as a person on a phone would. Texts and button labels come
 from the bot's own message catalogs (:mod:`bot.i18n`), so the people work in Thai and
 in English.
 
 - :class:`Reporter` registers with an invite code and, in a sitting, sends
   ``/report`` and answers the questions the bot asks (:mod:`tidtam.demo.answers`
-  says what), reviews and submits; it fixes a returned report the same way.
-  Answers of earlier sittings may be stored directly (``quick``: see
-  :mod:`tidtam.demo.quick`) so that a large province fits in the demo's time; the
-  rest of every sitting goes through the bot.
+  says what), reviews and submits; it fixes a returned report the same way. Every
+  answer goes through the bot: there is no other way into the database.
 - :class:`Certifier` (a unit's head) approves (with or without a PDF letter) or
   returns a submission with a reason.
 - :func:`register` and :func:`link_group` for anyone else (supervisors, the officer).
@@ -22,14 +20,14 @@ A person who does not see what they expect within :data:`TIMEOUT` seconds raises
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bot.i18n import catalog, t
 from flows.form import Form, Question, QuestionType
 from tidtam.demo.answers import SAMPLE_PDF, Intended, typed
-from tidtam.standin.driver import BotMessage, DriverGroup, DriverUser
-from tidtam.standin.scripted import PLACE
+from tidtam.demo.scripted import place_of
+from tidtam.fake_telegram.driver import BotMessage, DriverGroup, DriverUser
 
 __all__ = [
     "TIMEOUT",
@@ -91,11 +89,11 @@ async def link_group(group: DriverGroup, officer: DriverUser, texts: Texts) -> N
 
 def question_of(form: Form, message: BotMessage) -> Question | None:
     """The question a bot message asks (None if it asks none)."""
-    place = None if message.is_edit else PLACE.search(message.text)
+    place = None if message.is_edit else place_of(message.text)
     if place is None:
         return None
     text = f"\n{message.text}\n"
-    section = int(place.group(2)) - 1
+    section = place[0] - 1
     found = [
         where
         for where in form.questions()
@@ -104,9 +102,6 @@ def question_of(form: Form, message: BotMessage) -> Question | None:
         and f"\n{where.indicator.title}\n" in text
     ]
     return found[0].question if found else None
-
-
-QuickStore = Callable[[Sequence[Intended]], Awaitable[None]]
 
 
 @dataclass
@@ -124,27 +119,14 @@ class Reporter:
     def remaining(self) -> list[Intended]:
         return [i for i in self.intended if i.question.id not in self.answered]
 
-    async def sit(
-        self, share: float, *, through_bot: int, quick: QuickStore | None, submit: bool
-    ) -> str:
+    async def sit(self, share: float, *, submit: bool) -> str:
         """One sitting: answer up to ``share`` of the form; submit if ``submit``.
 
-        ``through_bot`` answers at least go through the bot (all if ``quick`` is None);
-        the ones before them are stored by ``quick``. Returns what the sitting ended
-        with: ``"submitted"``, ``"paused"`` or ``"review"``.
+        Returns what the sitting ended with: ``"submitted"``, ``"paused"`` or ``"review"``.
         """
         total = len(self.intended)
         target = total if submit else max(len(self.answered) + 1, int(share * total))
-        target = min(target, total)
-        todo = self.remaining[: target - len(self.answered)]
-        if quick is not None and through_bot > 0:
-            direct = todo[: max(0, len(todo) - through_bot)]
-            upload = next((n for n, i in enumerate(direct) if i.upload), None)
-            direct = direct[:upload] if upload is not None else direct
-            if direct:
-                await quick(direct)
-                self.answered.update(i.question.id for i in direct)
-        return await self._through_bot(target, submit)
+        return await self._through_bot(min(target, total), submit)
 
     async def fix(self) -> str:
         """After a return: ``/report``, answer what the bot asks again, submit."""

@@ -1,6 +1,6 @@
 """The demo's orchestration: a whole reporting round, offline, on a virtual clock.
 
-:func:`run_demo` starts the Bot API stand-in on 127.0.0.1 and the real bot polling
+:func:`run_demo` starts the fake Telegram (Bot API) on 127.0.0.1 and the real bot polling
 it (with a fake token), loads the sample province and form into a fresh SQLite
 database under the data folder, opens a round and invites everyone; then it plays
 the :class:`~tidtam.demo.scenario.Plan` day by day on a :class:`VirtualClock` that
@@ -25,7 +25,7 @@ import csv
 import datetime as dt
 import time
 from collections import Counter
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -33,14 +33,11 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 import pandas as pd
-from pydantic import SecretStr
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from telegram import Bot
 
-from bot.app import build_application
-from bot.context import Deps
-from bot.runner import polling
-from flows.answers import SKIPPED
+from bot.http import AiohttpRequest
 from flows.form import Form
 from flows.form_loader import load_form_file
 from reminders.sender import Sender
@@ -50,20 +47,21 @@ from reports.completion import completion
 from reports.snapshot import load_round_snapshot
 from reports.workbook import write_workbook
 from storage.db import create_engine, session_factory, transaction
-from storage.files import FileStore
 from storage.invites import create_invites
 from storage.models import Unit
 from storage.schema import upgrade
 from tidtam.core.periods import fiscal_year_of
 from tidtam.core.vocabulary import Certify, Role
-from tidtam.demo import narration, quick
-from tidtam.demo.answers import Intended, intended_answers
+from tidtam.demo import narration
+from tidtam.demo.answers import intended_answers
+from tidtam.demo.bot_process import FAKE_TOKEN, BotConfig, BotProcess, VirtualClock, bot_settings
 from tidtam.demo.people import Certifier, Reporter, Texts, link_group, register
+from tidtam.demo.proof import answers_through_bot
 from tidtam.demo.scenario import Person, Plan, UnitInfo, UnitPlan, make_plan, pick_units
+from tidtam.fake_telegram import FakeTelegram
+from tidtam.fake_telegram.driver import DriverGroup, DriverUser
 from tidtam.samples import FORM_FILE, UNITS_FILE, seed_sample_province
 from tidtam.settings import Settings
-from tidtam.standin import StandIn
-from tidtam.standin.driver import DriverGroup, DriverUser
 
 __all__ = [
     "FAKE_TOKEN",
@@ -76,12 +74,10 @@ __all__ = [
     "sample_units",
 ]
 
-FAKE_TOKEN = "100000:DEMO-not-a-real-token"  # noqa: S105 - the stand-in takes any
 TARGET_KINDS = ("esa", "school")
-CONCURRENCY = 12
+CONCURRENCY = 32
 SWEEP_AT = dt.time(9, 0)
 WORK_STARTS, WORK_ENDS = dt.time(10, 0), dt.time(17, 0)
-VIRTUAL_PER_REAL = 600.0  # virtual seconds per real second while people act
 
 
 @dataclass(frozen=True)
@@ -93,8 +89,6 @@ class DemoOptions:
     speed: float = 1.0
     seed: int = 1
     language: str = "th"
-    through_bot: int = 2  # answers per sitting that go through the bot; 0: all of them
-    on_stage: int | None = 40  # units played through the bot (None: all); the rest off stage
     timezone: str = "Asia/Bangkok"
 
 
@@ -134,32 +128,10 @@ class DemoResult:
     group_messages: list[str]
     log: list[str]
     sweeps: list[SweepReport]
-    answers_by_bot: int
-    answers_stored: int
+    answers_given: int  # answers the simulated people gave through the bot (corrections too)
+    answers_by_bot: int  # stored answers whose audit actor sent them through the bot
+    answers_stored: int  # every stored answer of the round
     seconds: float
-
-
-class VirtualClock:
-    """The demo's time: set by the day loop, flowing faster than real time while people act."""
-
-    def __init__(self, start: datetime) -> None:
-        self._base = start
-        self._flow_from: float | None = None
-        self._until = start
-
-    def now(self) -> datetime:
-        if self._flow_from is None:
-            return self._base
-        elapsed = (time.monotonic() - self._flow_from) * VIRTUAL_PER_REAL
-        return min(self._base + timedelta(seconds=elapsed), self._until)
-
-    def set(self, moment: datetime) -> None:
-        """Stop at ``moment``."""
-        self._base, self._until, self._flow_from = moment, moment, None
-
-    def flow(self, start: datetime, until: datetime) -> None:
-        """Run from ``start``, never past ``until``."""
-        self._base, self._until, self._flow_from = start, until, time.monotonic()
 
 
 # ------------------------------------------------------------------ setup
@@ -189,19 +161,10 @@ def _write_units(chosen: Iterable[UnitInfo], path: Path) -> Path:
 
 
 def sandbox_settings(
-    standin: StandIn, data_dir: Path, database: Path, timezone: str, language: str
+    telegram: FakeTelegram, data_dir: Path, database: Path, timezone: str, language: str
 ) -> Settings:
-    """The bot's settings in the sandbox: the stand-in's URLs and a fake token."""
-    return Settings(
-        bot_token=SecretStr(FAKE_TOKEN),
-        bot_username="tidtam_demo_bot",
-        data_dir=data_dir,
-        database_url=f"sqlite+aiosqlite:///{database}",
-        telegram_api_url=standin.api_url,
-        telegram_file_url=standin.file_url,
-        timezone=timezone,
-        language=language,
-    )
+    """The bot's settings in the sandbox: the fake Telegram's URLs and a fake token."""
+    return bot_settings(telegram.api_url, telegram.file_url, data_dir, database, timezone, language)
 
 
 def fresh_database(data_dir: Path) -> Path:
@@ -220,7 +183,7 @@ class _Sandbox:
     plan: Plan
     form: Form
     sessions: async_sessionmaker[AsyncSession]
-    standin: StandIn
+    telegram: FakeTelegram
     clock: VirtualClock
     day0: dt.date
     zone: ZoneInfo
@@ -232,14 +195,13 @@ class _Sandbox:
     reporters: dict[str, Reporter] = field(default_factory=dict)
     heads: dict[str, Certifier] = field(default_factory=dict)
     group: DriverGroup | None = None
-    stored: int = 0
 
     def at(self, day: int, moment: dt.time) -> datetime:
         return datetime.combine(self.day0 + timedelta(days=day), moment, self.zone)
 
     def user(self, person: Person) -> DriverUser:
         if person.id not in self.users:
-            self.users[person.id] = self.standin.user(
+            self.users[person.id] = self.telegram.user(
                 person.id, person.name, language_code=self.options.language
             )
         return self.users[person.id]
@@ -297,21 +259,10 @@ async def _bounded(jobs: Iterable[Callable[[], Awaitable[None]]], limit: int) ->
 async def _people_act(box: _Sandbox, day: int, counts: narration.DayCounts) -> None:
     plan, texts = box.plan, box.texts
     newcomers = [p for p in plan.people() if p.register_day == day]
-    off_stage = {
-        p.id for u in plan.units if not u.on_stage for p in (u.reporter, u.head) if p is not None
-    }
 
     def registration(person: Person) -> Callable[[], Awaitable[None]]:
         async def job() -> None:
-            user = box.user(person)
-            if person.id in off_stage:
-                user.chat.started = True  # their /start is recorded off stage, below
-                await quick.register(
-                    box.sessions, telegram_user_id=person.id, code=box.codes[person.id],
-                    name=person.name, language=box.options.language, now=box.clock.now(),
-                )  # fmt: skip
-            else:
-                await register(user, box.codes[person.id], texts)
+            await register(box.user(person), box.codes[person.id], texts)
             counts.add("registered")
 
         return job
@@ -319,7 +270,7 @@ async def _people_act(box: _Sandbox, day: int, counts: narration.DayCounts) -> N
     await _bounded([registration(p) for p in newcomers], box.concurrency)
     if day == 0:
         officer = box.user(plan.officer)
-        box.group = box.standin.group(
+        box.group = box.telegram.group(
             title="ติดตามแผน ศธจ.เพชรบูรณ์" if box.options.language == "th" else "Province group",
             members=(officer,),
         )
@@ -349,9 +300,6 @@ def _reporter_job(
     async def job() -> None:
         if unit.reporter is None:
             return
-        if not unit.on_stage:
-            await _off_stage_reporter(box, unit, day, counts)
-            return
         if unit.fix_day == day:
             await _reporter_of(box, unit).fix()
             counts.add("resubmitted")
@@ -359,68 +307,12 @@ def _reporter_job(
         sitting = next((s for s in unit.sittings if s.day == day), None)
         if sitting is None:
             return
-        reporter = _reporter_of(box, unit)
-        through_bot = box.options.through_bot
-        person = unit.reporter
-
-        async def store(answers: Sequence[Intended]) -> None:
-            await quick.store_answers(
-                box.sessions,
-                round_id=box.round_id,
-                unit_id=box.unit_ids[unit.unit.code],
-                answers=answers,
-                actor=person.id,
-                now=box.clock.now(),
-            )
-            box.stored += len(answers)
-
-        ended = await reporter.sit(
-            sitting.share,
-            through_bot=through_bot,
-            quick=store if through_bot > 0 else None,
-            submit=sitting.finishes,
-        )
+        ended = await _reporter_of(box, unit).sit(sitting.share, submit=sitting.finishes)
         counts.add("sittings")
         if ended == "submitted":
             counts.add("submitted")
 
     return job
-
-
-async def _off_stage_reporter(
-    box: _Sandbox, unit: UnitPlan, day: int, counts: narration.DayCounts
-) -> None:
-    """The reporter's day recorded directly (see :mod:`tidtam.demo.quick`)."""
-    assert unit.reporter is not None
-    where = {"round_id": box.round_id, "unit_id": box.unit_ids[unit.unit.code]}
-    actor = unit.reporter.id
-    reporter = _reporter_of(box, unit)
-    if unit.fix_day == day:
-        first = [i for i in reporter.intended if not i.upload][:1]
-        await quick.store_answers(
-            box.sessions, answers=first, actor=actor, now=box.clock.now(), **where
-        )
-        await quick.submit(box.sessions, actor=actor, now=box.clock.now(), **where)
-        counts.add("resubmitted")
-        return
-    sitting = next((s for s in unit.sittings if s.day == day), None)
-    if sitting is None:
-        return
-    total = len(reporter.intended)
-    target = (
-        total if sitting.finishes else max(len(reporter.answered) + 1, int(sitting.share * total))
-    )
-    todo = reporter.remaining[: max(0, target - len(reporter.answered))]
-    given = [Intended(i.question, SKIPPED) if i.upload else i for i in todo]
-    await quick.store_answers(
-        box.sessions, answers=given, actor=actor, now=box.clock.now(), **where
-    )
-    reporter.answered.update(i.question.id for i in todo)
-    box.stored += len(given)
-    counts.add("sittings")
-    if sitting.finishes:
-        await quick.submit(box.sessions, actor=actor, now=box.clock.now(), **where)
-        counts.add("submitted")
 
 
 def _head_job(
@@ -430,19 +322,6 @@ def _head_job(
         if unit.head is None or day not in (unit.return_day, unit.approve_day):
             return
         code = unit.unit.code
-        if not unit.on_stage:
-            where = {"round_id": box.round_id, "unit_id": box.unit_ids[code]}
-            now, actor = box.clock.now(), unit.head.id
-            if unit.return_day == day:
-                assert unit.reason is not None
-                await quick.give_back(
-                    box.sessions, reason=unit.reason, actor=actor, now=now, **where
-                )
-                counts.add("returned")
-            if unit.approve_day == day:
-                await quick.certify(box.sessions, actor=actor, now=now, **where)
-                counts.add("certified")
-            return
         head = box.heads.setdefault(code, Certifier(box.user(unit.head), box.texts))
         if unit.return_day == day:
             assert unit.reason is not None
@@ -453,6 +332,17 @@ def _head_job(
             counts.add("certified")
 
     return job
+
+
+def _senders(box: _Sandbox) -> set[int]:
+    """The simulated people who wrote to the bot or pressed its buttons."""
+    pressed = {record.user_id for record in box.telegram.world.callbacks.values()}
+    wrote = {
+        person
+        for person, user in box.users.items()
+        if any(not message.from_bot for message in user.chat.messages.values())
+    }
+    return pressed | wrote
 
 
 def _collect(box: _Sandbox, received: dict[int, list[str]], group: list[str]) -> None:
@@ -498,15 +388,12 @@ async def run_demo(options: DemoOptions, observer: Observer | None = None) -> De
     database = fresh_database(data_dir)
     chosen = pick_units(sample_units(), options.units)
     units_path = _write_units(chosen, data_dir / "demo-units.csv")
-    plan = make_plan(
-        chosen, seed=options.seed, target_kinds=TARGET_KINDS, language=lang,
-        on_stage=options.on_stage,
-    )  # fmt: skip
+    plan = make_plan(chosen, seed=options.seed, target_kinds=TARGET_KINDS, language=lang)
     day0 = datetime.now(zone).date()
     opens_at = datetime.combine(day0, dt.time(8, 0), zone)
     deadline = datetime.combine(day0 + timedelta(days=plan.deadline_day), dt.time(23, 59, 59), zone)
     form = load_form_file(FORM_FILE)
-    engine = create_engine(f"sqlite+aiosqlite:///{database}")
+    engine = create_engine(f"sqlite+aiosqlite:///{database}", pool_size=1, max_overflow=0)
     log: list[str] = []
 
     def tell(line: str) -> None:
@@ -528,15 +415,15 @@ async def run_demo(options: DemoOptions, observer: Observer | None = None) -> De
             )
             round_id = round_.id
         unit_ids, codes = await _invite_everyone(sessions, plan, opens_at)
-        async with StandIn.start(token=FAKE_TOKEN, bot_username="tidtam_demo_bot") as standin:
-            settings = sandbox_settings(standin, data_dir, database, options.timezone, lang)
+        async with FakeTelegram.start(token=FAKE_TOKEN, bot_username="tidtam_demo_bot") as telegram:
+            config = BotConfig(
+                telegram.api_url, telegram.file_url, data_dir, database, options.timezone, lang
+            )
             clock = VirtualClock(opens_at)
             box = _Sandbox(
-                options, plan, form, sessions, standin, clock, day0, zone, round_id,
+                options, plan, form, sessions, telegram, clock, day0, zone, round_id,
                 unit_ids, codes, Texts(lang),
             )  # fmt: skip
-            dependencies = Deps(settings, sessions, FileStore(settings.files_dir), clock=clock.now)
-            application = build_application(dependencies, rate_limit=False)
             tell(narration.text(lang, "title"))
             tell(
                 narration.text(
@@ -551,8 +438,15 @@ async def run_demo(options: DemoOptions, observer: Observer | None = None) -> De
             group_messages: list[str] = []
             sweeps: list[SweepReport] = []
             observer.started(plan.officer_day + 1)
-            async with polling(application, poll_timeout=timedelta(seconds=1)):
-                sender = Sender(application.bot)  # no rate limiter: no limits to keep
+            # The sweep sends as the bot would, from this process; no limits to keep.
+            sweeper = Bot(
+                FAKE_TOKEN,
+                base_url=telegram.api_url,
+                base_file_url=telegram.file_url,
+                request=AiohttpRequest(32, read_timeout=30, write_timeout=30),
+            )
+            async with BotProcess(config, clock), sweeper:
+                sender = Sender(sweeper)
                 for day in range(plan.officer_day + 1):
                     counts = narration.DayCounts()
                     morning = box.at(day, SWEEP_AT)
@@ -562,7 +456,7 @@ async def run_demo(options: DemoOptions, observer: Observer | None = None) -> De
                     for kind, n in report.by_kind.items():
                         counts.add(f"reminder.{kind}", n)
                     counts.add("unreachable", report.unreachable)
-                    await asyncio.sleep(0.05)  # let the stand-in file the messages
+                    await asyncio.sleep(0.05)  # let the fake Telegram file the messages
                     before = {k: len(v) for k, v in received.items()}
                     _collect(box, received, group_messages)
                     escalations = _escalation_lines(box, before, received)
@@ -584,10 +478,11 @@ async def run_demo(options: DemoOptions, observer: Observer | None = None) -> De
                         tell(line)
                     observer.day_done(day)
             end = box.at(plan.officer_day, WORK_ENDS)
-            by_bot = sum(r.by_bot for r in box.reporters.values())
-            stored = box.stored
+            given = sum(r.by_bot for r in box.reporters.values())
+            senders = _senders(box)
         async with sessions() as session:
             snapshot = await load_round_snapshot(session, round_id, now=end.astimezone(UTC))
+            by_bot, stored = await answers_through_bot(session, round_id, senders)
     finally:
         await engine.dispose()
     status = completion(snapshot, "agency", total=True)
@@ -617,6 +512,7 @@ async def run_demo(options: DemoOptions, observer: Observer | None = None) -> De
         group_messages=group_messages,
         log=log,
         sweeps=sweeps,
+        answers_given=given,
         answers_by_bot=by_bot,
         answers_stored=stored,
         seconds=time.monotonic() - started,

@@ -33,7 +33,7 @@ import enum
 import random
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 __all__ = [
     "DEADLINE_DAY",
@@ -161,7 +161,6 @@ class UnitPlan:
     letter: bool = False  # the head attaches a PDF letter
     block_day: int | None = None
     answer_seed: int = 0
-    on_stage: bool = True  # played through the bot; else recorded directly
 
     @property
     def submit_day(self) -> int | None:
@@ -278,18 +277,6 @@ def _sittings(rng: random.Random, first_possible: int, last: int, final: float) 
     return [Sitting(d, s) for d, s in zip(days, [*shares, final], strict=True)]
 
 
-def _stage(plans: Sequence[UnitPlan], count: int, rng: random.Random) -> set[str]:
-    """Codes of ``count`` units to play through the bot: each fate in proportion."""
-    by_fate: dict[Fate, list[str]] = {}
-    for plan in plans:
-        by_fate.setdefault(plan.fate, []).append(plan.unit.code)
-    chosen: set[str] = set()
-    for codes in by_fate.values():
-        share = max(1, round(count * len(codes) / len(plans)))
-        chosen.update(rng.sample(codes, min(share, len(codes))))
-    return chosen
-
-
 def _name(rng: random.Random, title: str) -> str:
     return f"{title}{rng.choice(FIRST_NAMES)}"
 
@@ -300,13 +287,8 @@ def make_plan(
     seed: int,
     target_kinds: Sequence[str] = ("esa", "school"),
     language: str = "th",
-    on_stage: int | None = None,
 ) -> Plan:
-    """Decide the whole round for the target units of ``units`` (see the module docstring).
-
-    ``on_stage``: how many units are played through the bot (None: all); they are
-    taken from every fate in proportion, at least one of each.
-    """
+    """Decide the whole round for the target units of ``units`` (see the module docstring)."""
     rng = random.Random(seed)
     roots = [u for u in units if u.parent_code is None]
     if len(roots) != 1:
@@ -386,10 +368,6 @@ def make_plan(
                 UnitPlan(unit, fate, reporter, head, sittings, approve_day=approve,
                          letter=letter, answer_seed=plan.answer_seed)
             )  # fmt: skip
-
-    if on_stage is not None and on_stage < len(plans):
-        staged = _stage(plans, on_stage, rng)
-        plans = [replace(p, on_stage=p.unit.code in staged) for p in plans]
 
     parents = sorted({u.parent_code for u in targets if u.parent_code is not None})
     by_code = {u.code: u for u in units}

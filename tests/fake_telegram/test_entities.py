@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tidtam.standin.state import BadRequest, command_entities, parse_html, utf16_len
+from tidtam.fake_telegram.entities import command_entities, parse_html, utf16_len
+from tidtam.fake_telegram.errors import BadRequest
 
 SIMPLE_TAGS = {
     "b": "bold",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tidtam.standin.limits import Delivery, LimitConfig, RateLimiter, Stats
+from tidtam.fake_telegram.limits import Delivery, LimitConfig, RateLimiter, Stats
 
 
 class Clock:

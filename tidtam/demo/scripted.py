@@ -1,17 +1,45 @@
-"""Playing a reporter at the stand-in: which question a bot message asks, and an answer.
+"""Playing a reporter of the sample form: which question a bot message asks, and an answer.
 
-For the tests, the benchmarks and the demo, which all read the questions the real bot
-asks and answer them by type.
+The demo's people, the end-to-end tests and the benchmarks all read the questions the
+real bot asks and answer them by type; this knowledge of forms and of the bot's wording
+belongs here, with the demo, not in the fake Telegram (which speaks only the Bot API).
 """
 
 from __future__ import annotations
 
 import re
 
+from bot.i18n import catalog
 from flows.form import Form, Question, QuestionType
 
-# The place line above every question: "ยุทธศาสตร์ 2 · ข้อ 5/23" (or the English one).
-PLACE = re.compile(r"(ยุทธศาสตร์|Strategy) (\d+) · (ข้อ|question) (\d+)/(\d+)")
+__all__ = ["PLACE", "place_of", "question_asked", "typical_answer"]
+
+
+def _place_pattern() -> re.Pattern[str]:
+    """The place line above every question ("ยุทธศาสตร์ 2 · ข้อ 5/23"), in any catalogue.
+
+    Built from the catalogues' ``report.place`` so that a change of wording follows;
+    read a match with :func:`place_of`.
+    """
+    shapes = []
+    for language in ("th", "en"):
+        template = re.escape(catalog(language)["report.place"])
+        for name in ("section", "number", "total"):
+            template = template.replace(re.escape("{" + name + "}"), r"(\d+)")
+        shapes.append(template)
+    return re.compile("|".join(f"(?:{shape})" for shape in shapes))
+
+
+PLACE = _place_pattern()
+
+
+def place_of(text: str) -> tuple[int, int, int] | None:
+    """Section, question number and total of the place line in ``text`` (None: no place)."""
+    found = PLACE.search(text)
+    if found is None:
+        return None
+    section, number, total = (int(g) for g in found.groups() if g is not None)
+    return section, number, total
 
 
 def question_asked(form: Form, text: str, *, strict: bool = False) -> Question | None:

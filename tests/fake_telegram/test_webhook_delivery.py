@@ -11,19 +11,19 @@ from aiohttp import web
 from telegram import Bot
 from telegram.error import Conflict
 
-from tidtam.standin import StandIn
+from tidtam.fake_telegram import FakeTelegram
 
 TOKEN = "123456:TEST-TOKEN"
 
 
 @pytest.fixture
-async def standin() -> AsyncIterator[StandIn]:
-    async with StandIn.start(token=TOKEN) as running:
+async def standin() -> AsyncIterator[FakeTelegram]:
+    async with FakeTelegram.start(token=TOKEN) as running:
         yield running
 
 
 async def test_updates_are_posted_in_order_with_the_secret_and_retried(
-    standin: StandIn,
+    standin: FakeTelegram,
 ) -> None:
     received: list[tuple[int, str | None]] = []
     fail_first = [True]

@@ -1,9 +1,9 @@
-"""Telegram's flood limits for the stand-in, and the delivery statistics.
+"""Telegram's flood limits for the fake Telegram, and the delivery statistics.
 
 Telegram documents three limits for bots (https://core.telegram.org/bots/faq): about
 30 messages a second overall, about one message a second per chat ("short bursts
 that go over this limit" are allowed), and no more than 20 messages a minute per
-group. The stand-in models them as:
+group. The fake Telegram models them as:
 
 - overall: a sliding window, at most ``global_per_second`` messages in any 1 s;
 - private chat: a token bucket of ``private_burst`` tokens refilled at

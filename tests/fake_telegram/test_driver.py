@@ -16,24 +16,24 @@ from telegram import (
 )
 from telegram.error import BadRequest
 
-from tidtam.standin import StandIn
+from tidtam.fake_telegram import FakeTelegram
 
 TOKEN = "123:TEST"
 
 
 @pytest.fixture
-async def standin() -> AsyncIterator[StandIn]:
-    async with StandIn.start(token=TOKEN) as running:
+async def standin() -> AsyncIterator[FakeTelegram]:
+    async with FakeTelegram.start(token=TOKEN) as running:
         yield running
 
 
 @pytest.fixture
-async def bot(standin: StandIn) -> AsyncIterator[Bot]:
+async def bot(standin: FakeTelegram) -> AsyncIterator[Bot]:
     async with Bot(TOKEN, base_url=standin.api_url, base_file_url=standin.file_url) as client:
         yield client
 
 
-async def test_wait_reply_times_out_with_a_clear_message(standin: StandIn, bot: Bot) -> None:
+async def test_wait_reply_times_out_with_a_clear_message(standin: FakeTelegram, bot: Bot) -> None:
     user = standin.user(id=2001, first_name="ครูเอ")
     await user.send("/help")
     await bot.send_message(user.id, "ช่วยเหลือ")
@@ -42,7 +42,7 @@ async def test_wait_reply_times_out_with_a_clear_message(standin: StandIn, bot: 
         await user.wait_reply(timeout=0.05)
 
 
-async def test_replies_are_a_queue_and_can_be_skipped(standin: StandIn, bot: Bot) -> None:
+async def test_replies_are_a_queue_and_can_be_skipped(standin: FakeTelegram, bot: Bot) -> None:
     user = standin.user(id=2002)
     await user.send("/start")
     for text in ("หนึ่ง", "สอง", "สาม"):
@@ -57,7 +57,7 @@ async def test_replies_are_a_queue_and_can_be_skipped(standin: StandIn, bot: Bot
     assert [m.from_bot for m in user.messages] == [False, True, True, True, True]
 
 
-async def test_replies_to_messages_both_ways(standin: StandIn, bot: Bot) -> None:
+async def test_replies_to_messages_both_ways(standin: FakeTelegram, bot: Bot) -> None:
     user = standin.user(id=2003)
     await user.send("/start")
     question = await bot.send_message(user.id, "จำนวนนักเรียน?")
@@ -77,7 +77,7 @@ async def test_replies_to_messages_both_ways(standin: StandIn, bot: Bot) -> None
         await bot.send_message(user.id, "x", reply_parameters=ReplyParameters(999))
 
 
-async def test_click_on_a_given_message_and_in_groups(standin: StandIn, bot: Bot) -> None:
+async def test_click_on_a_given_message_and_in_groups(standin: FakeTelegram, bot: Bot) -> None:
     head = standin.user(id=2004, first_name="ผอ.")
     await head.send("/pending")
     [start] = await bot.get_updates()
@@ -106,7 +106,7 @@ async def test_click_on_a_given_message_and_in_groups(standin: StandIn, bot: Bot
         group.migrate_to_supergroup()
 
 
-async def test_writing_after_blocking_unblocks(standin: StandIn, bot: Bot) -> None:
+async def test_writing_after_blocking_unblocks(standin: FakeTelegram, bot: Bot) -> None:
     user = standin.user(id=2005)
     await user.send("/start")
     user.block()
@@ -119,7 +119,7 @@ async def test_writing_after_blocking_unblocks(standin: StandIn, bot: Bot) -> No
     assert statuses == ["kicked", "member"]
 
 
-async def test_reply_keyboard_is_shown_to_the_user(standin: StandIn, bot: Bot) -> None:
+async def test_reply_keyboard_is_shown_to_the_user(standin: FakeTelegram, bot: Bot) -> None:
     user = standin.user(id=2006)
     await user.send("/start")
     markup = ReplyKeyboardMarkup([[KeyboardButton("ส่งรายงาน"), "ยกเลิก"]])
@@ -128,7 +128,7 @@ async def test_reply_keyboard_is_shown_to_the_user(standin: StandIn, bot: Bot) -
     assert user.reply_keyboard == [["ส่งรายงาน", "ยกเลิก"]]
 
 
-async def test_files_too_big_for_bots_are_refused(standin: StandIn, bot: Bot) -> None:
+async def test_files_too_big_for_bots_are_refused(standin: FakeTelegram, bot: Bot) -> None:
     user = standin.user(id=2007)
     await user.send_document(b"x" * (20 * 1024 * 1024 + 1), "big.pdf")
     [update] = await bot.get_updates()
@@ -139,7 +139,7 @@ async def test_files_too_big_for_bots_are_refused(standin: StandIn, bot: Bot) ->
         await bot.get_file("nope")
 
 
-async def test_plain_json_and_get_requests(standin: StandIn) -> None:
+async def test_plain_json_and_get_requests(standin: FakeTelegram) -> None:
     user = standin.user(id=2008)
     await user.send("hi")
     async with httpx.AsyncClient(base_url=f"{standin.api_url}{TOKEN}/") as client:
@@ -157,7 +157,7 @@ async def test_plain_json_and_get_requests(standin: StandIn) -> None:
     assert (await user.wait_reply()).text == "ก"
 
 
-async def test_download_keeps_the_content_type(standin: StandIn, bot: Bot) -> None:
+async def test_download_keeps_the_content_type(standin: FakeTelegram, bot: Bot) -> None:
     user = standin.user(id=2009)
     await user.send_document("รหัส,ชื่อ\n".encode(), "units.csv", "text/csv; charset=utf-8")
     [update] = await bot.get_updates()

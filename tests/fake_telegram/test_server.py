@@ -30,7 +30,7 @@ from telegram.error import (
 )
 from telegram.ext import ApplicationBuilder, CommandHandler, ContextTypes
 
-from tidtam.standin import StandIn
+from tidtam.fake_telegram import FakeTelegram
 
 TOKEN = "123:TEST"
 
@@ -53,13 +53,13 @@ def tiny_png(width: int = 3, height: int = 2) -> bytes:
 
 
 @pytest.fixture
-async def standin() -> AsyncIterator[StandIn]:
-    async with StandIn.start(token=TOKEN) as running:
+async def standin() -> AsyncIterator[FakeTelegram]:
+    async with FakeTelegram.start(token=TOKEN) as running:
         yield running
 
 
 @pytest.fixture
-async def bot(standin: StandIn) -> AsyncIterator[Bot]:
+async def bot(standin: FakeTelegram) -> AsyncIterator[Bot]:
     async with Bot(TOKEN, base_url=standin.api_url, base_file_url=standin.file_url) as client:
         yield client
 
@@ -68,7 +68,7 @@ async def updates(bot: Bot, offset: int | None = None) -> list[Update]:
     return list(await bot.get_updates(offset=offset, timeout=0))
 
 
-async def test_get_me_and_port(standin: StandIn, bot: Bot) -> None:
+async def test_get_me_and_port(standin: FakeTelegram, bot: Bot) -> None:
     me = await bot.get_me()
     assert me.id == 123
     assert me.is_bot
@@ -77,7 +77,7 @@ async def test_get_me_and_port(standin: StandIn, bot: Bot) -> None:
     assert standin.api_url == f"http://127.0.0.1:{standin.port}/bot"
 
 
-async def test_wrong_token_is_invalid(standin: StandIn) -> None:
+async def test_wrong_token_is_invalid(standin: FakeTelegram) -> None:
     stranger = Bot("999:WRONG", base_url=standin.api_url, base_file_url=standin.file_url)
     with pytest.raises(InvalidToken):
         async with stranger:
@@ -88,7 +88,7 @@ async def test_wrong_token_is_invalid(standin: StandIn) -> None:
     assert response.json() == {"ok": False, "error_code": 401, "description": "Unauthorized"}
 
 
-async def test_command_message_parsed_by_ptb(standin: StandIn, bot: Bot) -> None:
+async def test_command_message_parsed_by_ptb(standin: FakeTelegram, bot: Bot) -> None:
     user = standin.user(id=1001, first_name="สมศรี", language_code="th")
     await user.send("/start ABCDE")
     [update] = await updates(bot)
@@ -103,7 +103,7 @@ async def test_command_message_parsed_by_ptb(standin: StandIn, bot: Bot) -> None
     assert (message.entities[0].offset, message.entities[0].length) == (0, 6)
 
 
-async def test_keyboard_click_gives_callback_query(standin: StandIn, bot: Bot) -> None:
+async def test_keyboard_click_gives_callback_query(standin: FakeTelegram, bot: Bot) -> None:
     user = standin.user(id=1002, first_name="มานี")
     await user.send("/report")
     [first] = await updates(bot)
@@ -138,7 +138,9 @@ async def test_keyboard_click_gives_callback_query(standin: StandIn, bot: Bot) -
         await query.answer()
 
 
-async def test_click_on_missing_button_is_a_clear_assertion(standin: StandIn, bot: Bot) -> None:
+async def test_click_on_missing_button_is_a_clear_assertion(
+    standin: FakeTelegram, bot: Bot
+) -> None:
     user = standin.user(id=1003)
     await user.send("hi")
     await bot.send_message(user.id, "no keyboard")
@@ -146,7 +148,9 @@ async def test_click_on_missing_button_is_a_clear_assertion(standin: StandIn, bo
         await user.click("ตกลง")
 
 
-async def test_long_poll_returns_as_soon_as_an_update_arrives(standin: StandIn, bot: Bot) -> None:
+async def test_long_poll_returns_as_soon_as_an_update_arrives(
+    standin: FakeTelegram, bot: Bot
+) -> None:
     user = standin.user(id=1004)
     poll = asyncio.create_task(bot.get_updates(timeout=5))
     await asyncio.sleep(0.2)
@@ -165,7 +169,7 @@ async def test_long_poll_times_out_empty(bot: Bot) -> None:
     assert time.monotonic() - started >= 0.9
 
 
-async def test_offset_confirms_updates(standin: StandIn, bot: Bot) -> None:
+async def test_offset_confirms_updates(standin: FakeTelegram, bot: Bot) -> None:
     user = standin.user(id=1005)
     await user.send("one")
     await user.send("two")
@@ -180,7 +184,7 @@ async def test_offset_confirms_updates(standin: StandIn, bot: Bot) -> None:
     assert await updates(bot) == []
 
 
-async def test_bot_document_reaches_user(standin: StandIn, bot: Bot) -> None:
+async def test_bot_document_reaches_user(standin: FakeTelegram, bot: Bot) -> None:
     user = standin.user(id=1006)
     await user.send("/export")
     data = b"PK\x03\x04 fake xlsx bytes"
@@ -199,7 +203,7 @@ async def test_bot_document_reaches_user(standin: StandIn, bot: Bot) -> None:
     assert again.document is not None and again.document.file_id == sent.document.file_id
 
 
-async def test_user_document_downloaded_by_bot(standin: StandIn, bot: Bot) -> None:
+async def test_user_document_downloaded_by_bot(standin: FakeTelegram, bot: Bot) -> None:
     user = standin.user(id=1007)
     data = b"%PDF-1.4 plan report " * 100
     await user.send_document(data, "แผน.pdf", "application/pdf")
@@ -213,7 +217,7 @@ async def test_user_document_downloaded_by_bot(standin: StandIn, bot: Bot) -> No
     assert bytes(await file.download_as_bytearray()) == data
 
 
-async def test_photos_both_ways(standin: StandIn, bot: Bot) -> None:
+async def test_photos_both_ways(standin: FakeTelegram, bot: Bot) -> None:
     user = standin.user(id=1008)
     png = tiny_png(4, 3)
     await user.send_photo(png, caption="ภาพกิจกรรม")
@@ -232,7 +236,7 @@ async def test_photos_both_ways(standin: StandIn, bot: Bot) -> None:
         await bot.send_photo(user.id, photo=b"not an image")
 
 
-async def test_album_shares_media_group(standin: StandIn, bot: Bot) -> None:
+async def test_album_shares_media_group(standin: FakeTelegram, bot: Bot) -> None:
     user = standin.user(id=1009)
     await user.send_album([tiny_png(), tiny_png(2, 2), tiny_png(5, 1)], caption="อัลบั้ม")
     got = await updates(bot)
@@ -243,7 +247,7 @@ async def test_album_shares_media_group(standin: StandIn, bot: Bot) -> None:
     assert [m.caption for m in messages] == ["อัลบั้ม", None, None]
 
 
-async def test_html_is_parsed_and_broken_html_refused(standin: StandIn, bot: Bot) -> None:
+async def test_html_is_parsed_and_broken_html_refused(standin: FakeTelegram, bot: Bot) -> None:
     user = standin.user(id=1010)
     await user.send("hi")
     sent = await bot.send_message(
@@ -264,7 +268,7 @@ async def test_html_is_parsed_and_broken_html_refused(standin: StandIn, bot: Bot
     assert len(user.messages) == 2, "refused messages are not delivered"
 
 
-async def test_text_length_rules(standin: StandIn, bot: Bot) -> None:
+async def test_text_length_rules(standin: FakeTelegram, bot: Bot) -> None:
     user = standin.user(id=1011)
     await user.send("hi")
     await bot.send_message(user.id, "ก" * 4096)
@@ -276,7 +280,7 @@ async def test_text_length_rules(standin: StandIn, bot: Bot) -> None:
     await bot.send_message(user.id, "<b>" + "x" * 4090 + "</b>", parse_mode="HTML")
 
 
-async def test_edits_count_as_replies_and_not_modified(standin: StandIn, bot: Bot) -> None:
+async def test_edits_count_as_replies_and_not_modified(standin: FakeTelegram, bot: Bot) -> None:
     user = standin.user(id=1012)
     await user.send("/review")
     keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("แก้ไข", callback_data="edit")]])
@@ -297,7 +301,9 @@ async def test_edits_count_as_replies_and_not_modified(standin: StandIn, bot: Bo
     await user.expect_no_reply(within=0.05)
 
 
-async def test_blocked_and_never_started_users_are_forbidden(standin: StandIn, bot: Bot) -> None:
+async def test_blocked_and_never_started_users_are_forbidden(
+    standin: FakeTelegram, bot: Bot
+) -> None:
     silent = standin.user(id=1013)
     with pytest.raises(Forbidden, match=r"(?i)can't initiate conversation"):
         await bot.send_message(silent.id, "สวัสดี")
@@ -314,7 +320,7 @@ async def test_blocked_and_never_started_users_are_forbidden(standin: StandIn, b
         await bot.send_message(424242, "nobody")
 
 
-async def test_group_commands_privacy_and_migration(standin: StandIn, bot: Bot) -> None:
+async def test_group_commands_privacy_and_migration(standin: FakeTelegram, bot: Bot) -> None:
     officer = standin.user(id=1015, first_name="เจ้าหน้าที่")
     group = standin.group(id=-4001, title="ศธจ. เพชรบูรณ์")
     group.add(officer, "administrator")
@@ -345,7 +351,7 @@ async def test_group_commands_privacy_and_migration(standin: StandIn, bot: Bot) 
 async def test_rate_limits_give_retry_after(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PTB_TIMEDELTA", "true")  # RetryAfter.retry_after warns otherwise
     async with (
-        StandIn.start(token=TOKEN, enforce_limits=True) as standin,
+        FakeTelegram.start(token=TOKEN, enforce_limits=True) as standin,
         Bot(TOKEN, base_url=standin.api_url, base_file_url=standin.file_url) as bot,
     ):
         user = standin.user(id=1016)
@@ -365,7 +371,7 @@ async def test_rate_limits_give_retry_after(monkeypatch: pytest.MonkeyPatch) -> 
         assert standin.stats.max_in_window(1.0, user.id) <= standin.limiter.config.private_burst
 
 
-async def test_unknown_method_is_recorded(standin: StandIn, bot: Bot) -> None:
+async def test_unknown_method_is_recorded(standin: FakeTelegram, bot: Bot) -> None:
     await bot.get_me()
     assert standin.unknown_methods == []
     with pytest.raises(EndPointNotFound):
@@ -374,7 +380,7 @@ async def test_unknown_method_is_recorded(standin: StandIn, bot: Bot) -> None:
     assert [c.status for c in standin.calls_to("launchRocket")] == [404]
 
 
-async def test_commands_chat_action_and_delete(standin: StandIn, bot: Bot) -> None:
+async def test_commands_chat_action_and_delete(standin: FakeTelegram, bot: Bot) -> None:
     from telegram import BotCommand
 
     await bot.set_my_commands([BotCommand("report", "ตอบแบบรายงาน")], language_code="th")
@@ -402,7 +408,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await update.effective_message.reply_text(f"ยินดีต้อนรับ <b>{code}</b>", parse_mode="HTML")
 
 
-async def test_real_application_answers_start(standin: StandIn) -> None:
+async def test_real_application_answers_start(standin: FakeTelegram) -> None:
     application = (
         ApplicationBuilder()
         .token(TOKEN)
