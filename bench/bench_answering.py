@@ -164,16 +164,17 @@ async def seed(url: str, people: int, folder: Path) -> list[str]:
     from storage.invites import create_invites
     from storage.rounds import open_round
     from storage.schema import upgrade
-    from storage.units import import_units, units_of_kinds
-    from tidtam.core.unitsfile import read_units_file
+    from storage.units import units_of_kinds
+    from tidtam.core.unitsfile import scan_units_file
     from tidtam.core.vocabulary import Certify, Role
+    from tidtam.services.units import import_scan
 
     engine = create_engine(url)
     try:
         await upgrade(engine)
         sessions = session_factory(engine)
         async with transaction(sessions) as session:
-            await import_units(session, read_units_file(units_file(people, folder)))
+            await import_scan(session, scan_units_file(units_file(people, folder)))
             form_file = SAMPLES / "form.yaml"
             version = await store_form(
                 session, load_form_file(form_file), form_file.read_text(encoding="utf-8")

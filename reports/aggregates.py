@@ -54,7 +54,7 @@ from reports.relevant import (
     AnswerTable,
     answer_table,
 )
-from reports.snapshot import RoundSnapshot
+from reports.round_snapshot import RoundSnapshot
 
 __all__ = [
     "CHOICE_COLUMNS",

@@ -26,7 +26,7 @@ import pandas as pd
 
 from reports.errors import UnknownUnit
 from reports.labels import NO_DISTRICT_TH, TOTAL_TH
-from reports.snapshot import RoundSnapshot, subtree_ids, unit_parents
+from reports.round_snapshot import RoundSnapshot, subtree_ids, unit_parents
 from tidtam.core.vocabulary import DONE_STATES as DONE
 from tidtam.core.vocabulary import STATE_ORDER, SubmissionState
 

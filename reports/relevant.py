@@ -38,7 +38,7 @@ import pandas as pd
 from flows.answers import AnswerError, AnswerValue, Value, decode
 from flows.walk import applicable
 from flows.when import references
-from reports.snapshot import RoundSnapshot
+from reports.round_snapshot import RoundSnapshot
 
 __all__ = [
     "NONE",

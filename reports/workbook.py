@@ -61,6 +61,7 @@ from reports.aggregates import (
     unit_status,
 )
 from reports.labels import OVERDUE_TH, QUESTION_TYPE_TH, STATE_TH
+from reports.round_snapshot import RoundSnapshot
 from reports.sheetdata import (
     ColumnStyle,
     reserve_formats,
@@ -68,7 +69,6 @@ from reports.sheetdata import (
     splice_rows,
     style_indices,
 )
-from reports.snapshot import RoundSnapshot
 from tidtam.core.csv_cells import csv_cell
 from tidtam.core.periods import parse_period
 from tidtam.core.thai import format_date_th

@@ -1,98 +1,42 @@
-"""Members: Telegram users bound to units with roles, and registration by invite."""
+"""Members: Telegram users bound to units with roles."""
 
 from __future__ import annotations
 
-import enum
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 
 from storage import audit
-from storage.models import Invite, InviteAttempt, Member
-from tidtam.core.invite_codes import hash_code, normalize_code
+from storage.models import Invite, Member
 from tidtam.core.vocabulary import ANSWERING_ROLES
 
-MAX_WRONG_TRIES = 5
-WRONG_TRIES_WINDOW = timedelta(minutes=15)
 
-
-class Redeem(enum.StrEnum):
-    REGISTERED = "registered"
-    ALREADY = "already"  # this person already holds this membership
-    WRONG = "wrong"
-    EXPIRED = "expired"
-    USED = "used"
-    LOCKED = "locked"  # too many wrong tries
-
-
-@dataclass(frozen=True, slots=True)
-class RedeemResult:
-    outcome: Redeem
-    member: Member | None = None
-    retry_after: timedelta | None = None
-
-
-async def wrong_tries_lock(
-    session: AsyncSession, telegram_user_id: int, now: datetime
-) -> timedelta | None:
-    """How long this person must wait before trying a code again, if at all."""
-    since = now - WRONG_TRIES_WINDOW
-    times = (
-        await session.scalars(
-            select(InviteAttempt.at)
-            .where(InviteAttempt.telegram_user_id == telegram_user_id, InviteAttempt.at > since)
-            .order_by(InviteAttempt.at)
+async def membership(
+    session: AsyncSession, telegram_user_id: int, unit_id: int, role: str
+) -> Member | None:
+    """The person's membership of ``unit_id`` as ``role``, with its unit, if any."""
+    return await session.scalar(
+        select(Member)
+        .options(selectinload(Member.unit))
+        .where(
+            Member.telegram_user_id == telegram_user_id,
+            Member.unit_id == unit_id,
+            Member.role == role,
         )
-    ).all()
-    if len(times) < MAX_WRONG_TRIES:
-        return None
-    return times[-MAX_WRONG_TRIES] + WRONG_TRIES_WINDOW - now
+    )
 
 
-async def redeem_invite(
+async def add_member(
     session: AsyncSession,
+    invite: Invite,
     telegram_user_id: int,
-    text: str,
     *,
     display_name: str,
     language: str | None,
-    now: datetime,
-) -> RedeemResult:
-    """Register a person with an invite code typed or sent through a deep link."""
-    locked = await wrong_tries_lock(session, telegram_user_id, now)
-    if locked is not None:
-        return RedeemResult(Redeem.LOCKED, retry_after=locked)
-    code = normalize_code(text)
-    invite = None
-    if code is not None:
-        invite = await session.scalar(
-            select(Invite)
-            .options(selectinload(Invite.unit))
-            .where(Invite.code_hash == hash_code(code))
-        )
-    if invite is None or invite.expires_at <= now or invite.used_at is not None:
-        if invite is not None and invite.used_by == telegram_user_id:
-            existing = await _membership(session, telegram_user_id, invite.unit_id, invite.role)
-            if existing is not None:
-                return RedeemResult(Redeem.ALREADY, member=existing)
-        session.add(InviteAttempt(telegram_user_id=telegram_user_id, at=now))
-        await _forget_old_attempts(session, telegram_user_id, now)
-        if invite is None:
-            return RedeemResult(Redeem.WRONG)
-        return RedeemResult(Redeem.USED if invite.used_at is not None else Redeem.EXPIRED)
-    existing = await _membership(session, telegram_user_id, invite.unit_id, invite.role)
-    if existing is not None:
-        return RedeemResult(Redeem.ALREADY, member=existing)
-    claimed = await session.execute(  # a conditional UPDATE: only one person can claim
-        update(Invite)
-        .where(Invite.id == invite.id, Invite.used_at.is_(None))
-        .values(used_at=now, used_by=telegram_user_id)
-    )
-    if claimed.rowcount != 1:  # type: ignore[attr-defined]  # someone else was faster
-        return RedeemResult(Redeem.USED)
+) -> Member:
+    """Bind the person to the invite's unit and role (the invite is already claimed)."""
     member = Member(
         telegram_user_id=telegram_user_id,
         unit_id=invite.unit_id,
@@ -112,30 +56,7 @@ async def redeem_invite(
         role=invite.role,
         invite=invite.id,
     )
-    return RedeemResult(Redeem.REGISTERED, member=member)
-
-
-async def _membership(
-    session: AsyncSession, telegram_user_id: int, unit_id: int, role: str
-) -> Member | None:
-    return await session.scalar(
-        select(Member)
-        .options(selectinload(Member.unit))
-        .where(
-            Member.telegram_user_id == telegram_user_id,
-            Member.unit_id == unit_id,
-            Member.role == role,
-        )
-    )
-
-
-async def _forget_old_attempts(session: AsyncSession, telegram_user_id: int, now: datetime) -> None:
-    await session.execute(
-        delete(InviteAttempt).where(
-            InviteAttempt.telegram_user_id == telegram_user_id,
-            InviteAttempt.at <= now - WRONG_TRIES_WINDOW,
-        )
-    )
+    return member
 
 
 async def memberships(session: AsyncSession, telegram_user_id: int) -> list[Member]:

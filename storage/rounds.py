@@ -193,3 +193,10 @@ def reopen_round(round_: Round, session: AsyncSession, *, actor: int | None) -> 
         round_id=round_.id,
         closed_at=closed.isoformat() if closed else None,
     )
+
+
+async def newest_unclosed_round(session: AsyncSession) -> Round | None:
+    """The round opened last among those not closed (what /status shows by default)."""
+    return await session.scalar(
+        select(Round).where(Round.closed_at.is_(None)).order_by(Round.opens_at.desc()).limit(1)
+    )

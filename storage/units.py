@@ -1,4 +1,4 @@
-"""Units: the organisation tree, imported from a units file."""
+"""Units: the organisation tree as stored; the import use case plans, this applies."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import audit
 from storage.models import Unit
-from tidtam.core.unitsfile import ExistingUnit, ImportPlan, UnitRow, plan_import
+from tidtam.core.unitsfile import ExistingUnit, ImportPlan
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,15 +36,10 @@ async def existing_units(session: AsyncSession) -> dict[str, ExistingUnit]:
     }
 
 
-async def import_units(
-    session: AsyncSession,
-    rows: Sequence[UnitRow],
-    *,
-    file: str = "units file",
-    actor: int | None = None,
+async def apply_import(
+    session: AsyncSession, plan: ImportPlan, *, actor: int | None = None
 ) -> ImportSummary:
-    """Plan and apply an import in the session's transaction; raise before writing anything."""
-    plan: ImportPlan = plan_import(rows, await existing_units(session), file=file)
+    """Write a checked plan in the session's transaction (parents before children)."""
     by_code = {u.code: u for u in (await session.scalars(select(Unit))).all()}
     for row in plan.added:  # parents come before children
         unit = Unit(code=row.code, name=row.name, kind=row.kind, district=row.district)

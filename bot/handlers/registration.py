@@ -1,140 +1,138 @@
-"""Registration with invite codes, /start and /help."""
+"""Registration with invite codes, /start and /help: parse, call the use case, render."""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
+from datetime import timedelta
+from typing import TYPE_CHECKING
 
-from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot.context import Deps, asker, deps, user_language
+from bot.context import Deps, deps, user_language
 from bot.i18n import t
 from bot.replies import Reply, deliver
-from storage.chat_states import load_chat_state
-from storage.db import transaction
-from storage.members import MAX_WRONG_TRIES, Redeem, memberships, redeem_invite, wrong_tries_lock
-from storage.models import Member
 from tidtam.core.vocabulary import Role
+from tidtam.services.people import Membership, person
+from tidtam.services.registration import (
+    AWAITING_CODE,
+    Newcomer,
+    Outcome,
+    Registration,
+    redeem_code,
+)
+from tidtam.services.registration import start as start_use_case
 from tidtam.settings import Settings
 
-AWAITING_CODE = "awaiting_code"
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+__all__ = [
+    "AWAITING_CODE",
+    "contact_line",
+    "help_command",
+    "help_text",
+    "membership_lines",
+    "redeem",
+    "revoked_reply",
+    "start",
+]
 
 
-def membership_lines(language: str, members: list[Member]) -> str:
-    return "\n".join(f"• {t(language, f'role.{m.role}')} · {m.unit.name}" for m in members)
+def membership_lines(language: str, members: Sequence[Membership]) -> str:
+    return "\n".join(f"• {t(language, f'role.{m.role}')} · {m.unit_name}" for m in members)
 
 
-def _next_step(language: str, members: list[Member]) -> str:
+def _next_step(language: str, members: Sequence[Membership]) -> str:
     answering = any(m.role in (Role.REPORTER, Role.HEAD) for m in members)
     return t(language, "start.next_report" if answering else "start.next_help")
 
 
-async def redeem(
-    session: AsyncSession, dependencies: Deps, update: Update, text: str
-) -> list[Reply]:
-    """Try ``text`` as an invite code for the sender; say what happened."""
+def _newcomer(update: Update) -> Newcomer:
     user = update.effective_user
     assert user is not None
-    now = dependencies.now()
-    result = await redeem_invite(
-        session,
-        user.id,
-        text,
-        display_name=user.full_name,
-        language=None,
-        now=now,
-    )
-    language = user_language(update, None, dependencies.settings.language)
-    state = await load_chat_state(session, user.id)
+    return Newcomer(user.id, user.full_name)
+
+
+def _minutes(wait: timedelta | None) -> int:
+    assert wait is not None
+    return max(1, math.ceil(wait.total_seconds() / 60))
+
+
+def render(language: str, result: Registration) -> list[Reply]:
+    """The replies that say what became of a code or a bare /start."""
     match result.outcome:
-        case Redeem.REGISTERED | Redeem.ALREADY:
-            member = result.member
+        case Outcome.REGISTERED | Outcome.ALREADY:
+            member = result.membership
             assert member is not None
-            state.mode = "idle"
-            all_members = await memberships(session, user.id)
-            key = "start.registered" if result.outcome is Redeem.REGISTERED else "start.already"
+            key = "start.registered" if result.outcome is Outcome.REGISTERED else "start.already"
             return [
                 Reply(
                     t(
                         language,
                         key,
                         role=t(language, f"role.{member.role}"),
-                        unit=member.unit.name,
-                        next=_next_step(language, all_members),
+                        unit=member.unit_name,
+                        next=_next_step(language, result.memberships),
                     )
                 )
             ]
-        case Redeem.LOCKED:
-            assert result.retry_after is not None
-            minutes = max(1, math.ceil(result.retry_after.total_seconds() / 60))
-            return [Reply(t(language, "start.locked", minutes=minutes))]
-        case Redeem.WRONG:
-            state.mode = AWAITING_CODE
-            locked = await wrong_tries_lock(session, user.id, now)
-            if locked is not None:
-                minutes = max(1, math.ceil(locked.total_seconds() / 60))
-                return [Reply(t(language, "start.locked", minutes=minutes))]
-            left = MAX_WRONG_TRIES - await _recent_wrong(session, dependencies, user.id)
-            return [Reply(t(language, "start.wrong", code=text.strip()[:32], left=left))]
-        case Redeem.EXPIRED:
+        case Outcome.LOCKED:
+            return [Reply(t(language, "start.locked", minutes=_minutes(result.retry_after)))]
+        case Outcome.WRONG:
+            return [Reply(t(language, "start.wrong", code=result.code, left=result.tries_left))]
+        case Outcome.EXPIRED:
             return [Reply(t(language, "start.expired"))]
-        case Redeem.USED:
+        case Outcome.USED:
             return [Reply(t(language, "start.used"))]
+        case Outcome.WELCOME_BACK:
+            return [
+                Reply(
+                    t(
+                        language,
+                        "start.welcome_back",
+                        memberships=membership_lines(language, result.memberships),
+                        next=_next_step(language, result.memberships),
+                    )
+                )
+            ]
+        case Outcome.ASK_CODE:
+            return [Reply(t(language, "start.ask_code"))]
 
 
-async def _recent_wrong(session: AsyncSession, dependencies: Deps, user_id: int) -> int:
-    from sqlalchemy import func, select
-
-    from storage.members import WRONG_TRIES_WINDOW
-    from storage.models import InviteAttempt
-
-    since = dependencies.now() - WRONG_TRIES_WINDOW
-    count = await session.scalar(
-        select(func.count(InviteAttempt.id)).where(
-            InviteAttempt.telegram_user_id == user_id, InviteAttempt.at > since
-        )
-    )
-    return int(count or 0)
+async def redeem(
+    session: AsyncSession, dependencies: Deps, update: Update, text: str
+) -> list[Reply]:
+    """Try ``text`` as an invite code for the sender, in the update's transaction."""
+    result = await redeem_code(session, _newcomer(update), text, dependencies.now())
+    return render(user_language(update, None, dependencies.settings.language), result)
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Register with the code after /start, or greet a registered person."""
     dependencies = deps(context)
-    user, chat = update.effective_user, update.effective_chat
-    assert user is not None and chat is not None
-    async with transaction(dependencies.sessions) as session:
-        if context.args:
-            replies = await redeem(session, dependencies, update, " ".join(context.args))
-        else:
-            members = await memberships(session, user.id)
-            stored = members[0].language if members else None
-            language = user_language(update, stored, dependencies.settings.language)
-            if members:
-                replies = [
-                    Reply(
-                        t(
-                            language,
-                            "start.welcome_back",
-                            memberships=membership_lines(language, members),
-                            next=_next_step(language, members),
-                        )
-                    )
-                ]
-            else:
-                (await load_chat_state(session, user.id)).mode = AWAITING_CODE
-                replies = [Reply(t(language, "start.ask_code"))]
-    await deliver(context.bot, chat.id, replies)
+    chat = update.effective_chat
+    assert chat is not None
+    code = " ".join(context.args) if context.args else None
+    result = await start_use_case(
+        dependencies.sessions, _newcomer(update), code, dependencies.now()
+    )
+    stored = result.memberships[0].language if code is None and result.memberships else None
+    language = user_language(update, stored, dependencies.settings.language)
+    await deliver(context.bot, chat.id, render(language, result))
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Show the commands that fit the person's roles."""
     dependencies = deps(context)
-    async with transaction(dependencies.sessions) as session:
-        who = await asker(session, update, dependencies)
-    text = help_text(who.language, who.members)
-    contact = contact_line(who.language, dependencies.settings)
-    await deliver(context.bot, who.chat_id, [Reply(f"{text}\n\n{contact}" if contact else text)])
+    user, chat = update.effective_user, update.effective_chat
+    assert user is not None and chat is not None
+    who = await person(dependencies.sessions, user.id)
+    language = user_language(update, who.language, dependencies.settings.language)
+    text = help_text(language, who.memberships)
+    contact = contact_line(language, dependencies.settings)
+    await deliver(context.bot, chat.id, [Reply(f"{text}\n\n{contact}" if contact else text)])
 
 
 def contact_line(language: str, settings: Settings) -> str:
@@ -150,7 +148,7 @@ def revoked_reply(update: Update, dependencies: Deps) -> Reply:
     return Reply(f"{text}\n{contact}" if contact else text)
 
 
-def help_text(language: str, members: list[Member]) -> str:
+def help_text(language: str, members: Sequence[Membership]) -> str:
     roles = {m.role for m in members}
     keys = ["help.start"]
     if roles & {Role.REPORTER, Role.HEAD}:
@@ -171,7 +169,7 @@ def help_text(language: str, members: list[Member]) -> str:
                 language,
                 "help.memberships",
                 memberships="; ".join(
-                    f"{t(language, f'role.{m.role}')} · {m.unit.name}" for m in members
+                    f"{t(language, f'role.{m.role}')} · {m.unit_name}" for m in members
                 ),
             ),
         ]

@@ -1,105 +1,51 @@
-"""/status, /overdue and /export, each scoped to the asker on every call.
+"""/status, /overdue and /export: parse the round, call the status use case, render.
 
-An officer sees the province (the subtree of the officer's unit) by agency; a
-supervisor its own subtree by unit; a reporter or head only their unit. Pandas,
-matplotlib and the workbook writer run in a worker thread, not on the bot's loop.
+The scope (what the asker may see) is decided by :mod:`tidtam.services.status`; the
+chart is drawn in a worker thread, not on the bot's loop.
 """
 
 from __future__ import annotations
 
 import asyncio
-import tempfile
-from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot.context import Deps, asker, deps
+from bot.context import deps, user_language
 from bot.delivery import send
 from bot.i18n import escape, t
 from bot.replies import Reply
 from reports.chart import status_chart
-from reports.completion import GroupBy, completion, unit_status
-from reports.snapshot import RoundSnapshot, load_round_snapshot
-from reports.workbook import write_workbook
-from storage.db import transaction
-from storage.models import Member, Round
 from tidtam.core.periods import parse_period
-from tidtam.core.vocabulary import Role
-
-OVERSEEING = (Role.OFFICER.value, Role.SUPERVISOR.value)
-
-
-@dataclass(frozen=True, slots=True)
-class Scope:
-    """What the asker may see: the subtree of ``root`` as ``role``."""
-
-    root: int
-    role: str
-    root_name: str
+from tidtam.services import status as use_case
+from tidtam.services.status import Refusal, Refused, Scoped
 
 
-def scope_of(members: list[Member]) -> Scope | None:
-    """The widest scope among a person's memberships (officer, supervisor, then unit)."""
-    for role in (Role.OFFICER.value, Role.SUPERVISOR.value, Role.HEAD.value, Role.REPORTER.value):
-        found = [m for m in members if m.role == role]
-        if found:
-            return Scope(found[0].unit_id, role, found[0].unit.name)
-    return None
+def _round_id(args: list[str] | None) -> int | None:
+    """The round named by the first argument (its number), else the default round."""
+    return int(args[0]) if args and args[0].isdigit() else None
 
 
-async def _round(session: AsyncSession, args: list[str]) -> Round | None:
-    """The round named by the argument, else the newest one that has opened."""
-    if args and args[0].isdigit():
-        return await session.get(Round, int(args[0]))
-    return await session.scalar(
-        select(Round).where(Round.closed_at.is_(None)).order_by(Round.opens_at.desc()).limit(1)
-    )
+def _ids(update: Update) -> tuple[int, int]:
+    user, chat = update.effective_user, update.effective_chat
+    assert user is not None and chat is not None
+    return user.id, chat.id
 
 
-async def _prepare(
-    update: Update,
-    context: ContextTypes.DEFAULT_TYPE,
-    *,
-    roles: tuple[str, ...] | None,
-    answers: bool = False,
-) -> tuple[Deps, str, Scope, RoundSnapshot] | list[Reply]:
-    """Check who asks and load their scope's snapshot; or the replies that refuse."""
-    dependencies = deps(context)
-    async with transaction(dependencies.sessions) as session:
-        who = await asker(session, update, dependencies)
-        members, language = who.members, who.language
-        scope = scope_of(members)
-        if scope is None or (roles is not None and scope.role not in roles):
-            allowed = roles or OVERSEEING
-            return [
-                Reply(
-                    t(
-                        language,
-                        "error.not_allowed",
-                        roles=", ".join(t(language, f"role.{r}") for r in allowed),
-                    )
-                )
-            ]
-        round_ = await _round(session, context.args or [])
-        if round_ is None:
-            return [Reply(t(language, "status.no_round"))]
-        snapshot = await load_round_snapshot(
-            session, round_.id, subtree_of=scope.root, answers=answers, now=dependencies.now()
-        )
-    return dependencies, language, scope, snapshot
+def _refusal(language: str, refused: Refused) -> list[Reply]:
+    if refused.refusal is Refusal.NO_ROUND:
+        return [Reply(t(language, "status.no_round"))]
+    roles = ", ".join(t(language, f"role.{r}") for r in refused.allowed)
+    return [Reply(t(language, "error.not_allowed", roles=roles))]
 
 
-def _title(language: str, snapshot: RoundSnapshot, scope: Scope) -> str:
-    period = parse_period(snapshot.round.period)
+def _title(language: str, found: Scoped) -> str:
+    period = parse_period(found.period)
     return t(
         language,
         "status.title",
-        scope=scope.root_name,
+        scope=found.scope.root_name,
         period=period.thai() if language == "th" else period.english(),
     )
 
@@ -126,88 +72,72 @@ def _status_lines(language: str, frame: pd.DataFrame) -> list[str]:
 
 async def status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Show reporting progress in the asker's scope, with a chart."""
-    chat = update.effective_chat
-    assert chat is not None
-    prepared = await _prepare(update, context, roles=None)
-    if isinstance(prepared, list):
-        await send(context.bot, deps(context), chat.id, prepared)
-        return
-    dependencies, language, scope, snapshot = prepared
-    by: GroupBy = "agency" if scope.role == Role.OFFICER else "unit"
-    title = _title(language, snapshot, scope)
-    if scope.role in (Role.REPORTER, Role.HEAD):
-        frame = completion(snapshot, by="unit", root_unit_id=scope.root, total=True)
-        replies = [
-            Reply("\n".join([f"<b>{escape(title)}</b>", *_status_lines(language, frame.tail(1))]))
-        ]
-        await send(context.bot, dependencies, chat.id, replies)
-        return
-    frame = completion(snapshot, by=by, root_unit_id=scope.root, total=True)
-    text = "\n".join([f"<b>{escape(title)}</b>", *_status_lines(language, frame)])
-    groups = frame.iloc[:-1] if len(frame) > 1 else frame
-    chart = await asyncio.to_thread(status_chart, groups, title)
-    await send(
-        context.bot,
-        dependencies,
-        chat.id,
-        [
-            Reply(t(language, "status.chart_caption"), photo=chart),
-            Reply(text),
-        ],
+    dependencies = deps(context)
+    user_id, chat_id = _ids(update)
+    result = await use_case.status(
+        dependencies.sessions, user_id, round_id=_round_id(context.args), now=dependencies.now()
     )
+    language = user_language(update, result.language, dependencies.settings.language)
+    if isinstance(result, Refused):
+        await send(context.bot, dependencies, chat_id, _refusal(language, result))
+        return
+    title = _title(language, result)
+    text = "\n".join([f"<b>{escape(title)}</b>", *_status_lines(language, result.frame)])
+    replies = [Reply(text)]
+    if result.chart:
+        frame = result.frame
+        groups = frame.iloc[:-1] if len(frame) > 1 else frame
+        chart = await asyncio.to_thread(status_chart, groups, title)
+        replies.insert(0, Reply(t(language, "status.chart_caption"), photo=chart))
+    await send(context.bot, dependencies, chat_id, replies)
 
 
 async def overdue(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """List the units in the asker's scope that have not submitted, by agency."""
-    chat = update.effective_chat
-    assert chat is not None
-    prepared = await _prepare(update, context, roles=OVERSEEING)
-    if isinstance(prepared, list):
-        await send(context.bot, deps(context), chat.id, prepared)
+    dependencies = deps(context)
+    user_id, chat_id = _ids(update)
+    result = await use_case.overdue(
+        dependencies.sessions, user_id, round_id=_round_id(context.args), now=dependencies.now()
+    )
+    language = user_language(update, result.language, dependencies.settings.language)
+    if isinstance(result, Refused):
+        await send(context.bot, dependencies, chat_id, _refusal(language, result))
         return
-    dependencies, language, scope, snapshot = prepared
-    units = unit_status(snapshot, scope.root)
-    late = units[~units["done"]]
-    key = "overdue.header" if snapshot.past_deadline else "overdue.header_open"
-    lines = [t(language, key, scope=scope.root_name, count=len(late), total=len(units))]
-    for agency, group in late.groupby("agency_name", sort=True, dropna=False):
-        lines.append(f"\n<b>{escape(agency if pd.notna(agency) else '—')}</b> ({len(group)})")
-        for row in group.to_dict("records"):
-            if not row["registered"]:
+    key = "overdue.header" if result.snapshot.past_deadline else "overdue.header_open"
+    lines = [t(language, key, scope=result.scope.root_name, count=result.late, total=result.total)]
+    for agency, units in result.by_agency:
+        lines.append(f"\n<b>{escape(agency if agency is not None else '—')}</b> ({len(units)})")
+        for unit in units:
+            if not unit.registered:
                 who = t(language, "overdue.nobody")
-            elif not row["reachable"]:
+            elif not unit.reachable:
                 who = t(language, "overdue.unreachable")
             else:
-                who = t(language, f"state.{row['state']}")
-            lines.append(f"• {escape(row['name'])} — {escape(who)}")
-    if len(late) == 0:
+                who = t(language, f"state.{unit.state}")
+            lines.append(f"• {escape(unit.name)} — {escape(who)}")
+    if result.late == 0:
         lines.append(t(language, "overdue.none"))
-    await send(context.bot, dependencies, chat.id, [Reply("\n".join(lines))])
+    await send(context.bot, dependencies, chat_id, [Reply("\n".join(lines))])
 
 
 async def export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Send the Excel workbook of the asker's scope (officers and supervisors)."""
-    chat = update.effective_chat
-    assert chat is not None
-    prepared = await _prepare(update, context, roles=OVERSEEING, answers=True)
-    if isinstance(prepared, list):
-        await send(context.bot, deps(context), chat.id, prepared)
-        return
-    dependencies, language, scope, snapshot = prepared
-    name = f"tidtam-round{snapshot.round.id}-{snapshot.round.period}-{scope.root}.xlsx"
-    reports_dir = dependencies.settings.reports_dir
-    reports_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=reports_dir) as folder:
-        path = Path(folder) / name
-        await asyncio.to_thread(
-            write_workbook,
-            snapshot,
-            path,
-            files_root=dependencies.files.root.resolve(),
-            tz=dependencies.settings.tz,
-        )
-        content = path.read_bytes()
-    caption = t(
-        language, "export.caption", scope=scope.root_name, units=int(snapshot.targets.shape[0])
+    dependencies = deps(context)
+    user_id, chat_id = _ids(update)
+    result = await use_case.workbook(
+        dependencies.sessions,
+        user_id,
+        round_id=_round_id(context.args),
+        now=dependencies.now(),
+        reports_dir=dependencies.settings.reports_dir,
+        files_root=dependencies.files.root.resolve(),
+        tz=dependencies.settings.tz,
     )
-    await send(context.bot, dependencies, chat.id, [Reply(caption, document=(name, content))])
+    language = user_language(update, result.language, dependencies.settings.language)
+    if isinstance(result, Refused):
+        await send(context.bot, dependencies, chat_id, _refusal(language, result))
+        return
+    caption = t(language, "export.caption", scope=result.scope.root_name, units=result.units)
+    await send(
+        context.bot, dependencies, chat_id, [Reply(caption, document=(result.name, result.content))]
+    )

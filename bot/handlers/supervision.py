@@ -2,67 +2,38 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot.context import asker, deps, user_language
+from bot.context import deps, user_language
 from bot.delivery import send
 from bot.i18n import t
 from bot.replies import Reply
-from reminders.nudge import nudge
 from reminders.sender import Sender
-from storage import audit
-from storage.db import transaction
-from storage.members import memberships
-from storage.models import GroupLink, Member
-from storage.reminder_facts import move_group
-from storage.submissions import open_rounds
-from storage.tree import parent_map
-from tidtam.core.tree import subtree
-from tidtam.core.vocabulary import Role
-
-OVERSEEING = (Role.SUPERVISOR.value, Role.OFFICER.value)
+from tidtam.services import supervision as use_case
+from tidtam.services.supervision import Refusal, Refused
 
 
-def overseen_roots(members: list[Member]) -> list[int]:
-    """The units whose subtrees these memberships oversee."""
-    return sorted({m.unit_id for m in members if m.role in OVERSEEING})
-
-
-def _roles_text(language: str, roles: tuple[str, ...]) -> str:
-    return ", ".join(t(language, f"role.{r}") for r in roles)
+def _not_allowed(language: str, refused: Refused) -> Reply:
+    roles = ", ".join(t(language, f"role.{r}") for r in refused.allowed)
+    return Reply(t(language, "error.not_allowed", roles=roles))
 
 
 async def remind(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Nudge the units in the asker's care that have not submitted (once a day each)."""
     dependencies = deps(context)
-    async with transaction(dependencies.sessions) as session:
-        who = await asker(session, update, dependencies)
-        parents = await parent_map(session)
-        rounds = await open_rounds(session, dependencies.now())
-    members, language, chat_id = who.members, who.language, who.chat_id
-    roots = overseen_roots(members)
-    if not roots:
-        await send(
-            context.bot,
-            dependencies,
-            chat_id,
-            [Reply(t(language, "error.not_allowed", roles=_roles_text(language, OVERSEEING)))],
-        )
-        return
-    if not rounds:
-        await send(context.bot, dependencies, chat_id, [Reply(t(language, "remind.no_round"))])
-        return
-    scope: set[int] = set()
-    for root in roots:
-        scope |= subtree(parents, root)
-    scope -= set(roots)
+    user, chat = update.effective_user, update.effective_chat
+    assert user is not None and chat is not None
     sender = Sender(context.bot)  # in the background of the bot's rate limiter
-    replies = []
-    for round_ in rounds:
-        report = await nudge(dependencies.sessions, sender, round_, scope, dependencies.now())
-        replies.append(
+    result = await use_case.remind(dependencies.sessions, sender, user.id, dependencies.now())
+    language = user_language(update, result.language, dependencies.settings.language)
+    if isinstance(result, Refused):
+        if result.refusal is Refusal.NO_ROUND:
+            replies = [Reply(t(language, "remind.no_round"))]
+        else:
+            replies = [_not_allowed(language, result)]
+    else:
+        replies = [
             Reply(
                 t(
                     language,
@@ -73,10 +44,9 @@ async def remind(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                     nobody=report.nobody,
                 )
             )
-        )
-    async with transaction(dependencies.sessions) as session:
-        audit.record(session, "remind", actor=who.user_id, units=len(scope))
-    await send(context.bot, dependencies, chat_id, replies)
+            for report in result.reports
+        ]
+    await send(context.bot, dependencies, chat.id, replies)
 
 
 async def link_group(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -84,31 +54,12 @@ async def link_group(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     dependencies = deps(context)
     user, chat = update.effective_user, update.effective_chat
     assert user is not None and chat is not None
-    async with transaction(dependencies.sessions) as session:
-        members = await memberships(session, user.id)
-        officer = next((m for m in members if m.role == Role.OFFICER), None)
-        language = user_language(
-            update, officer.language if officer else None, dependencies.settings.language
-        )
-        if officer is None:
-            reply = Reply(
-                t(language, "error.not_allowed", roles=t(language, f"role.{Role.OFFICER.value}"))
-            )
-        else:
-            link = await session.scalar(select(GroupLink).where(GroupLink.chat_id == chat.id))
-            if link is None:
-                session.add(
-                    GroupLink(
-                        chat_id=chat.id,
-                        unit_id=officer.unit_id,
-                        title=chat.title or "",
-                        linked_by=user.id,
-                    )
-                )
-            audit.record(
-                session, "group.link", actor=user.id, unit_id=officer.unit_id, chat=chat.id
-            )
-            reply = Reply(t(language, "group.linked", title=chat.title or ""))
+    result = await use_case.link_group(dependencies.sessions, user.id, chat.id, chat.title or "")
+    language = user_language(update, result.language, dependencies.settings.language)
+    if isinstance(result, Refused):
+        reply = _not_allowed(language, result)
+    else:
+        reply = Reply(t(language, "group.linked", title=result.title))
     await context.bot.send_message(chat.id, reply.text, parse_mode="HTML")
 
 
@@ -117,5 +68,6 @@ async def group_migrated(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     message = update.effective_message
     if message is None or message.migrate_to_chat_id is None:
         return
-    async with transaction(deps(context).sessions) as session:
-        await move_group(session, message.chat.id, message.migrate_to_chat_id)
+    await use_case.group_migrated(
+        deps(context).sessions, message.chat.id, message.migrate_to_chat_id
+    )

@@ -192,6 +192,18 @@ def test_commands_refuse_an_unmigrated_database(cli: Run, samples: Path) -> None
             "S2,School 2,school,S3\nS3,School 3,school,S2\n",
             ["bad.csv row 3, column parent_code: unknown parent", "cycle in the unit tree"],
         ),
+        (  # every problem at once: a duplicate does not hide an unknown parent or a cycle
+            "code,name,kind,parent_code\nP,Province,province,\nS1,School,school,NOPE\n"
+            "S1,Again,school,P\nS2,,school,S3\nS3,School 3,school,S4\nS4,School 4,school,S3\n",
+            [
+                "5 problem(s), nothing was imported",
+                "bad.csv row 3, column parent_code: unknown parent",
+                'bad.csv row 4, column code: duplicate code "S1"',
+                "bad.csv row 5, column name: missing name",
+                "bad.csv row 6, column parent_code: cycle in the unit tree: S3 -> S4 -> S3",
+                "bad.csv row 7, column parent_code: cycle",
+            ],
+        ),
     ],
 )
 def test_bad_units_file_changes_nothing(

@@ -24,7 +24,9 @@ from tidtam.core.unitsfile import (
     UnitsFileError,
     UnitsFileProblem,
     plan_import,
+    plan_scan,
     read_units_file,
+    scan_units_file,
 )
 from tidtam.samples import UNITS_FILE as SAMPLE_UNITS_FILE
 
@@ -619,3 +621,22 @@ def test_any_tree_written_to_csv_reads_back_and_plans_all_added(
     assert sorted(plan.added, key=lambda r: r.row) == expected
     assert_parents_first(plan.added)
     assert plan_import(rows, existing_from(rows)).unchanged == rows
+
+
+def test_plan_scan_reports_the_rows_and_the_tree_together(tmp_path: Path) -> None:
+    path = tmp_path / "units.csv"
+    path.write_text(
+        "code,name,kind,parent_code\nA,Unit A,school,\nA,Again,school,\nB,,school,A\n"
+        "C,Child of B,school,B\nD,Orphan,school,NOPE\n",
+        encoding="utf-8",
+    )
+    scan = scan_units_file(path)
+    assert [(p.row, p.column) for p in scan.problems] == [(4, "name"), (3, "code")]
+    assert scan.left_out == {"B"}
+    with pytest.raises(UnitsFileError) as raised:
+        plan_scan(scan, {})
+    assert [(p.row, p.column) for p in raised.value.problems] == [
+        (3, "code"),
+        (4, "name"),
+        (6, "parent_code"),  # C's parent B is on a bad row, not unknown
+    ]

@@ -23,10 +23,11 @@ from storage.forms import form_of, store_form
 from storage.models import Unit
 from storage.rounds import open_round
 from storage.submissions import save_answer, submission_for
-from storage.units import import_units, unit_by_code
+from storage.units import unit_by_code
 from tidtam.cli import app
-from tidtam.core.unitsfile import read_units_file
+from tidtam.core.unitsfile import scan_units_file
 from tidtam.core.vocabulary import Certify
+from tidtam.services.units import import_scan
 
 SAMPLES = Path(__file__).resolve().parents[2] / "tidtam" / "samples"
 SCHOOL = "1067010001"
@@ -46,7 +47,7 @@ async def seed(sessions: async_sessionmaker[AsyncSession]) -> tuple[int, int]:
     """The sample province and form, a round for esa and school, one school's answers."""
     now = datetime.now(UTC)
     async with transaction(sessions) as session:
-        await import_units(session, read_units_file(SAMPLES / "units.csv"))
+        await import_scan(session, scan_units_file(SAMPLES / "units.csv"))
         form_file = SAMPLES / "form.yaml"
         version = await store_form(
             session, load_form_file(form_file), form_file.read_text(encoding="utf-8")

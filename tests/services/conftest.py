@@ -1,4 +1,5 @@
-"""A small province for the use cases: a school under an agency, a tiny form, a round.
+"""Provinces for the use cases: a tiny one (a school under an agency, a tiny form, a
+round) and the sample province with people registered through the registration use case.
 
 No Telegram: the use cases are called as the bot, the CLI and the demo call them.
 """
@@ -18,10 +19,14 @@ from flows.form_loader import load_form
 from storage.db import transaction
 from storage.files import FileStore
 from storage.forms import store_form
-from storage.models import Member, Submission, Unit
+from storage.invites import create_invites
+from storage.models import Member, Round, Submission, Unit
 from storage.rounds import open_round
+from storage.units import unit_by_code
 from tidtam.core.vocabulary import Certify, Role
+from tidtam.samples import seed_sample_province
 from tidtam.services.deps import ServiceDeps
+from tidtam.services.registration import Newcomer, Outcome, register
 
 NOW = datetime(2024, 1, 15, 3, 0, tzinfo=UTC)
 FORM = """\
@@ -136,3 +141,39 @@ def service_deps(sessions: async_sessionmaker[AsyncSession], root: Path) -> Serv
 async def place(sessions: async_sessionmaker[AsyncSession], tmp_path: Path) -> Place:
     round_id, school_id = await seed(sessions)
     return Place(service_deps(sessions, tmp_path / "files"), round_id, school_id)
+
+
+@dataclass
+class Province:
+    sessions: async_sessionmaker[AsyncSession]
+    round: Round
+
+    async def invite(
+        self,
+        unit_code: str,
+        role: Role = Role.REPORTER,
+        *,
+        now: datetime = NOW,
+        valid_for: timedelta = timedelta(days=60),
+    ) -> str:
+        async with transaction(self.sessions) as session:
+            unit = await unit_by_code(session, unit_code)
+            assert unit is not None, unit_code
+            [issued] = await create_invites(session, [unit], role, now=now, valid_for=valid_for)
+        return issued.code
+
+    async def person(self, user_id: int, unit_code: str, role: Role = Role.REPORTER) -> int:
+        """Register ``user_id`` as ``role`` of the unit; return the id."""
+        code = await self.invite(unit_code, role)
+        result = await register(self.sessions, Newcomer(user_id, f"คน {user_id}"), code, NOW)
+        assert result.outcome is Outcome.REGISTERED, result
+        return user_id
+
+
+@pytest.fixture
+async def province(sessions: async_sessionmaker[AsyncSession]) -> Province:
+    async with transaction(sessions) as session:
+        round_ = await seed_sample_province(
+            session, opens_at=NOW - timedelta(days=1), deadline=NOW + timedelta(days=20)
+        )
+    return Province(sessions, round_)

@@ -9,13 +9,11 @@ from typing import Annotated
 
 import typer
 
-from storage.db import transaction
-from storage.invites import create_invites
-from storage.units import unit_by_code, units_of_kinds
 from tidtam.cli.common import database, echo_err, fail, load_settings, run
 from tidtam.core.invite_codes import format_code
 from tidtam.core.vocabulary import Role
 from tidtam.services import invites
+from tidtam.services.invites import Refusal, invite_units
 from tidtam.settings import Settings
 
 app = typer.Typer(no_args_is_help=True, help="Invites: one-time registration codes.")
@@ -68,37 +66,39 @@ async def create_command(
         echo_err(
             "warning: the link column is empty: set TIDTAM_BOT_USERNAME (or a token) for links"
         )
-    async with database(settings) as sessions, transaction(sessions) as session:
-        if unit is not None:
-            found = await unit_by_code(session, unit)
-            if found is None:
-                fail(f'--unit: no unit has code "{unit}"')
-            units = [found]
-        else:
-            kind_list = [k.strip() for k in kinds.split(",")] if kinds else None
-            units = await units_of_kinds(session, kind_list)
-            if not units:
-                fail(f"no units of kinds {kinds}" if kinds else "there are no units yet")
-        issued = await create_invites(
-            session, units, role, now=datetime.now(UTC), valid_for=timedelta(days=days)
+    kind_list = [k.strip() for k in kinds.split(",")] if kinds else None
+    async with database(settings) as sessions:
+        result = await invite_units(
+            sessions,
+            role,
+            unit_code=unit,
+            kinds=kind_list,
+            now=datetime.now(UTC),
+            valid_for=timedelta(days=days),
+            bot_username=username,
         )
-        out.parent.mkdir(parents=True, exist_ok=True)
-        with out.open("w", encoding="utf-8-sig", newline="") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(["unit_code", "unit_name", "role", "code", "link"])
-            for invite in issued:
-                link = f"https://t.me/{username}?start={invite.code}" if username else ""
-                writer.writerow(
-                    [
-                        invite.unit_code,
-                        invite.unit_name,
-                        invite.role.value,
-                        format_code(invite.code),
-                        link,
-                    ]
-                )
-    expires = issued[0].expires_at.astimezone(settings.tz).strftime("%Y-%m-%d")
-    typer.echo(f"wrote {len(issued)} {role.value} invite(s) to {out}, valid until {expires}")
+    match result.refusal:
+        case Refusal.UNKNOWN_UNIT:
+            fail(f'--unit: no unit has code "{unit}"')
+        case Refusal.NO_UNITS:
+            fail(f"no units of kinds {kinds}" if kinds else "there are no units yet")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with out.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["unit_code", "unit_name", "role", "code", "link"])
+        for invitation in result.issued:
+            invite = invitation.invite
+            writer.writerow(
+                [
+                    invite.unit_code,
+                    invite.unit_name,
+                    invite.role.value,
+                    format_code(invite.code),
+                    invitation.link,
+                ]
+            )
+    expires = result.issued[0].invite.expires_at.astimezone(settings.tz).strftime("%Y-%m-%d")
+    typer.echo(f"wrote {len(result.issued)} {role.value} invite(s) to {out}, valid until {expires}")
 
 
 @app.command("list")

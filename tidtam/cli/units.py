@@ -7,10 +7,9 @@ from typing import Annotated
 
 import typer
 
-from storage.db import transaction
-from storage.units import import_units
 from tidtam.cli.common import database, fail, load_settings, run
-from tidtam.core.unitsfile import UnitsFileError, read_units_file
+from tidtam.core.unitsfile import UnitsFileError
+from tidtam.services.units import import_units_file
 
 app = typer.Typer(no_args_is_help=True, help="Units: the province's organisation tree.")
 
@@ -22,14 +21,9 @@ async def import_command(
 ) -> None:
     """Add or update units from a file; on any error nothing is written."""
     settings = load_settings()
-    try:
-        rows = read_units_file(file)
-    except UnitsFileError as error:
-        fail(_problems(error))
     async with database(settings) as sessions:
         try:
-            async with transaction(sessions) as session:
-                summary = await import_units(session, rows, file=file.name)
+            summary = await import_units_file(sessions, file)
         except UnitsFileError as error:
             fail(_problems(error))
     typer.echo(

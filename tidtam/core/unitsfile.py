@@ -12,9 +12,11 @@ never is) or XLSX (the first sheet). Header names are case- and space-insensitiv
 come in any order; ``parent_code`` and ``district`` are optional columns (a missing
 column reads as empty cells). An empty ``parent_code`` makes a root unit.
 
-The module is pure: no SQL and no Telegram. The command line reads the file with
-:func:`read_units_file`, describes the database's units as :class:`ExistingUnit`
-values, asks :func:`plan_import` what would change and then stores the plan. Units
+The module is pure: no SQL and no Telegram. The import use case
+(:mod:`tidtam.services.units`) reads the file with :func:`scan_units_file`, describes
+the database's units as :class:`ExistingUnit` values, asks :func:`plan_scan` what
+would change (or what is wrong: the rows' own problems and the tree's together) and
+then has storage apply the plan. Units
 not in the file are left as they are, so a partial file updates part of the tree.
 
 Every problem is reported at once, each with the file, the row as a person sees it
@@ -50,8 +52,11 @@ __all__ = [
     "UnitRow",
     "UnitsFileError",
     "UnitsFileProblem",
+    "UnitsFileScan",
     "plan_import",
+    "plan_scan",
     "read_units_file",
+    "scan_units_file",
 ]
 
 COLUMNS: tuple[str, ...] = ("code", "name", "kind", "parent_code", "district")
@@ -127,6 +132,21 @@ class UnitsFileProblem:
         return f"{place}: {self.message}"
 
 
+@dataclass(frozen=True)
+class UnitsFileScan:
+    """A units file read row by row, with the problems of the rows themselves.
+
+    ``rows`` are the rows without a problem of their own; ``left_out`` holds the
+    well-formed codes of the rows left out, so that their children are not also
+    reported as having an unknown parent.
+    """
+
+    file: str
+    rows: list[UnitRow]
+    problems: list[UnitsFileProblem]
+    left_out: frozenset[str]
+
+
 class UnitsFileError(ValueError):
     """A units file that cannot be imported; ``problems`` lists everything wrong with it."""
 
@@ -147,6 +167,18 @@ def read_units_file(path: Path) -> list[UnitRow]:
     Raises :class:`UnitsFileError` listing every problem: an unsupported type, bytes
     that decode neither as UTF-8 nor as cp874, unknown or missing columns, and per
     row a missing code, name or kind, a malformed code or kind, or a duplicate code.
+    """
+    scan = scan_units_file(path)
+    if scan.problems:
+        raise UnitsFileError(scan.problems)
+    return scan.rows
+
+
+def scan_units_file(path: Path) -> UnitsFileScan:
+    """Read a units file, keeping the rows' problems beside the good rows.
+
+    Raises :class:`UnitsFileError` only when no row can be read at all (the type, the
+    bytes, the header); :func:`plan_scan` reports the rest with the tree's problems.
     """
     path = Path(path)
     file = path.name
@@ -169,7 +201,7 @@ def read_units_file(path: Path) -> list[UnitRow]:
         raise UnitsFileError(
             [UnitsFileProblem(file, None, None, f"cannot read the file: {reason}")]
         ) from None
-    return _parse(file, raw_rows)
+    return _scan(file, raw_rows)
 
 
 def _csv_rows(path: Path) -> list[tuple[int, list[str]]]:
@@ -246,7 +278,7 @@ def _normalise_header(cell: str) -> str:
     return "_".join(cell.lower().split())
 
 
-def _parse(file: str, raw_rows: Sequence[tuple[int, list[str]]]) -> list[UnitRow]:
+def _scan(file: str, raw_rows: Sequence[tuple[int, list[str]]]) -> UnitsFileScan:
     problems: list[UnitsFileProblem] = []
     rows = [(number, cells) for number, cells in raw_rows if any(cells)]
     if not rows:
@@ -295,6 +327,7 @@ def _parse(file: str, raw_rows: Sequence[tuple[int, list[str]]]) -> list[UnitRow
             )
 
     units: list[UnitRow] = []
+    left_out: set[str] = set()
     for number, cells in body:
 
         def cell(name: str, cells: list[str] = cells) -> str:
@@ -305,7 +338,10 @@ def _parse(file: str, raw_rows: Sequence[tuple[int, list[str]]]) -> list[UnitRow
             file, number, cell("code"), cell("name"), cell("kind"), cell("parent_code")
         )
         problems.extend(row_problems)
-        if not row_problems:
+        if row_problems:
+            if cell("code") and not _code_problem("code", cell("code")):
+                left_out.add(cell("code"))
+        else:
             units.append(
                 UnitRow(
                     code=cell("code"),
@@ -319,9 +355,7 @@ def _parse(file: str, raw_rows: Sequence[tuple[int, list[str]]]) -> list[UnitRow
     code_at = positions["code"]
     codes = ((n, cells[code_at] if code_at < len(cells) else "") for n, cells in body)
     problems.extend(_duplicates(file, codes))
-    if problems:
-        raise UnitsFileError(problems)
-    return units
+    return UnitsFileScan(file, units, problems, frozenset(left_out))
 
 
 def _check_row(
@@ -375,21 +409,42 @@ def _duplicates(file: str, codes: Iterable[tuple[int, str]]) -> Iterator[UnitsFi
 # --------------------------------------------------------------------------- planning
 
 
+def plan_scan(scan: UnitsFileScan, existing: Mapping[str, ExistingUnit]) -> ImportPlan:
+    """:func:`plan_import` for a scanned file: every problem of the rows and the tree at once.
+
+    A duplicate or a missing value does not hide an unknown parent or a cycle elsewhere;
+    raises :class:`UnitsFileError` listing all of them, each once.
+    """
+    try:
+        plan = plan_import(scan.rows, existing, file=scan.file, also_known=scan.left_out)
+    except UnitsFileError as error:
+        tree_problems: tuple[UnitsFileProblem, ...] = error.problems
+    else:
+        tree_problems = ()
+    problems = list(dict.fromkeys([*scan.problems, *tree_problems]))
+    if problems:
+        raise UnitsFileError(problems)
+    return plan
+
+
 def plan_import(
     rows: Sequence[UnitRow],
     existing: Mapping[str, ExistingUnit],
     *,
     file: str = "units file",
+    also_known: Iterable[str] = (),
 ) -> ImportPlan:
     """Compare the file's rows with the database's units and say what importing does.
 
     Checks the tree that would result (the database's units overlaid with the file's):
     every parent must be in the file or the database, no unit may be its own parent,
-    and there may be no cycle. ``file`` names the file in problems. Raises
+    and there may be no cycle. ``file`` names the file in problems; ``also_known``
+    are codes in the file on rows reported elsewhere (not unknown parents). Raises
     :class:`UnitsFileError` listing every problem.
     """
     problems = list(_duplicates(file, ((r.row, r.code) for r in rows)))
     in_file = {r.code: r for r in rows}
+    known = set(also_known)
 
     parent_of: dict[str, str | None] = {code: unit.parent_code for code, unit in existing.items()}
     for r in rows:
@@ -399,7 +454,12 @@ def plan_import(
                 UnitsFileProblem(file, r.row, "parent_code", f'unit "{r.code}" is its own parent')
             )
             parent = None
-        elif parent is not None and parent not in in_file and parent not in existing:
+        elif (
+            parent is not None
+            and parent not in in_file
+            and parent not in existing
+            and parent not in known
+        ):
             problems.append(
                 UnitsFileProblem(
                     file,

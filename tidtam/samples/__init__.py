@@ -12,9 +12,9 @@ from flows.form_loader import load_form_file
 from storage.forms import store_form
 from storage.models import Round
 from storage.rounds import open_round
-from storage.units import import_units
-from tidtam.core.unitsfile import read_units_file
+from tidtam.core.unitsfile import scan_units_file
 from tidtam.core.vocabulary import Certify
+from tidtam.services.units import import_scan
 
 HERE = Path(__file__).resolve().parent
 UNITS_FILE = HERE / "units.csv"
@@ -32,7 +32,7 @@ async def seed_sample_province(
     units_file: Path = UNITS_FILE,
 ) -> Round:
     """Import the sample units and form and open a round, in the session's transaction."""
-    await import_units(session, read_units_file(units_file), file=units_file.name)
+    await import_scan(session, scan_units_file(units_file))
     version = await store_form(
         session, load_form_file(FORM_FILE), FORM_FILE.read_text(encoding="utf-8")
     )

@@ -48,9 +48,8 @@ from tidtam.services import certification
 from tidtam.services.certification import Decision, Refused, SubmitNotice
 from tidtam.services.deps import ServiceDeps
 from tidtam.services.loading import form_and_answers, load_submission
+from tidtam.services.registration import AWAITING_CODE  # the chat mode asking for a code
 
-#: The chat mode of a person asked for an invite code.
-AWAITING_CODE = "awaiting_code"
 ANSWERING = tuple(role.value for role in ANSWERING_ROLES)
 
 # ------------------------------------------------------------------ inputs and results

@@ -1,14 +1,17 @@
-"""Invitations where people are: codes for the units in a person's care, their status.
+"""Invitations: one-time codes for units with the bot's deep links, and following them.
 
-In the chat a supervisor invites reporters and heads of the units below its unit; an
-officer also supervisors of the agencies below. Officers are only made from the
-command line. Codes stay one-time and only their hashes are stored.
+:func:`invite_units` makes codes for the command line. In the chat a supervisor
+invites reporters and heads of the units below its unit, an officer also supervisors
+of the agencies below (:func:`invite_for_care`); officers are only made from the
+command line. :func:`report` and :func:`revoke` follow and withdraw codes. Codes stay
+one-time and only their hashes are stored.
 """
 
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -25,8 +28,87 @@ from storage.invite_status import (
 from storage.invites import IssuedInvite, create_invites
 from storage.models import Member, Unit
 from storage.tree import parent_map
+from storage.units import unit_by_code, units_of_kinds
 from tidtam.core.tree import children_of, subtree
 from tidtam.core.vocabulary import Role
+
+__all__ = [
+    "INVITING",
+    "Invitation",
+    "Invitations",
+    "InviteReport",
+    "Issued",
+    "IssuedInvite",
+    "Outcome",
+    "Refusal",
+    "Revoked",
+    "invite_for_care",
+    "invite_link",
+    "invite_units",
+    "report",
+    "revoke",
+    "roles_to_invite",
+]
+
+
+class Refusal(enum.StrEnum):
+    UNKNOWN_UNIT = "unknown_unit"  # params: unit
+    NO_UNITS = "no_units"  # params: kinds (empty: no units at all)
+
+
+@dataclass(frozen=True, slots=True)
+class Invitation:
+    """One code as handed out, with its link (empty without the bot's username)."""
+
+    invite: IssuedInvite
+    link: str
+
+
+@dataclass(frozen=True, slots=True)
+class Invitations:
+    """The codes created, or why none were."""
+
+    issued: list[Invitation] = field(default_factory=list)
+    refusal: Refusal | None = None
+    params: dict[str, str] = field(default_factory=dict)
+
+
+def invite_link(bot_username: str | None, code: str) -> str:
+    """The deep link that starts the bot with ``code`` (``/start CODE``)."""
+    if not bot_username:
+        return ""
+    return f"https://t.me/{bot_username.lstrip('@')}?start={code}"
+
+
+async def invite_units(
+    sessions: async_sessionmaker[AsyncSession],
+    role: Role,
+    *,
+    unit_code: str | None = None,
+    kinds: Sequence[str] | None = None,
+    now: datetime,
+    valid_for: timedelta,
+    bot_username: str | None = None,
+    actor: int | None = None,
+) -> Invitations:
+    """A fresh code for ``role`` per unit: the one with ``unit_code``, or all (of ``kinds``)."""
+    async with transaction(sessions) as session:
+        if unit_code is not None:
+            found = await unit_by_code(session, unit_code)
+            if found is None:
+                return Invitations(refusal=Refusal.UNKNOWN_UNIT, params={"unit": unit_code})
+            units = [found]
+        else:
+            units = await units_of_kinds(session, kinds)
+            if not units:
+                return Invitations(
+                    refusal=Refusal.NO_UNITS, params={"kinds": ",".join(kinds or ())}
+                )
+        issued = await create_invites(
+            session, units, role, now=now, valid_for=valid_for, actor=actor
+        )
+    return Invitations([Invitation(i, invite_link(bot_username, i.code)) for i in issued])
+
 
 VALID_FOR = timedelta(days=60)
 

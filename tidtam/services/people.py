@@ -1,0 +1,60 @@
+"""Who a person is to tidtam: their memberships as plain data, and their language."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from storage.db import transaction
+from storage.members import memberships
+from storage.models import Member
+from tidtam.core.vocabulary import Role
+
+
+@dataclass(frozen=True, slots=True)
+class Membership:
+    """One role of a person in one unit."""
+
+    unit_id: int
+    unit_name: str
+    role: Role
+    language: str | None  # the language the person chose, if any
+
+    @classmethod
+    def of(cls, member: Member) -> Membership:
+        return cls(member.unit_id, member.unit.name, Role(member.role), member.language)
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """A Telegram user's memberships (none if not registered) and stored language."""
+
+    telegram_user_id: int
+    memberships: tuple[Membership, ...]
+
+    @property
+    def language(self) -> str | None:
+        return stored_language(self.memberships)
+
+    @property
+    def roles(self) -> set[Role]:
+        return {m.role for m in self.memberships}
+
+
+def stored_language(members: Sequence[Membership]) -> str | None:
+    """The language the person chose (kept on their first membership), if any."""
+    return members[0].language if members else None
+
+
+async def load_person(session: AsyncSession, telegram_user_id: int) -> Person:
+    """The person's memberships, in a stable order, in the session's transaction."""
+    found = await memberships(session, telegram_user_id)
+    return Person(telegram_user_id, tuple(Membership.of(m) for m in found))
+
+
+async def person(sessions: async_sessionmaker[AsyncSession], telegram_user_id: int) -> Person:
+    """:func:`load_person` in a transaction of its own (for /help and the like)."""
+    async with transaction(sessions) as session:
+        return await load_person(session, telegram_user_id)

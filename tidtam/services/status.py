@@ -1,0 +1,222 @@
+"""Reporting status, overdue units and the workbook, each for the asker's scope only.
+
+An officer sees the subtree of the officer's unit by agency; a supervisor its own
+subtree by unit; a reporter or head only their unit. The scope is decided here, from
+the person's stored memberships, on every call: a channel passes who asks, never
+which units to show. Pandas and the workbook writer run in a worker thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from reports.completion import GroupBy, completion, unit_status
+from reports.snapshot import RoundSnapshot, load_round_snapshot
+from reports.workbook import write_workbook
+from storage.db import transaction
+from storage.rounds import newest_unclosed_round, round_by_id
+from tidtam.core.vocabulary import Role
+from tidtam.services.people import Membership, load_person
+
+OVERSEEING = (Role.OFFICER, Role.SUPERVISOR)
+_WIDEST_FIRST = (Role.OFFICER, Role.SUPERVISOR, Role.HEAD, Role.REPORTER)
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """What the asker may see: the subtree of ``root`` as ``role``."""
+
+    root: int
+    role: Role
+    root_name: str
+
+
+def scope_of(members: Sequence[Membership]) -> Scope | None:
+    """The widest scope among a person's memberships (officer, supervisor, then unit)."""
+    for role in _WIDEST_FIRST:
+        found = [m for m in members if m.role == role]
+        if found:
+            return Scope(found[0].unit_id, role, found[0].unit_name)
+    return None
+
+
+class Refusal(enum.StrEnum):
+    NOT_ALLOWED = "not_allowed"  # ``allowed`` names the roles that may
+    NO_ROUND = "no_round"
+
+
+@dataclass(frozen=True, slots=True)
+class Refused:
+    refusal: Refusal
+    language: str | None  # the asker's stored language
+    allowed: tuple[Role, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Scoped:
+    """A round's snapshot for the asker's scope."""
+
+    language: str | None
+    scope: Scope
+    snapshot: RoundSnapshot
+
+    @property
+    def period(self) -> str:
+        return self.snapshot.round.period
+
+
+@dataclass(frozen=True, slots=True)
+class Status(Scoped):
+    """Completion by group (the last row is the total); ``chart`` unless one unit only."""
+
+    frame: pd.DataFrame
+    chart: bool
+
+
+@dataclass(frozen=True, slots=True)
+class LateUnit:
+    name: str
+    registered: bool
+    reachable: bool
+    state: str
+
+
+@dataclass(frozen=True, slots=True)
+class Overdue(Scoped):
+    """The units that have not submitted, by agency (``None``: no agency), and of how many."""
+
+    by_agency: list[tuple[str | None, list[LateUnit]]]
+    late: int
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class Workbook(Scoped):
+    name: str
+    content: bytes
+    units: int
+
+
+async def _scoped(
+    sessions: async_sessionmaker[AsyncSession],
+    telegram_user_id: int,
+    round_id: int | None,
+    now: datetime,
+    *,
+    roles: tuple[Role, ...] | None,
+    answers: bool = False,
+) -> Scoped | Refused:
+    """Check who asks and load their scope's snapshot in one transaction."""
+    async with transaction(sessions) as session:
+        person = await load_person(session, telegram_user_id)
+        scope = scope_of(person.memberships)
+        if scope is None or (roles is not None and scope.role not in roles):
+            return Refused(Refusal.NOT_ALLOWED, person.language, roles or OVERSEEING)
+        round_ = await (
+            round_by_id(session, round_id)
+            if round_id is not None
+            else newest_unclosed_round(session)
+        )
+        if round_ is None:
+            return Refused(Refusal.NO_ROUND, person.language)
+        snapshot = await load_round_snapshot(
+            session, round_.id, subtree_of=scope.root, answers=answers, now=now
+        )
+    return Scoped(person.language, scope, snapshot)
+
+
+async def status(
+    sessions: async_sessionmaker[AsyncSession],
+    telegram_user_id: int,
+    *,
+    round_id: int | None,
+    now: datetime,
+) -> Status | Refused:
+    """Reporting progress in the asker's scope: by agency, by unit, or their unit alone."""
+    found = await _scoped(sessions, telegram_user_id, round_id, now, roles=None)
+    if isinstance(found, Refused):
+        return found
+    scope = found.scope
+    if scope.role in (Role.REPORTER, Role.HEAD):
+        frame = completion(found.snapshot, by="unit", root_unit_id=scope.root, total=True)
+        return Status(found.language, scope, found.snapshot, frame.tail(1), chart=False)
+    by: GroupBy = "agency" if scope.role == Role.OFFICER else "unit"
+    frame = completion(found.snapshot, by=by, root_unit_id=scope.root, total=True)
+    return Status(found.language, scope, found.snapshot, frame, chart=True)
+
+
+async def overdue(
+    sessions: async_sessionmaker[AsyncSession],
+    telegram_user_id: int,
+    *,
+    round_id: int | None,
+    now: datetime,
+) -> Overdue | Refused:
+    """The units in the asker's scope that have not submitted (officers and supervisors)."""
+    found = await _scoped(sessions, telegram_user_id, round_id, now, roles=OVERSEEING)
+    if isinstance(found, Refused):
+        return found
+    units = unit_status(found.snapshot, found.scope.root)
+    late = units[~units["done"]]
+    groups: list[tuple[str | None, list[LateUnit]]] = []
+    for agency, group in late.groupby("agency_name", sort=True, dropna=False):
+        groups.append(
+            (
+                str(agency) if pd.notna(agency) else None,
+                [
+                    LateUnit(
+                        str(row["name"]),
+                        bool(row["registered"]),
+                        bool(row["reachable"]),
+                        str(row["state"]),
+                    )
+                    for row in group.to_dict("records")
+                ],
+            )
+        )
+    return Overdue(
+        found.language, found.scope, found.snapshot, groups, late=len(late), total=len(units)
+    )
+
+
+async def workbook(
+    sessions: async_sessionmaker[AsyncSession],
+    telegram_user_id: int,
+    *,
+    round_id: int | None,
+    now: datetime,
+    reports_dir: Path,
+    files_root: Path,
+    tz: ZoneInfo,
+) -> Workbook | Refused:
+    """The Excel workbook of the asker's scope (officers and supervisors)."""
+    found = await _scoped(sessions, telegram_user_id, round_id, now, roles=OVERSEEING, answers=True)
+    if isinstance(found, Refused):
+        return found
+    snapshot, scope = found.snapshot, found.scope
+    name = f"tidtam-round{snapshot.round.id}-{snapshot.round.period}-{scope.root}.xlsx"
+    content = await asyncio.to_thread(_workbook_bytes, snapshot, name, reports_dir, files_root, tz)
+    return Workbook(
+        found.language, scope, snapshot, name, content, units=int(snapshot.targets.shape[0])
+    )
+
+
+def _workbook_bytes(
+    snapshot: RoundSnapshot, name: str, reports_dir: Path, files_root: Path, tz: ZoneInfo
+) -> bytes:
+    """Write the workbook in a scratch folder under ``reports_dir`` and read it back."""
+    reports_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=reports_dir) as folder:
+        path = Path(folder) / name
+        write_workbook(snapshot, path, files_root=files_root, tz=tz)
+        return path.read_bytes()
