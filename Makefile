@@ -30,11 +30,15 @@ install: $(STAMP)
 test: lockcheck $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/pytest
 
+# ruff, strict mypy, and the one-way import contract of docs/design.md §9
+# ([tool.importlinter] in pyproject.toml).
 lint: lockcheck $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 demo: lockcheck $(STAMP)
 	$(BIN)/tidtam demo

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Update
+from telegram.constants import ChatType
 from telegram.ext import Application, ContextTypes
 
 from bot.i18n import language_of
@@ -84,12 +85,17 @@ class Asker:
 
 
 async def asker(session: AsyncSession, update: Update, dependencies: Deps) -> Asker:
-    """Load the sender's memberships and pick their language (every command checks these)."""
-    from storage.members import memberships
+    """Load the sender's memberships and pick their language (every command checks these).
+
+    Someone who writes in private can be reached again if they had blocked the bot.
+    """
+    from storage.members import memberships, reachable_again
 
     user, chat = update.effective_user, update.effective_chat
     assert user is not None and chat is not None
     members = await memberships(session, user.id)
+    if chat.type == ChatType.PRIVATE:
+        await reachable_again(session, user.id, members)
     stored = members[0].language if members else None
     return Asker(
         user.id, chat.id, members, user_language(update, stored, dependencies.settings.language)

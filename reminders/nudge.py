@@ -3,7 +3,7 @@
 Each unit is nudged at most once a local day, whoever asks: the ledger row
 ``(unit:<id>, remind:<date>)`` is claimed before its members are written to. The
 nudges go in the background of the bot's rate limiter, like the reminders, behind
-any reply waiting (see :mod:`reminders.sender`).
+any reply waiting (see :mod:`bot.reminder_sender`).
 """
 
 from __future__ import annotations
@@ -14,12 +14,14 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from reminders.policy import DONE_STATES, UNIT_ROLES, Due, Kind, UnitReminder, deadline_day
-from reminders.sender import Outcome, Sender
+from reminders.sending import Outcome, Sender
 from reminders.texts import render
+from reminders.world import build_world
 from storage.db import transaction
 from storage.members import mark_unreachable
 from storage.models import Round
-from storage.reminder_facts import SENT, claim, finish, load_world
+from storage.reminder_ledger import SENT, claim, finish
+from storage.reminder_queries import load_reminder_rows
 
 
 @dataclass
@@ -40,7 +42,8 @@ async def nudge(
     """Remind every reachable member of the not-submitted units among ``unit_ids``."""
     report = NudgeReport()
     async with transaction(sessions) as session:
-        world = await load_world(session, round_)
+        rows = await load_reminder_rows(session, round_)
+    world = build_world(rows)
     zone = world.round.policy.zone
     today = now.astimezone(zone).date()
     days_left = (deadline_day(world.round) - today).days

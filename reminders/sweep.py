@@ -1,7 +1,8 @@
 """The sweep: what is due at a moment, computed from the database and the ledger, sent.
 
-For each open round: load the world, ask :func:`reminders.policy.due` what is due
-"as at" ``now`` and not in the ledger, and record what is superseded. Then, a small
+For each open round: load its rows, build the world (:mod:`reminders.world`), ask
+:func:`reminders.policy.due` what is due "as at" ``now`` and not in the ledger, and
+record what is superseded. Then, a small
 batch at a time, claim the messages' ledger rows (a unique key: whoever inserts a
 row sends that message), send them, and mark each sent or unreachable; a passing
 failure gives the claim back for the next sweep. Only a batch about to be sent is
@@ -12,7 +13,8 @@ a message and its row being marked can repeat that one message.
 
 On PostgreSQL one sweeper runs at a time (a session advisory lock); a second copy of
 ``tidtam run`` skips the sweep while the first holds it. Reminders never touch a
-person's conversation state.
+person's conversation state. Messages go through a :class:`~reminders.sending.Sender`
+(the bot's, :class:`bot.reminder_sender.TelegramSender`): the sweep knows no channel.
 """
 
 from __future__ import annotations
@@ -28,23 +30,24 @@ from datetime import datetime, timedelta
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from reminders.policy import Due, LedgerKey, due
-from reminders.sender import Delivery, Outcome, Sender
+from reminders.policy import Due, LedgerKey, Plan, due
+from reminders.sending import Delivery, Outcome, Sender
 from reminders.texts import render
+from reminders.world import build_world
 from storage.db import transaction
+from storage.group_links import move_group
 from storage.members import mark_unreachable
-from storage.reminder_facts import (
+from storage.reminder_ledger import (
     SENT,
     UNREACHABLE,
     claim_many,
     finish,
     ledger_keys,
-    load_world,
-    move_group,
     record_superseded,
     release,
-    sweepable_rounds,
 )
+from storage.reminder_queries import load_reminder_rows, sweepable_rounds
+from storage.reminder_rows import ReminderRows
 
 log = logging.getLogger("tidtam.reminders")
 
@@ -105,10 +108,10 @@ async def sweep(
         report.rounds = len(rounds)
         for round_ in rounds:
             async with transaction(sessions) as session:
-                world = await load_world(session, round_)
+                rows = await load_reminder_rows(session, round_)
                 sent = await ledger_keys(session, round_.id, stale_before)
                 # Thousands of people take a good part of a second: not on the bot's loop.
-                plan = await asyncio.to_thread(due, world, now, sent)
+                plan = await asyncio.to_thread(_plan, rows, now, sent)
                 await record_superseded(session, round_.id, [s.key for s in plan.superseded], now)
             report.superseded += len(plan.superseded)
             batch = max(1, sender.in_flight * 2)
@@ -123,6 +126,10 @@ async def sweep(
                     report,
                 )
     return report
+
+
+def _plan(rows: ReminderRows, now: datetime, sent: set[LedgerKey]) -> Plan:
+    return due(build_world(rows), now, sent)
 
 
 async def _send_batch(
@@ -148,7 +155,9 @@ async def _send_batch(
         # Recorded at once, message by message: a crash later in the batch must not
         # leave a sent message looking unsent.
         async with transaction(sessions) as session:
-            if delivery is None or delivery.outcome is Outcome.FAILED:
+            if delivery is not None and delivery.migrated_to is not None:
+                await move_group(session, item.chat_id, delivery.migrated_to)
+            if delivery is None or delivery.outcome is Outcome.RETRY_LATER:
                 await release(session, round_id, item.key)
                 failed.append(item.key)
             elif delivery.outcome is Outcome.UNREACHABLE:
@@ -158,8 +167,6 @@ async def _send_batch(
                 unreachable.append(item.key)
             else:
                 await finish(session, round_id, item.key, SENT, now)
-                if delivery.chat_id != item.chat_id:
-                    await move_group(session, item.chat_id, delivery.chat_id)
                 sent.append(item.key)
                 report.by_kind[item.kind.value] += 1
 

@@ -2,17 +2,20 @@
 
 :func:`load_chat_context` is the answering hot path's first read: the person's state,
 locked, with the member and the submission it points at (their units and the round) in
-one statement, so that an answer costs one round trip here instead of three.
+one statement, so that an answer costs one round trip here instead of three. The same
+statement says whether any of the person's memberships is marked unreachable: whoever
+writes to the bot can be reached again, and only then is that written.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import aliased, joinedload
 
+from storage.members import mark_reachable
 from storage.models import ChatState, Member, Submission
 
 
@@ -39,10 +42,20 @@ async def load_chat_state(session: AsyncSession, telegram_user_id: int) -> ChatS
     return state
 
 
+_ANY_MEMBERSHIP = aliased(Member)  # not the joined active member: every membership
+_UNREACHABLE = (
+    exists()
+    .where(
+        _ANY_MEMBERSHIP.telegram_user_id == ChatState.telegram_user_id,
+        _ANY_MEMBERSHIP.reachable.is_(False),
+    )
+    .label("unreachable")
+)
+
 # Built once: constructing a statement with its loader options and deriving its cache
 # key cost more client CPU than running it (a profile of 1,000 people answering).
 _CONTEXT = (
-    select(ChatState, Member, Submission)
+    select(ChatState, Member, Submission, _UNREACHABLE)
     .outerjoin(Member, Member.id == ChatState.member_id)
     .outerjoin(Submission, Submission.id == ChatState.submission_id)
     .options(
@@ -60,13 +73,17 @@ async def load_chat_context(session: AsyncSession, telegram_user_id: int) -> Cha
     """:func:`load_chat_state` with its member (and unit) and submission (unit, round).
 
     One statement; only the ``chat_states`` row is locked. The round comes without its
-    form version (the form is cached by ``Round.form_version_id``).
+    form version (the form is cached by ``Round.form_version_id``). The person wrote:
+    memberships marked unreachable (they had blocked the bot) are reachable again.
     """
     row = (await session.execute(_CONTEXT, {"telegram_user_id": telegram_user_id})).first()
     if row is None:
         state = ChatState(telegram_user_id=telegram_user_id, mode="idle", data={})
         session.add(state)
+        await mark_reachable(session, telegram_user_id)  # once, on the first update
         return ChatContext(state, None, None)
+    if row[3]:
+        await mark_reachable(session, telegram_user_id)
     return ChatContext(row[0], row[1], row[2])
 
 

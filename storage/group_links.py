@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import audit
@@ -18,3 +18,10 @@ async def link_group(
         session.add(GroupLink(chat_id=chat_id, unit_id=unit_id, title=title, linked_by=linked_by))
     audit.record(session, "group.link", actor=linked_by, unit_id=unit_id, chat=chat_id)
     return link is None
+
+
+async def move_group(session: AsyncSession, old_chat_id: int, new_chat_id: int) -> None:
+    """A group became a supergroup: keep its link under the new id."""
+    await session.execute(
+        update(GroupLink).where(GroupLink.chat_id == old_chat_id).values(chat_id=new_chat_id)
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import func, select, update
@@ -106,3 +107,12 @@ async def mark_reachable(session: AsyncSession, telegram_user_id: int) -> None:
         .where(Member.telegram_user_id == telegram_user_id, Member.reachable.is_(False))
         .values(reachable=True, unreachable_since=None)
     )
+
+
+async def reachable_again(
+    session: AsyncSession, telegram_user_id: int, members: Iterable[Member]
+) -> None:
+    """The person wrote to the bot: if any of their ``members`` (just loaded) is marked
+    unreachable, mark them all reachable again. No write otherwise."""
+    if any(not m.reachable for m in members):
+        await mark_reachable(session, telegram_user_id)

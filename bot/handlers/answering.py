@@ -11,7 +11,6 @@ import logging
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import CallbackQuery, Document, Message, PhotoSize, Update
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
@@ -20,7 +19,7 @@ from bot import callbacks
 from bot.context import Deps, deps, user_language
 from bot.delivery import send
 from bot.handlers import certify
-from bot.handlers.registration import redeem, revoked_reply
+from bot.handlers.registration import newcomer, registration_replies, revoked_reply
 from bot.i18n import t
 from bot.replies import Button, Reply, Said
 from bot.walk_view import View, answered_note, render
@@ -142,10 +141,9 @@ def replies_for(
                 update, dependencies, outcome.decision, pressed=False
             )
             return said
-        case "other":
-            other = outcome.other
-            assert isinstance(other, list)
-            return other
+        case "registration":
+            assert outcome.registration is not None
+            return [*registration_replies(update, dependencies, outcome.registration)]
         case "revoked":
             return [revoked_reply(update, dependencies)]
     if report is None:  # "ignored", "stale"
@@ -224,15 +222,12 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     text = message.text
     dependencies = deps(context)
 
-    async def as_code(session: AsyncSession) -> object:
-        return await redeem(session, dependencies, update, text)
-
     outcome = await answering.take_text(
         dependencies.services(),
         _user_id(update),
         text,
         update_id=update.update_id,
-        otherwise=as_code,
+        newcomer=newcomer(update),
     )
     if outcome is not None:
         await _reply(update, context, replies_for(update, dependencies, outcome))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from datetime import timedelta
-from typing import TYPE_CHECKING
 
 from telegram import Update
 from telegram.ext import ContextTypes
@@ -20,13 +19,9 @@ from tidtam.services.registration import (
     Newcomer,
     Outcome,
     Registration,
-    redeem_code,
 )
 from tidtam.services.registration import start as start_use_case
 from tidtam.settings import Settings
-
-if TYPE_CHECKING:
-    from sqlalchemy.ext.asyncio import AsyncSession
 
 __all__ = [
     "AWAITING_CODE",
@@ -34,7 +29,8 @@ __all__ = [
     "help_command",
     "help_text",
     "membership_lines",
-    "redeem",
+    "newcomer",
+    "registration_replies",
     "revoked_reply",
     "start",
 ]
@@ -49,7 +45,7 @@ def _next_step(language: str, members: Sequence[Membership]) -> str:
     return t(language, "start.next_report" if answering else "start.next_help")
 
 
-def _newcomer(update: Update) -> Newcomer:
+def newcomer(update: Update) -> Newcomer:
     user = update.effective_user
     assert user is not None
     return Newcomer(user.id, user.full_name)
@@ -101,11 +97,8 @@ def render(language: str, result: Registration) -> list[Reply]:
             return [Reply(t(language, "start.ask_code"))]
 
 
-async def redeem(
-    session: AsyncSession, dependencies: Deps, update: Update, text: str
-) -> list[Reply]:
-    """Try ``text`` as an invite code for the sender, in the update's transaction."""
-    result = await redeem_code(session, _newcomer(update), text, dependencies.now())
+def registration_replies(update: Update, dependencies: Deps, result: Registration) -> list[Reply]:
+    """What to say about an invite code typed as text (the sender has no stored language)."""
     return render(user_language(update, None, dependencies.settings.language), result)
 
 
@@ -115,9 +108,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     chat = update.effective_chat
     assert chat is not None
     code = " ".join(context.args) if context.args else None
-    result = await start_use_case(
-        dependencies.sessions, _newcomer(update), code, dependencies.now()
-    )
+    result = await start_use_case(dependencies.sessions, newcomer(update), code, dependencies.now())
     stored = result.memberships[0].language if code is None and result.memberships else None
     language = user_language(update, stored, dependencies.settings.language)
     await deliver(context.bot, chat.id, render(language, result))

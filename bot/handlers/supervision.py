@@ -8,8 +8,8 @@ from telegram.ext import ContextTypes
 from bot.context import deps, user_language
 from bot.delivery import send
 from bot.i18n import t
+from bot.reminder_sender import TelegramSender
 from bot.replies import Reply
-from reminders.sender import Sender
 from tidtam.services import supervision as use_case
 from tidtam.services.supervision import Refusal, Refused
 
@@ -24,7 +24,7 @@ async def remind(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     dependencies = deps(context)
     user, chat = update.effective_user, update.effective_chat
     assert user is not None and chat is not None
-    sender = Sender(context.bot)  # in the background of the bot's rate limiter
+    sender = TelegramSender(context.bot)  # in the background of the bot's rate limiter
     result = await use_case.remind(dependencies.sessions, sender, user.id, dependencies.now())
     language = user_language(update, result.language, dependencies.settings.language)
     if isinstance(result, Refused):

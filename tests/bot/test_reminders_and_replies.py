@@ -20,10 +20,10 @@ from telegram.ext import Application
 from bot.app import build_application
 from bot.context import Deps
 from bot.ratelimit import FloodLimiter, Limits
+from bot.reminder_sender import TelegramSender
 from bot.runner import polling
+from bot.scheduling import SENDER_KEY, schedule
 from flows.form_loader import load_form_file
-from reminders.scheduler import SENDER_KEY, schedule
-from reminders.sender import Sender
 from reminders.sweep import sweep
 from storage.db import transaction
 from storage.files import FileStore
@@ -100,7 +100,7 @@ async def test_a_fan_out_at_the_limit_while_a_person_answers(
     first = await first_question(teacher)
     due_at = await add_reporters(province, standin)
     sender = limited_bot.bot_data[SENDER_KEY]
-    assert isinstance(sender, Sender)
+    assert isinstance(sender, TelegramSender)
     fan_out = asyncio.create_task(sweep(province.sessions, sender, due_at))
     while standin.stats.total_sent < 300:  # noqa: ASYNC110 (under way)
         await asyncio.sleep(0.05)

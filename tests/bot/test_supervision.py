@@ -8,7 +8,7 @@ from sqlalchemy import select
 from telegram import Bot
 from telegram.ext import Application
 
-from reminders.sender import Sender
+from bot.reminder_sender import TelegramSender
 from reminders.sweep import sweep
 from storage.models import GroupLink
 from tidtam.core.vocabulary import Role
@@ -58,9 +58,11 @@ async def test_officer_links_the_group_which_gets_the_digest(
     opened = province.round.opens_at.astimezone(zone)
     digest_time = datetime.combine(opened.date() + timedelta(days=1), time(8, 31), zone)
     async with Bot(TOKEN, base_url=standin.api_url, base_file_url=standin.file_url) as plain:
-        report = await sweep(province.sessions, Sender(plain), digest_time)
+        report = await sweep(province.sessions, TelegramSender(plain), digest_time)
         assert report.by_kind["digest"] == 1
-        again = await sweep(province.sessions, Sender(plain), digest_time + timedelta(hours=1))
+        again = await sweep(
+            province.sessions, TelegramSender(plain), digest_time + timedelta(hours=1)
+        )
         assert again.by_kind["digest"] == 0
     digest = await group.wait_reply()
     assert "▓" in digest.text or "░" in digest.text

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.ratelimit import FloodLimiter, Limits
-from reminders.sender import Sender, standalone_bot
+from bot.reminder_sender import TelegramSender, standalone_bot
 from reminders.sweep import SweepReport, sweep
 from storage.db import transaction
 from storage.models import ReminderLedger
@@ -39,7 +39,7 @@ async def fan_out(
         for n in range(people):
             standin.user(id=100_000 + n).chat.started = True
         async with standalone_bot(TOKEN, standin.api_url, standin.file_url, limits=ours) as bot:
-            sender = Sender(bot)
+            sender = TelegramSender(bot)
             report = await sweep(sessions, sender, at(24))
             again = await sweep(sessions, sender, at(24))
         assert isinstance(bot.rate_limiter, FloodLimiter)

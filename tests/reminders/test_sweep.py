@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from telegram import Bot
 
 from bot.ratelimit import Limits
-from reminders.sender import Sender, standalone_bot
+from bot.reminder_sender import TelegramSender, standalone_bot
 from reminders.sweep import STALE_CLAIM, sweep
 from storage.db import create_engine, session_factory, transaction
 from storage.models import Member, ReminderLedger, Round
@@ -83,7 +83,7 @@ async def run_sweep(
     limits: Limits | None = None,
 ):  # type: ignore[no-untyped-def]
     async with standalone_bot(TOKEN, standin.api_url, standin.file_url, limits=limits) as bot:
-        return await sweep(sessions, Sender(bot), now)
+        return await sweep(sessions, TelegramSender(bot), now)
 
 
 def received(standin: FakeTelegram, user_id: int) -> list[str]:
@@ -180,7 +180,7 @@ async def test_a_kill_between_two_sends_neither_repeats_nor_skips(
         settled=five_marked,
     )
     async with bot:
-        task = asyncio.create_task(sweep(sessions, Sender(bot, in_flight=1), at(24)))
+        task = asyncio.create_task(sweep(sessions, TelegramSender(bot, in_flight=1), at(24)))
         bot._victim = task  # type: ignore[assignment]
         with pytest.raises(asyncio.CancelledError):
             await task

@@ -27,7 +27,7 @@ from tests.services.conftest import (
     service_deps,
 )
 from tidtam.core.vocabulary import Certify, SubmissionState
-from tidtam.services import answering
+from tidtam.services import answering, registration
 from tidtam.services.answering import Outcome, ReportAction
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
@@ -137,16 +137,13 @@ async def test_who_may_answer(place: Place) -> None:
     nobody = await answering.start(place.deps, NEWCOMER)
     assert nobody is not None and nobody.code == "not_registered"
     code = await answering.take_text(
-        place.deps, NEWCOMER, "ABCD", otherwise=lambda session: _said("code")
+        place.deps, NEWCOMER, "ABCDE-FGHJK", newcomer=registration.Newcomer(NEWCOMER, "ครูใหม่")
     )
-    assert code is not None and code.code == "other" and code.other == "code"
+    assert code is not None and code.code == "registration"
+    assert code.registration is not None and code.registration.outcome is registration.Outcome.WRONG
     supervisor = await answering.start(place.deps, SUPERVISOR)
     assert supervisor is not None and supervisor.code == "no_answering_role"
     assert supervisor.params["roles"] == ["supervisor"]
-
-
-async def _said(text: str) -> object:
-    return text
 
 
 async def test_several_reports_ask_which(place: Place) -> None:

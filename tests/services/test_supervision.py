@@ -8,7 +8,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from reminders.sender import Sender, standalone_bot
+from bot.reminder_sender import TelegramSender, standalone_bot
+from reminders.sending import Sender
 from storage.db import transaction
 from storage.models import GroupLink
 from tidtam.core.vocabulary import Role
@@ -37,7 +38,7 @@ async def sender() -> AsyncIterator[tuple[FakeTelegram, Sender]]:
         FakeTelegram.start(token=TOKEN) as fake,
         standalone_bot(TOKEN, fake.api_url, fake.file_url) as bot,
     ):
-        yield fake, Sender(bot)
+        yield fake, TelegramSender(bot)
 
 
 async def test_remind_nudges_the_subtree_once_a_day(

@@ -34,7 +34,7 @@ def run_command(
     from bot.app import ALLOWED_UPDATES, build_application
     from bot.context import Deps
     from bot.runner import freeze_startup_objects, open_pool_first, use_fast_event_loop
-    from reminders.scheduler import schedule
+    from bot.scheduling import schedule
     from storage.db import create_engine, session_factory
     from storage.files import FileStore
     from tidtam.logs import configure_logging

@@ -1,4 +1,4 @@
-"""``tidtam reminders``: one reminder and escalation sweep, by hand."""
+"""``tidtam reminders``: one reminder and escalation sweep, by hand, through the bot's sender."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ async def run_command(
     ] = None,
 ) -> None:
     """Send what is due now (or as at --now); running it again sends nothing twice."""
-    from reminders.sender import Sender, standalone_bot
+    from bot.reminder_sender import TelegramSender, standalone_bot
     from reminders.sweep import sweep
 
     settings = load_settings()
@@ -45,5 +45,5 @@ async def run_command(
         settings.telegram_file_url,
     )
     async with database(settings) as sessions, bot:
-        report = await sweep(sessions, Sender(bot), moment)
+        report = await sweep(sessions, TelegramSender(bot), moment)
     typer.echo(f"sweep as at {moment.astimezone(settings.tz):%Y-%m-%d %H:%M}: {report.summary()}")

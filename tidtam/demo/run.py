@@ -38,9 +38,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Bot
 
 from bot.http import AiohttpRequest
+from bot.reminder_sender import TelegramSender
 from flows.form import Form
 from flows.form_loader import load_form_file
-from reminders.sender import Sender
 from reminders.sweep import SweepReport, sweep
 from reports.chart import status_chart
 from reports.completion import completion
@@ -446,7 +446,7 @@ async def run_demo(options: DemoOptions, observer: Observer | None = None) -> De
                 request=AiohttpRequest(32, read_timeout=30, write_timeout=30),
             )
             async with BotProcess(config, clock), sweeper:
-                sender = Sender(sweeper)
+                sender = TelegramSender(sweeper)
                 for day in range(plan.officer_day + 1):
                     counts = narration.DayCounts()
                     morning = box.at(day, SWEEP_AT)

@@ -44,7 +44,7 @@ from tidtam.core.vocabulary import (
     SubmissionState,
     TransitionRefused,
 )
-from tidtam.services import certification
+from tidtam.services import certification, registration
 from tidtam.services.certification import Decision, Refused, SubmitNotice
 from tidtam.services.deps import ServiceDeps
 from tidtam.services.loading import form_and_answers, load_submission
@@ -147,7 +147,7 @@ Code = Literal[
     "ignored",  # a button that does nothing (any more)
     "refused",  # the submission's life does not allow the move: ``refused``
     "certify",  # a certifier's action: ``decision``
-    "other",  # the text was not for answering: ``other`` holds the fallback's result
+    "registration",  # the text was tried as an invite code: see ``registration``
     "revoked",  # the person's memberships were revoked: refused, nothing looked at
     "round_closed",  # the round is closed: nothing changed
 ]
@@ -168,7 +168,7 @@ class Outcome:
     submitted: SubmitNotice | None = None
     decision: Decision | None = None
     refused: Refused | None = None
-    other: object = None
+    registration: registration.Registration | None = None
 
     @property
     def saved(self) -> walk.Save | None:
@@ -416,12 +416,14 @@ async def take_text(
     text: str,
     *,
     update_id: int | None = None,
-    otherwise: Callable[[AsyncSession], Awaitable[object]] | None = None,
+    newcomer: registration.Newcomer | None = None,
 ) -> Outcome | None:
     """Take typed text as the answer to the question asked, or a certifier's reason.
 
-    Text that is for neither (an invite code: no membership yet, or one was asked for)
-    goes to ``otherwise`` in the same transaction; its result is :attr:`Outcome.other`.
+    Text that is for neither, from someone with no membership yet or who was asked
+    for a code, is tried as an invite code for ``newcomer`` in the same transaction
+    (:func:`tidtam.services.registration.redeem_code`); the result is
+    :attr:`Outcome.registration`.
     """
 
     async def work(session: AsyncSession, loaded: ChatContext) -> Outcome:
@@ -437,8 +439,9 @@ async def take_text(
         active = await _load_active(session, state, loaded)
         if active is None:
             members = await memberships(session, state.telegram_user_id)
-            if (state.mode == AWAITING_CODE or not members) and otherwise is not None:
-                return Outcome("other", other=await otherwise(session))
+            if (state.mode == AWAITING_CODE or not members) and newcomer is not None:
+                registered = await registration.redeem_code(session, newcomer, text, deps.now())
+                return Outcome("registration", registration=registered)
             return Outcome("unexpected_text", members[0].language if members else None)
         if active.walk_state.mode != "asking":
             return Outcome("unexpected_text", active.member.language, _report(active, deps))

@@ -36,7 +36,7 @@ from storage.certification import (
 from storage.chat_states import load_chat_state
 from storage.db import transaction
 from storage.files import StoredFile
-from storage.members import members_of_unit, memberships
+from storage.members import members_of_unit, memberships, reachable_again
 from storage.models import ChatState, Member, Submission
 from storage.submissions import add_attachment
 from tidtam.core.thai import thai_to_arabic_digits
@@ -387,6 +387,7 @@ async def pending(deps: ServiceDeps, telegram_user_id: int) -> Pending:
     """The submitted reports that wait for this person to certify them."""
     async with transaction(deps.sessions) as session:
         members = await memberships(session, telegram_user_id)
+        await reachable_again(session, telegram_user_id, members)  # they wrote: /pending
         language = members[0].language if members else None
         if not any(m.role in (Role.HEAD, Role.SUPERVISOR) for m in members):
             return Pending(False, language=language)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.db import transaction
-from storage.members import memberships
+from storage.members import memberships, reachable_again
 from storage.models import Member
 from tidtam.core.vocabulary import Role
 
@@ -49,8 +49,12 @@ def stored_language(members: Sequence[Membership]) -> str | None:
 
 
 async def load_person(session: AsyncSession, telegram_user_id: int) -> Person:
-    """The person's memberships, in a stable order, in the session's transaction."""
+    """The person's memberships, in a stable order, in the session's transaction.
+
+    The person wrote to the bot: if they had blocked it, they are reachable again.
+    """
     found = await memberships(session, telegram_user_id)
+    await reachable_again(session, telegram_user_id, found)
     return Person(telegram_user_id, tuple(Membership.of(m) for m in found))
 
 

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from storage.chat_states import load_chat_state
 from storage.db import transaction
 from storage.invites import claim_invite, invite_by_code, record_wrong_try, wrong_tries_since
-from storage.members import add_member, membership
+from storage.members import add_member, mark_reachable, membership
 from tidtam.core.invite_codes import normalize_code
 from tidtam.services.people import Membership, load_person
 
@@ -122,6 +122,7 @@ async def start(
 ) -> Registration:
     """/start: redeem the code if one came, else welcome back or ask for a code."""
     async with transaction(sessions) as session:
+        await mark_reachable(session, newcomer.telegram_user_id)  # "Restart" after a block
         if code:
             return await redeem_code(session, newcomer, code, now)
         person = await load_person(session, newcomer.telegram_user_id)

@@ -14,7 +14,7 @@ from reminders.nudge import NudgeReport, nudge
 from storage import audit
 from storage.db import transaction
 from storage.group_links import link_group as store_group_link
-from storage.reminder_facts import move_group
+from storage.group_links import move_group
 from storage.submissions import open_rounds
 from storage.tree import parent_map
 from tidtam.core.tree import subtree
@@ -22,7 +22,7 @@ from tidtam.core.vocabulary import Role
 from tidtam.services.people import Membership, load_person
 
 if TYPE_CHECKING:
-    from reminders.sender import Sender
+    from reminders.sending import Sender
 
 OVERSEEING = (Role.SUPERVISOR, Role.OFFICER)
 

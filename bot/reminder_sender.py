@@ -1,52 +1,39 @@
-"""Send reminders, a few at a time, and say what became of each.
+"""The Telegram :class:`reminders.sending.Sender`: reminders sent by the bot, a few at a time.
 
 Telegram's flood limits (about 30 messages a second in all, a short burst then one a
 second per private chat, 20 a minute per group) are kept by the bot's rate limiter,
 :class:`bot.ratelimit.FloodLimiter`, the one every reply goes through as well: a
-:class:`Sender` on a bot that has it marks its messages
-:attr:`~bot.ratelimit.Priority.BACKGROUND`, so they take only the places in each
-second that replies leave. It keeps ``in_flight`` messages waiting there or on
-their way, enough to fill every place the limiter frees.
+background message on a bot that has it is marked
+:attr:`~bot.ratelimit.Priority.BACKGROUND`, so it takes only the places in each
+second that replies leave. ``in_flight`` messages wait there or are on their way,
+enough to fill every place the limiter frees.
 
-The outcome of each message says what the sweep records: sent (to the group's new id
-if it became a supergroup), unreachable (blocked, never started, chat gone), or
-failed (a passing failure, tried again in a later sweep: a network error after
-retries, or a 429 that the limiter's own retries did not get past).
+Each message ends as one :class:`~reminders.sending.Outcome`: sent (to the group's new
+id if it became a supergroup), unreachable (blocked, never started, chat gone), or
+retry later (a network error after retries, or a 429 that the limiter's own retries
+did not get past).
 """
 
 from __future__ import annotations
 
 import asyncio
-import enum
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 
 from telegram import Bot
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
 from telegram.ext import ExtBot
 
 from bot.http import AiohttpRequest
-from bot.ratelimit import FloodLimiter, Limits, Priority
+from bot.ratelimit import FloodLimiter, Limits
+from bot.ratelimit import Priority as LimiterPriority
+from reminders.sending import Delivery, Outcome, Priority
 
 log = logging.getLogger("tidtam.reminders")
 
 
-class Outcome(enum.StrEnum):
-    SENT = "sent"
-    UNREACHABLE = "unreachable"  # blocked, deactivated, never started, chat gone
-    FAILED = "failed"  # a passing failure: try again in a later sweep
-
-
-@dataclass(frozen=True, slots=True)
-class Delivery:
-    outcome: Outcome
-    chat_id: int  # where it went in the end (a migrated group's new id)
-    retries: int = 0
-
-
-class Sender:
-    """Send plain-text messages in the background, at most ``in_flight`` at a time."""
+class TelegramSender:
+    """Send messages through ``bot``, at most ``in_flight`` at a time."""
 
     def __init__(
         self,
@@ -64,44 +51,65 @@ class Sender:
         self._limited = isinstance(bot, ExtBot) and bot.rate_limiter is not None
         self._ready = False
 
-    async def _send(self, chat_id: int, text: str) -> None:
-        if self._limited:
+    async def _send(self, chat_id: int, text: str, photo: bytes | None, priority: Priority) -> None:
+        caption = text or None
+        if self._limited and priority is Priority.BACKGROUND:
             assert isinstance(self.bot, ExtBot)
-            await self.bot.send_message(chat_id, text, rate_limit_args=Priority.BACKGROUND)
-        else:
+            background = LimiterPriority.BACKGROUND
+            if photo is None:
+                await self.bot.send_message(chat_id, text, rate_limit_args=background)
+            else:
+                await self.bot.send_photo(
+                    chat_id, photo, caption=caption, rate_limit_args=background
+                )
+        elif photo is None:
             await self.bot.send_message(chat_id, text)
+        else:
+            await self.bot.send_photo(chat_id, photo, caption=caption)
 
-    async def send(self, chat_id: int, text: str) -> Delivery:
+    async def send(
+        self,
+        chat_id: int,
+        text: str,
+        *,
+        photo: bytes | None = None,
+        priority: Priority = Priority.BACKGROUND,
+    ) -> Delivery:
         """Send ``text``; follow a group that became a supergroup; back off network errors."""
         async with self._slots:
             if not self._ready:
                 await self.bot.initialize()  # does nothing if it was; a standalone bot may not be
                 self._ready = True
             retries = 0
+            migrated_to: int | None = None
+
+            def delivery(outcome: Outcome) -> Delivery:
+                return Delivery(outcome, chat_id, migrated_to, retries)
+
             while True:
                 try:
-                    await self._send(chat_id, text)
-                    return Delivery(Outcome.SENT, chat_id, retries)
+                    await self._send(chat_id, text, photo, priority)
+                    return delivery(Outcome.SENT)
                 except RetryAfter as error:  # the limiter's retries did not get past it
                     log.warning("Telegram still refuses a reminder to %s: %s", chat_id, error)
-                    return Delivery(Outcome.FAILED, chat_id, retries)
+                    return delivery(Outcome.RETRY_LATER)
                 except ChatMigrated as error:
                     log.info("group %s became supergroup %s", chat_id, error.new_chat_id)
-                    chat_id = error.new_chat_id
+                    chat_id = migrated_to = error.new_chat_id
                     retries += 1
                 except Forbidden as error:
                     log.info("chat %s cannot be reached: %s", chat_id, error.message)
-                    return Delivery(Outcome.UNREACHABLE, chat_id, retries)
+                    return delivery(Outcome.UNREACHABLE)
                 except BadRequest as error:
                     if "chat not found" in error.message.lower():
-                        return Delivery(Outcome.UNREACHABLE, chat_id, retries)
+                        return delivery(Outcome.UNREACHABLE)
                     log.error("Telegram refused a reminder to %s: %s", chat_id, error.message)
-                    return Delivery(Outcome.FAILED, chat_id, retries)
+                    return delivery(Outcome.RETRY_LATER)
                 except NetworkError as error:
                     log.warning("network error sending to %s: %s", chat_id, error)
                     retries += 1
                     if retries > self.max_retries:
-                        return Delivery(Outcome.FAILED, chat_id, retries)
+                        return delivery(Outcome.RETRY_LATER)
                     await self.sleep(min(30.0, 2.0**retries))
 
 
@@ -112,7 +120,7 @@ def standalone_bot(
     *,
     limits: Limits | None = None,
     pool: int = 32,
-) -> ExtBot[Priority]:
+) -> ExtBot[LimiterPriority]:
     """A bot for sending outside the Application (``tidtam reminders run``).
 
     It has the Application's rate limiter, and a connection pool for the messages in

@@ -17,7 +17,7 @@ from datetime import timedelta
 from telegram.ext import Application, ContextTypes
 
 from bot.context import Deps
-from reminders.sender import Sender
+from bot.reminder_sender import TelegramSender
 from reminders.sweep import sweep
 
 log = logging.getLogger("tidtam.reminders")
@@ -29,7 +29,7 @@ SENDER_KEY = "tidtam.sender"
 async def _wake(context: ContextTypes.DEFAULT_TYPE) -> None:
     dependencies = context.bot_data["tidtam"]
     sender = context.bot_data[SENDER_KEY]
-    assert isinstance(dependencies, Deps) and isinstance(sender, Sender)
+    assert isinstance(dependencies, Deps) and isinstance(sender, TelegramSender)
     report = await sweep(dependencies.sessions, sender, dependencies.now())
     if report.sent or report.unreachable or report.failed:
         log.info("reminder sweep: %s", report.summary())
@@ -37,7 +37,7 @@ async def _wake(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 def schedule(application: Application, interval: timedelta = INTERVAL) -> None:  # type: ignore[type-arg]
     """Run the sweep every ``interval``, the first one shortly after start."""
-    application.bot_data[SENDER_KEY] = Sender(application.bot)
+    application.bot_data[SENDER_KEY] = TelegramSender(application.bot)
     assert application.job_queue is not None, "python-telegram-bot[job-queue] is needed"
     application.job_queue.run_repeating(
         _wake,
