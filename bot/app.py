@@ -18,6 +18,7 @@ from bot.context import Deps, install
 from bot.handlers import (
     answering,
     certify,
+    documents,
     invite,
     members,
     registration,
@@ -50,6 +51,8 @@ PRIVATE_COMMANDS = (
     "export",
     "remind",
     "pending",
+    "pdf",
+    "summary",
     "members",
     "invite",
 )
@@ -98,6 +101,8 @@ def build_application(
     application.add_handler(CommandHandler("status", reports.status, filters=private))
     application.add_handler(CommandHandler("overdue", reports.overdue, filters=private))
     application.add_handler(CommandHandler("export", reports.export, filters=private))
+    application.add_handler(CommandHandler("pdf", documents.pdf, filters=private))
+    application.add_handler(CommandHandler("summary", documents.summary, filters=private))
     application.add_handler(
         CommandHandler("linkgroup", supervision.link_group, filters=filters.ChatType.GROUPS)
     )

@@ -8,7 +8,7 @@ pandas frames; everything else is pure and works on snapshots.
 module                     what
 =========================  ==============================================================
 ``reports.snapshot``       ``load_round_snapshot(session, round_id, *, subtree_of=None,
-                           answers=True, now=None)``
+                           answers=True, now=None)``, ``load_submission_docs(...)``
 ``reports.completion``     ``completion(snapshot, by="agency"|"unit"|"district",
                            root_unit_id=None, *, total=False)``, ``unit_status(...)``
 ``reports.aggregates``     ``question_aggregates``, ``choice_aggregates``,
@@ -19,6 +19,13 @@ module                     what
 ``reports.workbook``       ``write_workbook``, ``write_csv``, ``write_files_zip``
 ``reports.sheetdata``      fast rows for the big Units sheet (internal)
 ``reports.labels``         Thai words: states, headers, ``short_name``
+``reports.submission_pdf`` ``submission_pdf(SubmissionDoc) -> bytes``: the unit's PDF
+``reports.submission_data`` ``build_doc``: a submission as the data of its PDF (pure)
+``reports.pdf_batch``      ``write_submission_pdfs``: many PDFs on every core
+``reports.committee``      ``committee_report(snapshot, ...)``: the committee report
+``reports.committee_docx`` Word version; ``reports.committee_pdf``: PDF version
+``reports.thai_pdf``       ``ThaiPDF``: A4, Thai font, shaping, grid tables, footer
+``reports.thai_text``      ``wrap``: Thai lines broken between words
 ``reports.errors``         ``ReportsError`` > ``UnknownRound``, ``UnknownUnit``
 =========================  ==============================================================
 

@@ -19,6 +19,15 @@ STATE_TH: Final[dict[str, str]] = {
 }
 """A submission state's Thai name."""
 
+STATE_WORDS: Final[dict[str, str]] = {
+    "not_started": "ยังไม่เริ่ม",
+    "in_progress": "กำลังดำเนินการ",
+    "submitted": "ส่งแล้ว รอรับรองข้อมูล",
+    "returned": "ส่งกลับให้แก้ไข",
+    "certified": "รับรองข้อมูลแล้ว",
+}
+"""A state in the glossary's words (docs/design.md §10), as the documents print it."""
+
 OVERDUE_TH: Final = "เกินกำหนด"
 NONE_TH: Final = "ไม่มี"
 TOTAL_TH: Final = "รวม"

@@ -18,7 +18,7 @@ from telegram.ext import ContextTypes
 from bot import callbacks
 from bot.context import Deps, deps, user_language
 from bot.delivery import send
-from bot.handlers import certify
+from bot.handlers import certify, documents
 from bot.handlers.registration import newcomer, registration_replies, revoked_reply
 from bot.i18n import t
 from bot.replies import Button, Reply, Said
@@ -201,6 +201,7 @@ def _command(event: walk.Input, *, intro: bool = False) -> Handler:
         )
         if outcome is not None:
             await _reply(update, context, replies_for(update, dependencies, outcome))
+            await documents.send_unit_pdfs(context, _user_id(update), outcome)
 
     return handler
 
@@ -295,6 +296,7 @@ async def on_press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await _answer_query(query, note)
     if query.message is not None:
         await send(context.bot, dependencies, query.message.chat.id, replies)
+        await documents.send_unit_pdfs(context, query.message.chat.id, outcome)
 
 
 async def _answer_query(query: CallbackQuery, note: str | None) -> None:

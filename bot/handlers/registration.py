@@ -150,6 +150,10 @@ def help_text(language: str, members: Sequence[Membership]) -> str:
         keys += ["help.status", "help.overdue", "help.export", "help.remind", "year.help_invite"]
     if roles & {Role.HEAD, Role.SUPERVISOR, Role.OFFICER}:
         keys.append("year.help_members")
+    if roles:
+        keys.append("help.pdf")
+    if roles & {Role.SUPERVISOR, Role.OFFICER}:
+        keys.append("help.summary")
     if Role.OFFICER in roles:
         keys.append("help.linkgroup")
     lines = [t(language, "help.header"), *(t(language, k) for k in keys)]

@@ -166,3 +166,85 @@ def test_export_into_a_folder_name_fails(
     result = cli("export", "--round", province[0], "--out", tmp_path / "taken.xlsx")
     assert result.code == 1
     assert "is a folder" in result.err
+
+
+async def _submit(sessions: async_sessionmaker[AsyncSession], round_id: int) -> None:
+    from storage.models import SubmissionState
+    from storage.submissions import change_state
+
+    async with transaction(sessions) as session:
+        school = await unit_by_code(session, SCHOOL)
+        assert school is not None
+        submission = await submission_for(session, round_id, school.id)
+        await change_state(
+            session, submission, SubmissionState.SUBMITTED, actor=None, now=datetime.now(UTC)
+        )
+
+
+@pytest.fixture
+async def submitted(sessions: async_sessionmaker[AsyncSession]) -> int:
+    round_id, _ = await seed(sessions)
+    await _submit(sessions, round_id)
+    return round_id
+
+
+def test_export_pdf_of_a_round_without_submissions(
+    cli: Run, province: tuple[int, int], tmp_path: Path
+) -> None:
+    folder = tmp_path / "pdfs"
+    result = cli("export", "--round", province[0], "--pdf", folder)
+    assert result.code == 0, result.err
+    assert "wrote 0 PDFs" in result.out
+    assert list(folder.iterdir()) == []  # in progress is not printed for a round
+
+
+def test_export_pdf_writes_one_file_per_submitted_unit(
+    cli: Run, submitted: int, tmp_path: Path
+) -> None:
+    from tests.reports.pdfcheck import bases, page_texts
+
+    round_id = submitted
+    folder = tmp_path / "pdfs"
+    result = cli("export", "--round", round_id, "--pdf", folder)
+    assert result.code == 0, result.err
+    assert [p.name for p in folder.iterdir()] == [f"{SCHOOL}.pdf"]
+    text = bases("".join(page_texts((folder / f"{SCHOOL}.pdf").read_bytes())))
+    assert bases("ค่ายลูกเสือ") in text and "250" in text and SCHOOL in text
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--round", "999", "--pdf", "out"], "there is no round 999"),
+        (["--round", "{round}"], "give --out FILE"),
+        (["--round", "{round}", "--pdf", "no/such/out"], "does not exist"),
+        (["--round", "{round}", "--pdf", "out", "--files"], "--files needs --out"),
+    ],
+)
+def test_export_pdf_errors(
+    cli: Run, province: tuple[int, int], tmp_path: Path, args: list[str], message: str
+) -> None:
+    result = cli("export", *[a.format(round=province[0]) for a in args])
+    assert result.code == 1
+    assert message in result.err
+    assert not (tmp_path / "out").exists()
+
+
+def test_summary_writes_the_committee_report(cli: Run, submitted: int, tmp_path: Path) -> None:
+    from docx import Document
+
+    from tests.reports.pdfcheck import bases, page_texts
+
+    docx = tmp_path / "summary.docx"
+    result = cli("summary", "--round", submitted, "--out", docx)
+    assert result.code == 0, result.err
+    texts = [p.text for p in Document(str(docx)).paragraphs]
+    assert "สำนักงานศึกษาธิการจังหวัดเพชรบูรณ์" in texts
+    assert any("ส่งรายงานแล้ว 1 แห่ง" in t for t in texts)
+    pdf = tmp_path / "summary.pdf"
+    assert cli("summary", "--round", submitted, "--out", pdf).code == 0
+    assert bases("ค่ายลูกเสือ") in bases("".join(page_texts(pdf.read_bytes())))
+    wrong = cli("summary", "--round", submitted, "--out", tmp_path / "x.xlsx")
+    assert wrong.code == 1 and "FILE.docx or FILE.pdf" in wrong.err
+    missing = cli("summary", "--round", 999, "--out", docx)
+    assert missing.code == 1 and "there is no round 999" in missing.err

@@ -14,6 +14,7 @@ from tidtam.cli import (
     members,
     reminders,
     rounds,
+    summary,
     units,
 )
 
@@ -30,6 +31,7 @@ app.add_typer(rounds.app, name="rounds")
 app.add_typer(invites.app, name="invites")
 app.add_typer(members.app, name="members")
 app.command("export")(export.export_command)
+app.command("summary")(summary.summary_command)
 app.add_typer(reminders.app, name="reminders")
 app.command("run")(bot.run_command)
 app.command("demo")(demo.demo_command)

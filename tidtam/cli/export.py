@@ -3,7 +3,9 @@
 ``tidtam export --round ID --out FILE.xlsx`` writes the workbook of
 :mod:`reports.workbook` (sheets Summary, Units, Indicators, Attachments);
 ``--format csv`` the Units sheet as UTF-8 CSV with a byte-order mark; ``--files``
-also a zip of the answered files next to it (``FILE-files.zip``). Problems are
+also a zip of the answered files next to it (``FILE-files.zip``); ``--pdf DIR``
+the submission PDF (แบบรายงาน, :mod:`reports.submission_pdf`) of every submitted or
+certified unit into ``DIR``, one file per unit named by its code. Problems are
 found before anything is written: an unknown round, a wrong extension, a folder
 that does not exist or cannot be written.
 """
@@ -13,11 +15,14 @@ from __future__ import annotations
 import enum
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from tidtam.cli.common import database, fail, load_settings, run
+
+if TYPE_CHECKING:
+    from reports.submission_pdf import SubmissionDoc
 
 
 class ExportFormat(enum.StrEnum):
@@ -30,7 +35,7 @@ def files_zip_path(out: Path) -> Path:
     return out.with_name(f"{out.stem}-files.zip")
 
 
-def _check_target(path: Path, option: str) -> None:
+def check_target(path: Path, option: str) -> None:
     folder = path.parent
     if not folder.is_dir():
         fail(f"{option} {path}: the folder {folder} does not exist")
@@ -45,13 +50,19 @@ async def export_command(
     round_id: Annotated[
         int, typer.Option("--round", help="the round's id (see `tidtam rounds list`)")
     ],
-    out: Annotated[Path, typer.Option("--out", help="the file to write: FILE.xlsx, or FILE.csv")],
+    out: Annotated[
+        Path | None, typer.Option("--out", help="the file to write: FILE.xlsx, or FILE.csv")
+    ] = None,
     export_format: Annotated[
         ExportFormat, typer.Option("--format", help="xlsx (the workbook) or csv (the units sheet)")
     ] = ExportFormat.XLSX,
     files: Annotated[
         bool, typer.Option("--files", help="also zip the uploaded files as FILE-files.zip")
     ] = False,
+    pdf: Annotated[
+        Path | None,
+        typer.Option("--pdf", help="a folder: one PDF per submitted or certified unit"),
+    ] = None,
 ) -> None:
     """Export a round: every unit's answers, the summary, the indicators and the files."""
     # Imported here: pandas and the workbook writers are heavy for the rest of the CLI.
@@ -60,13 +71,23 @@ async def export_command(
     from reports.workbook import write_csv, write_files_zip, write_workbook
 
     settings = load_settings()
+    if out is None and pdf is None:
+        fail("give --out FILE (the workbook or CSV), --pdf DIR (the units' PDFs), or both")
+    if pdf is not None:
+        _check_folder(pdf)
+    if out is None:
+        if files:
+            fail("--files needs --out FILE: the zip is written next to it")
+        assert pdf is not None
+        await _export_pdfs(round_id, pdf)
+        return
     suffix = f".{export_format.value}"
     if out.suffix.lower() != suffix:
         fail(f"--out {out}: a {export_format.value} export needs a file name ending in {suffix}")
-    _check_target(out, "--out")
+    check_target(out, "--out")
     zip_path = files_zip_path(out)
     if files:
-        _check_target(zip_path, "--files")
+        check_target(zip_path, "--files")
     async with database(settings) as sessions, sessions() as session:
         try:
             snapshot = await load_round_snapshot(session, round_id)
@@ -92,3 +113,45 @@ async def export_command(
         typer.echo(f"wrote {zip_path}: {result.written} files")
         for name in result.missing:
             typer.echo(f"warning: {name} is missing from {settings.files_dir}", err=True)
+    if pdf is not None:
+        await _export_pdfs(round_id, pdf)
+
+
+def _check_folder(folder: Path) -> None:
+    if folder.exists() and not folder.is_dir():
+        fail(f"--pdf {folder}: is a file, give a folder")
+    if not folder.exists() and not folder.parent.is_dir():
+        fail(f"--pdf {folder}: the folder {folder.parent} does not exist")
+    where = folder if folder.exists() else folder.parent
+    if not os.access(where, os.W_OK):
+        fail(f"--pdf {folder}: cannot write there (permission denied)")
+
+
+def _write_pdfs(docs: list[SubmissionDoc], folder: Path) -> None:
+    from reports.pdf_batch import write_submission_pdfs
+
+    try:
+        write_submission_pdfs(docs, folder)
+    except OSError as error:
+        fail(f"--pdf {folder}: {error.strerror or error}")
+
+
+async def _export_pdfs(round_id: int, folder: Path) -> None:
+    """Write the PDF of every submitted or certified unit of the round into ``folder``."""
+    from datetime import UTC, datetime
+
+    from reports.errors import UnknownRound
+    from reports.snapshot import load_submission_docs
+
+    settings = load_settings()
+    async with database(settings) as sessions, sessions() as session:
+        try:
+            docs = await load_submission_docs(
+                session, round_id, tz=settings.tz, now=datetime.now(UTC)
+            )
+        except UnknownRound:
+            fail(f"--round: there is no round {round_id}; see `tidtam rounds list`")
+    _write_pdfs(docs, folder)
+    typer.echo(
+        f"wrote {len(docs)} PDFs to {folder}: round {round_id}, submitted or certified units"
+    )

@@ -1,0 +1,40 @@
+"""Many submission PDFs at once (``tidtam export --pdf``): one file per unit, on every core.
+
+Rendering a PDF is CPU-bound Python (shaping, font subsetting), so a round's PDFs
+are split among worker processes, each writing its own files; the parent only hands
+out the documents (plain, picklable data) and counts.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from reports.submission_pdf import SubmissionDoc, pdf_file_name, submission_pdf
+
+__all__ = ["write_submission_pdfs"]
+
+
+def _write(docs: Sequence[SubmissionDoc], folder: str) -> int:
+    for doc in docs:
+        (Path(folder) / pdf_file_name(doc.unit_code)).write_bytes(submission_pdf(doc))
+    return len(docs)
+
+
+def write_submission_pdfs(
+    docs: Sequence[SubmissionDoc], folder: Path, *, workers: int | None = None
+) -> int:
+    """Write each document as ``folder/<unit code>.pdf``; how many were written.
+
+    ``workers``: processes to use (default: the machine's cores; 1 renders here).
+    """
+    folder.mkdir(exist_ok=True)
+    workers = max(1, min(workers or os.cpu_count() or 1, len(docs)))
+    if workers == 1:
+        return _write(docs, str(folder))
+    size = max(1, min(50, len(docs) // (workers * 4) or 1))
+    chunks = [docs[i : i + size] for i in range(0, len(docs), size)]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return sum(pool.map(_write, chunks, [str(folder)] * len(chunks)))

@@ -1,0 +1,234 @@
+"""The submission as an official PDF (แบบรายงาน): plain data in, PDF bytes out.
+
+:func:`submission_pdf` is pure: it takes a :class:`SubmissionDoc` (everything
+already in words: item numbers, question texts, answers as they are to be printed,
+names, moments in local time) and lays it out on A4 as a Thai official form:
+
+* the form's title, the province, the round (``ปีงบประมาณ พ.ศ. 2567 ไตรมาสที่ 2``);
+* the unit (name, code, agency) and the report's state;
+* a table ข้อ / ข้อคำถาม / คำตอบ with a row per strategy and indicator and one per
+  applicable question; its heading row is repeated on every page; a very long
+  answer continues on the next page, so no row leaves the page;
+* who answered last, when it was submitted and by whom, its certification or its
+  return (with the reason);
+* the head's signature block (``ลงชื่อ .......... ผู้อำนวยการ``, the name line,
+  the date line), kept on one page;
+* page numbers ``หน้า 1/3`` and the date the PDF was made, in every footer.
+
+:mod:`reports.submission_data` builds the :class:`SubmissionDoc` of a submission.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Final
+
+from reports.thai_pdf import (
+    BODY_PT,
+    FONT,
+    LINE_MM,
+    SMALL_PT,
+    GridRow,
+    ThaiPDF,
+    glued,
+    thai_datetime,
+)
+
+__all__ = [
+    "FileEntry",
+    "Heading",
+    "ItemEntry",
+    "Signed",
+    "SubmissionDoc",
+    "pdf_file_name",
+    "record_lines",
+    "submission_pdf",
+]
+
+COLUMNS: Final = (21.0, 74.0, 70.0)  # mm: ข้อ, ข้อคำถาม, คำตอบ (165 mm between margins)
+FILE_COLUMNS: Final = (20.0, 42.0, 20.0, 83.0)  # ข้อ, ชื่อไฟล์, ขนาด, SHA-256
+DOTS: Final = "." * 60
+SECTION_FILL: Final = (242, 242, 242)
+
+
+@dataclass(frozen=True, slots=True)
+class FileEntry:
+    """A file given as an answer: its name, size in bytes and SHA-256 (if stored)."""
+
+    name: str
+    size: int | None
+    sha256: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    """A strategy (``level`` 1) or an indicator (``level`` 2) row."""
+
+    no: str
+    title: str
+    level: int
+
+
+@dataclass(frozen=True, slots=True)
+class ItemEntry:
+    """An applicable question and its answer as printed (files listed apart)."""
+
+    no: str
+    text: str
+    answer: str
+    files: tuple[FileEntry, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Signed:
+    """Who did something (display name; "" when unknown) and when (local time)."""
+
+    by: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class SubmissionDoc:
+    """Everything printed on a submission's PDF, in words (see the module docstring)."""
+
+    province: str
+    form_title: str
+    period: str
+    unit_name: str
+    unit_code: str
+    agency_name: str
+    state: str
+    rows: tuple[Heading | ItemEntry, ...]
+    generated_at: datetime
+    last_answer: Signed | None = None
+    submitted: Signed | None = None
+    certified: Signed | None = None
+    returned: Signed | None = None
+    returned_reason: str | None = None
+
+
+def file_size(size: int | None) -> str:
+    """``12.3 KB``, ``1.2 MB``, ``850 ไบต์`` (no-break spaces): a file size people read."""
+    if size is None:
+        return "ไม่ทราบขนาด"
+    if size < 1024:
+        return f"{size:,}\u00a0ไบต์"
+    if size < 1024 * 1024:
+        return f"{size / 1024:,.1f}\u00a0KB"
+    return f"{size / (1024 * 1024):,.1f}\u00a0MB"
+
+
+def file_lines(files: tuple[FileEntry, ...]) -> list[str]:
+    """The answer to a file question: each file's name and size."""
+    return [f"{n}. {entry.name} ({file_size(entry.size)})" for n, entry in enumerate(files, 1)]
+
+
+def _header(pdf: ThaiPDF, doc: SubmissionDoc) -> None:
+    pdf.set_font(FONT, "B", 20)
+    pdf.paragraph(doc.form_title, align="C")
+    pdf.set_font(FONT, "B", BODY_PT)
+    pdf.paragraph(doc.province, align="C")
+    pdf.paragraph(doc.period, align="C")
+    pdf.ln(2)
+    pdf.set_font(FONT, "", BODY_PT)
+    pdf.paragraph(f"หน่วยงาน {doc.unit_name} (รหัส {doc.unit_code})")
+    pdf.paragraph(f"สังกัด {doc.agency_name}")
+    pdf.paragraph(f"สถานะ {doc.state}")
+    pdf.ln(2)
+
+
+def _table(pdf: ThaiPDF, doc: SubmissionDoc) -> None:
+    rows: list[GridRow] = []
+    for entry in doc.rows:
+        if isinstance(entry, Heading):
+            fill = SECTION_FILL if entry.level == 1 else None
+            title = (f"{entry.no} {entry.title}",)
+            rows.append(GridRow(title, bold=entry.level == 1, fill=fill, keep_with_next=True))
+        else:
+            answer = "\n".join(file_lines(entry.files)) if entry.files else entry.answer
+            rows.append(GridRow((entry.no, entry.text, answer)))
+    pdf.grid(COLUMNS, ("ข้อ", "ข้อคำถาม", "คำตอบ"), rows)
+
+
+def _attachments(pdf: ThaiPDF, doc: SubmissionDoc) -> None:
+    """Every file given, with its SHA-256 to check a copy against (small type)."""
+    files = [
+        (entry.no, n, f)
+        for entry in doc.rows
+        if isinstance(entry, ItemEntry)
+        for n, f in enumerate(entry.files, start=1)
+    ]
+    if not files:
+        return
+    pdf.ln(4)
+    pdf.set_font(FONT, "B", BODY_PT)
+    pdf.paragraph("รายการไฟล์แนบ")
+    rows = [
+        GridRow((f"{no} ({n})", entry.name, file_size(entry.size), entry.sha256 or "ไม่มีข้อมูล"))
+        for no, n, entry in files
+    ]
+    pdf.grid(FILE_COLUMNS, ("ข้อ", "ชื่อไฟล์", "ขนาด", "SHA-256"), rows, size_pt=SMALL_PT)
+
+
+def _by(signed: Signed) -> str:
+    return f" {glued('โดย ' + signed.by)}" if signed.by else ""
+
+
+def record_lines(doc: SubmissionDoc) -> list[str]:
+    """Who answered last, who submitted, certified or returned the report, and when."""
+    lines: list[str] = []
+    if doc.last_answer is not None:
+        lines.append(f"ตอบข้อคำถามล่าสุดเมื่อ {thai_datetime(doc.last_answer.at)}{_by(doc.last_answer)}")
+    if doc.submitted is not None:
+        lines.append(f"ส่งรายงานเมื่อ {thai_datetime(doc.submitted.at)}{_by(doc.submitted)}")
+    if doc.certified is not None:
+        lines.append(f"รับรองข้อมูลเมื่อ {thai_datetime(doc.certified.at)}{_by(doc.certified)}")
+    elif doc.returned_reason is not None:
+        when = (
+            ""
+            if doc.returned is None
+            else f"เมื่อ {thai_datetime(doc.returned.at)}{_by(doc.returned)} "
+        )
+        lines.append(f"ส่งกลับให้แก้ไข{' ' if when else ''}{when}เหตุผล: {doc.returned_reason}")
+    return lines
+
+
+def _record(pdf: ThaiPDF, doc: SubmissionDoc) -> None:
+    pdf.ln(3)
+    pdf.set_font(FONT, "", BODY_PT)
+    for line in record_lines(doc):
+        pdf.paragraph(line)
+
+
+def _signature(pdf: ThaiPDF) -> None:
+    block = 5 * LINE_MM + 10
+    if pdf.get_y() + block > pdf.h - pdf.b_margin:
+        pdf.add_page()
+    pdf.ln(10)
+    width = 110.0
+    pdf.paragraph("ขอรับรองว่าข้อมูลข้างต้นถูกต้องตามความเป็นจริง", width=140, align="R")
+    pdf.ln(LINE_MM)
+    pdf.paragraph(f"ลงชื่อ {DOTS[:40]} ผู้อำนวยการ", width=width, align="R")
+    pdf.paragraph(f"( {DOTS[:44]} )", width=width - 22, align="R")
+    pdf.paragraph(f"วันที่ {DOTS[:10]} เดือน {DOTS[:18]} พ.ศ. {DOTS[:10]}", width=width, align="R")
+
+
+def pdf_file_name(unit_code: str) -> str:
+    """``PBN-S001.pdf``: the unit's code, any character unsafe in a file name as ``_``."""
+    safe = "".join(c if c.isascii() and (c.isalnum() or c in "-_.") else "_" for c in unit_code)
+    return f"{safe.strip('.') or 'unit'}.pdf"
+
+
+def submission_pdf(doc: SubmissionDoc) -> bytes:
+    """The PDF of one submission (see the module docstring)."""
+    pdf = ThaiPDF(f"จัดทำเมื่อ {thai_datetime(doc.generated_at)} โดยระบบติดตาม (tidtam)")
+    pdf.set_title(f"{doc.form_title} {doc.unit_name} {doc.period}")
+    pdf.set_creator("tidtam")
+    pdf.add_page()
+    _header(pdf, doc)
+    _table(pdf, doc)
+    _attachments(pdf, doc)
+    _record(pdf, doc)
+    _signature(pdf)
+    return bytes(pdf.output())
