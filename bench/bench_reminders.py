@@ -307,11 +307,15 @@ class Answerer:
         self.reminders_seen = 0
 
     def is_last(self, text: str) -> bool:
-        """Whether this asks the last question of the last section (``ข้อ n/n``)."""
+        """Whether this asks a question of the last section with one answer to go."""
         from tidtam.demo.scripted import place_of
 
         found = place_of(text)
-        return found is not None and found[0] == len(self.form.sections) and found[1] == found[2]
+        return (
+            found is not None
+            and found[0].split(".")[0] == self.form.sections[-1].no
+            and found[1] + 1 == found[2]
+        )
 
     def question_of(self, text: str) -> Any | None:
         from tidtam.demo.scripted import question_asked

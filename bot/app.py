@@ -53,6 +53,7 @@ PRIVATE_COMMANDS = (
     "pending",
     "pdf",
     "summary",
+    "language",
     "members",
     "invite",
 )
@@ -92,6 +93,9 @@ def build_application(
     private = filters.ChatType.PRIVATE
     application.add_handler(CommandHandler("start", registration.start, filters=private))
     application.add_handler(CommandHandler("help", registration.help_command, filters=private))
+    application.add_handler(
+        CommandHandler("language", registration.language_command, filters=private)
+    )
     application.add_handler(CommandHandler("report", answering.report, filters=private))
     application.add_handler(CommandHandler("review", answering.review, filters=private))
     application.add_handler(CommandHandler("submit", answering.submit, filters=private))
@@ -120,6 +124,7 @@ def build_application(
     application.add_handler(
         MessageHandler(private & (filters.Document.ALL | filters.PHOTO), answering.on_file)
     )
+    application.add_handler(MessageHandler(private & filters.COMMAND, registration.unknown_command))
     application.add_error_handler(on_error)
     return application
 

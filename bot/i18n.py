@@ -1,6 +1,7 @@
 """Message catalogs: every text the bot shows, in Thai and English.
 
-Catalogs are YAML files in ``bot/locales`` (one per language, the same keys); texts
+Catalogs are YAML files in ``bot/locales`` (one per language, the same keys), plus
+the state names (``state.<name>``) from :data:`tidtam.core.vocabulary.STATE_NAMES`; texts
 are HTML for Telegram's ``parse_mode=HTML`` and their ``{placeholders}`` are escaped
 when filled, so a unit named ``A & B <C>`` never breaks a message. Wrap a value in
 :class:`Html` to pass markup through on purpose.
@@ -10,11 +11,14 @@ from __future__ import annotations
 
 import html
 import string
+from collections.abc import Sequence
 from functools import cache
 from importlib import resources
 from typing import Any
 
 from ruamel.yaml import YAML
+
+from tidtam.core.vocabulary import STATE_NAMES
 
 LANGUAGES = ("th", "en")
 DEFAULT_LANGUAGE = "th"
@@ -36,7 +40,11 @@ def catalog(language: str) -> dict[str, str]:
     """All messages of a language, by key."""
     text = resources.files("bot").joinpath("locales", f"{language}.yaml").read_text("utf-8")
     data = YAML(typ="safe").load(text)
-    return {str(key): str(value) for key, value in data.items()}
+    messages = {str(key): str(value) for key, value in data.items()}
+    # state names have one home, shared with reminders and reports
+    names = STATE_NAMES.get(language, STATE_NAMES[DEFAULT_LANGUAGE])
+    messages |= {f"state.{state.value}": name for state, name in names.items()}
+    return messages
 
 
 def language_of(code: str | None, default: str = DEFAULT_LANGUAGE) -> str:
@@ -64,3 +72,13 @@ def t(language: str, key: str, /, **params: object) -> str:
 
 def placeholders(template: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def join(language: str, items: Sequence[str]) -> str:
+    """A list the way the language writes it: "ก, ข และ ค" / "a, b and c"."""
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    messages = catalog(language_of(language))
+    template = messages.get("list.join") or catalog(DEFAULT_LANGUAGE)["list.join"]
+    return template.format(head=", ".join(items[:-1]), last=items[-1])  # plain text, not escaped

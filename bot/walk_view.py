@@ -1,22 +1,28 @@
 """Render the walk's events as replies: plain data, no Telegram calls.
 
-One function per event; :func:`render` puts them together. Texts come from the
-catalogs (:mod:`bot.i18n`), problem messages from :func:`flows.walk.problem_message`.
+One function per event; :func:`render` puts them together. Every text comes from
+the catalogs (:mod:`bot.i18n`): the engine gives codes and parameters, this module
+words them, with what the question expects (:func:`expected`: the type, the range,
+an example that fits, what to type for none). Questions are named by their item
+number from the form (``ข้อ 2.1.3``), which never moves while a person answers.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import html
-from collections.abc import Sequence
-from dataclasses import dataclass
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from decimal import Decimal
 
 from bot import callbacks
-from bot.i18n import Html, t
+from bot.i18n import Html, join, t
 from bot.replies import Button, Reply
 from flows import walk
 from flows.answers import AnswerValue, display
-from flows.form import Form, QuestionType
-from tidtam.core.thai import format_date_th
+from flows.form import Form, Question, QuestionType
+from tidtam.core.thai import format_date_th, format_datetime_th
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +36,7 @@ class View:
     language: str
     download_limit_mb: int
     pressed_message_id: int | None = None  # the message whose button was pressed
+    now: dt.datetime | None = None  # local time of the update (the submitted receipt)
 
 
 def _q(view: View, question_id: str, action: str, choice: int | None = None) -> str:
@@ -41,35 +48,199 @@ def _s(view: View, action: str) -> str:
     return callbacks.encode(callbacks.SubmissionPress(view.submission_id, action))
 
 
-def _hint(view: View, question_id: str) -> str:
-    q = view.form.question(question_id)
+def _indicator(lang: str, number: str, title: str) -> str:
+    """ "ตัวชี้วัดที่ 1.2 <title>", unless the title names itself so already."""
+    if title.startswith(("ตัวชี้วัด", "Indicator")):
+        return html.escape(title)
+    return t(lang, "report.indicator", number=number, title=title)
+
+
+def _n(value: int | Decimal) -> str:
+    return f"{value:,}"
+
+
+def _range(lang: str, q: Question, *, must: bool = False) -> str:
+    """ "ต้องอยู่ระหว่าง 0 ถึง 100" (``must``) or "ระหว่าง 0 ถึง 100"; "" without bounds."""
+    prefix = "must_" if must else ""
+    if q.min is not None and q.max is not None:
+        return t(lang, f"report.{prefix}range", min=_n(q.min), max=_n(q.max))
+    if q.min is not None:
+        return t(lang, f"report.{prefix}min", min=_n(q.min))
+    if q.max is not None:
+        return t(lang, f"report.{prefix}max", max=_n(q.max))
+    return ""
+
+
+def _example(q: Question) -> str:
+    """A number that fits the question's bounds: 120 (12.5 for decimals) if it can."""
+    low = q.min if q.min is not None else None
+    high = q.max if q.max is not None else None
+    wanted: int | Decimal = 120 if q.type is QuestionType.INTEGER else Decimal("12.5")
+    if (low is None or wanted >= low) and (high is None or wanted <= high):
+        return _n(wanted)
+    if low is not None and high is not None:
+        middle = (Decimal(low) + Decimal(high)) / 2
+        if q.type is QuestionType.INTEGER:
+            return _n(int(middle))
+        return _n(middle.quantize(Decimal("0.1")))
+    return _n(low if low is not None else high)  # type: ignore[arg-type]
+
+
+def _zero_allowed(q: Question) -> bool:
+    return (q.min is None or q.min <= 0) and (q.max is None or q.max >= 0)
+
+
+def _none_hint(lang: str, q: Question) -> str:
+    """What to type for "none", where it makes sense; "" where it does not.
+
+    A follow-up (a question with ``when``) is asked because an earlier answer said
+    there is something, so "none" is not offered there.
+    """
+    if not q.required and q.type is not QuestionType.TEXT:
+        return t(lang, "report.none.skip")
+    if q.when is not None:
+        return ""
+    if q.type is QuestionType.TEXT:
+        return t(lang, "report.none.text")
+    if q.type in (QuestionType.INTEGER, QuestionType.DECIMAL) and _zero_allowed(q):
+        return t(lang, "report.none.zero")
+    return ""
+
+
+def expected(view: View, q: Question) -> str:
+    """What to type or send for ``q``: the type, the range, an example, what "none" is."""
     lang = view.language
     if q.type is QuestionType.FILE:
         if q.accept:
-            return t(
+            text = t(
                 lang, "report.hint.file", accept=", ".join(q.accept), limit=view.download_limit_mb
             )
-        return t(lang, "report.hint.file_any", limit=view.download_limit_mb)
-    hint = t(lang, f"report.hint.{q.type.value}")
-    if q.type in (QuestionType.INTEGER, QuestionType.DECIMAL):
-        low, high = (f"{v:,}" if v is not None else None for v in (q.min, q.max))
-        if low is not None and high is not None:
-            hint += " " + t(lang, "report.hint.range", min=low, max=high)
-        elif low is not None:
-            hint += " " + t(lang, "report.hint.min", min=low)
-        elif high is not None:
-            hint += " " + t(lang, "report.hint.max", max=high)
-    return hint
+        else:
+            text = t(lang, "report.hint.file_any", limit=view.download_limit_mb)
+    elif q.type is QuestionType.CHOICE:
+        text = t(lang, "report.hint.choice", count=len(q.choices))
+    elif q.type is QuestionType.MULTI:
+        text = t(lang, "report.hint.multi", done=t(lang, "report.button.done"))
+    elif q.type in (QuestionType.INTEGER, QuestionType.DECIMAL):
+        # "not below 0" goes without saying for a count; it is said when refused
+        bounds = "" if q.max is None and q.min == 0 else _range(lang, q)
+        text = t(
+            lang,
+            f"report.hint.{q.type.value}",
+            range=f" {bounds}" if bounds else "",
+            example=_example(q),
+        )
+    else:
+        text = t(lang, f"report.hint.{q.type.value}")
+    none = _none_hint(lang, q)
+    return f"{text} {none}" if none else text
+
+
+def _hint(view: View, question_id: str) -> str:
+    return expected(view, view.form.question(question_id))
+
+
+def problem_text(view: View, question_id: str, code: str, params: Mapping[str, object]) -> str:
+    """The refusal of an answer: what is wrong, then what to type instead."""
+    lang = view.language
+    q = view.form.question(question_id) if question_id in view.form else None
+    shown = {k: _param(lang, v) for k, v in params.items()}
+    key = f"problem.{code}"
+    if q is None or key not in _problem_keys(lang):
+        return t(lang, "problem.unknown")
+    if code in ("below_min", "above_max"):
+        return t(lang, key, value=shown.get("value", "?"), range=_range(lang, q, must=True))
+    if code == "confirm_date":
+        why = t(lang, f"problem.confirm_date.{params.get('reason', 'far')}")
+        return t(lang, key, date=shown.get("date", "?"), why=why)
+    if code == "check":
+        return t(lang, key, message=shown.get("message", ""))
+    if code == "number_for_none" and not (_zero_allowed(q) and q.required):
+        return f"{t(lang, 'problem.not_a_number')} {expected(view, q)}"
+    text = t(lang, key, **{k: v for k, v in shown.items() if k in _PARAMS.get(code, ())})
+    if code in _WITH_EXPECTED:
+        text = f"{text} {expected(view, q)}"
+    return text
+
+
+_PARAMS: dict[str, tuple[str, ...]] = {
+    "too_long": ("max",),
+    "wrong_type": ("accept",),
+    "too_large": ("size", "limit"),
+    "choose_button": ("count",),
+}
+# Refusals followed by what the question expects.
+_WITH_EXPECTED = frozenset(
+    {
+        "empty",
+        "not_a_number",
+        "not_an_integer",
+        "not_a_date",
+        "send_text",
+        "send_file",
+        "use_buttons",
+        "choose_button",
+        "no_words",
+    }
+)
+
+
+def _problem_keys(lang: str) -> frozenset[str]:
+    from bot.i18n import catalog, language_of
+
+    return frozenset(k for k in catalog(language_of(lang)) if k.startswith("problem."))
+
+
+def _param(lang: str, value: object) -> str:
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int | Decimal):
+        return _n(value)
+    if isinstance(value, dt.date):
+        return _date(lang, value)
+    return str(value)
+
+
+def _date(lang: str, value: dt.date) -> str:
+    q = Question("_", QuestionType.DATE, "")
+    return display(q, AnswerValue(value), lang)
+
+
+_UNIT = re.compile(r"\(([^\s()]{1,12})\)\s*$")
+_UNITS_BEFORE = frozenset({"ร้อยละ"})  # "ร้อยละ 55.5", not "55.5 ร้อยละ"
+
+
+def echo(view: View, question_id: str, answer: AnswerValue) -> str:
+    """What a typed answer was read as: "บันทึก: 1,250 คน", "บันทึก: 15 มี.ค. 2567"."""
+    lang = view.language
+    q = view.form.question(question_id)
+    shown = display(q, answer, lang)
+    if q.type in (QuestionType.INTEGER, QuestionType.DECIMAL) and not (
+        answer.none or answer.skipped
+    ):
+        unit = _UNIT.search(q.text)
+        if unit is not None and lang == "th":
+            word = unit.group(1)
+            shown = f"{word} {shown}" if word in _UNITS_BEFORE else f"{shown} {word}"
+    return t(lang, "report.saved", number=q.no, answer=shown)
 
 
 def ask(view: View, event: walk.Ask, *, edit: bool = False) -> Reply:
     lang = view.language
     where = view.form.place(event.question_id)
     q = where.question
+    place = t(
+        lang,
+        "report.place",
+        number=event.place.no,
+        answered=event.place.answered,
+        total=event.place.total,
+    )
+    indicator = _indicator(lang, where.indicator.no, where.indicator.title)
     lines = [
-        f"<i>{t(lang, 'report.place', section=event.place.section_number, number=event.place.number, total=event.place.total)}</i>",  # noqa: E501
+        f"<i>{place}</i>",
         f"{html.escape(where.section.title)}",
-        f"<u>{html.escape(where.indicator.title)}</u>",
+        f"<u>{indicator}</u>",
         "",
         f"<b>{html.escape(q.text)}</b>",
     ]
@@ -130,8 +301,14 @@ def review(
     for section in event.sections:
         title = t(lang, "report.review_section", number=section.number, title=section.title)
         opened = False
+        indicator_no: str | None = None
         for item in section.items:
             line = _review_line(view, item)
+            place = view.form.place(item.question_id)
+            if place.indicator.no != indicator_no:  # "ตัวชี้วัดนี้" needs its indicator
+                indicator_no = place.indicator.no
+                heading = _indicator(lang, place.indicator.no, _short(place.indicator.title))
+                line = f"<u>{heading}</u>\n{line}"
             edits = 1 if editable else 0
             if opened and pages.fits(f"\n{line}", edits):
                 pages.add(line, joiner="\n")
@@ -160,7 +337,7 @@ def _review_line(view: View, item: walk.ReviewItem) -> str:
     else:
         answer = t(lang, "report.not_answered")
     mark = "✔" if item.answer is not None else ("❗" if item.required else "○")
-    return f"{mark} {item.number}. {html.escape(_short(q.text))}\n    → {html.escape(answer)}"
+    return f"{mark} {item.number} {html.escape(_short(q.text))}\n    → {html.escape(answer)}"
 
 
 class _Pages:
@@ -207,21 +384,28 @@ class _Pages:
 
 def _review_footer(view: View, event: walk.ShowReview) -> Reply:
     lang = view.language
+    legend = t(lang, "report.review_legend")
     if event.missing:
-        numbers = _numbers(event, event.missing)
+        numbers = _numbers(view, event.missing)
         return Reply(
-            t(lang, "report.review_missing", count=len(event.missing), numbers=numbers),
+            t(lang, "report.review_missing", count=len(event.missing), numbers=numbers)
+            + "\n"
+            + legend,
             ((Button(t(lang, "report.button.first_missing"), _s(view, "m")),),),
         )
     return Reply(
-        t(lang, "report.review_complete"),
+        t(lang, "report.review_complete") + "\n" + legend,
         ((Button(t(lang, "report.button.submit"), _s(view, "u")),),),
     )
 
 
-def _numbers(event: walk.ShowReview, question_ids: Sequence[str]) -> str:
-    number_of = {item.question_id: item.number for s in event.sections for item in s.items}
-    return ", ".join(str(number_of.get(q, "?")) for q in question_ids)
+def _numbers(view: View, question_ids: Sequence[str], limit: int = 12) -> str:
+    """Item numbers the way the language lists them, at most ``limit`` of them."""
+    numbers = [view.form.question(q).no if q in view.form else "?" for q in question_ids]
+    if len(numbers) > limit:
+        rest = len(numbers) - limit
+        return ", ".join(numbers[:limit]) + t(view.language, "list.more", count=rest)
+    return join(view.language, numbers)
 
 
 def _short(text: str, limit: int = 90) -> str:
@@ -229,10 +413,30 @@ def _short(text: str, limit: int = 90) -> str:
 
 
 def render(view: View, events: Sequence[walk.Event], *, from_press: bool) -> list[Reply]:
-    """Replies for the events of one step, in order."""
+    """Replies for the events of one step, in order.
+
+    A typed answer is echoed ("บันทึก ข้อ 1.1.3: 120 คน") at the top of the next
+    message (usually the next question), so that answering costs no extra message.
+    """
+    replies = _render(view, events, from_press=from_press)
+    echoes = [
+        echo(view, e.question_id, e.answer)
+        for e in events
+        if isinstance(e, walk.Save) and not from_press  # a pressed button shows its answer
+    ]
+    if not echoes or not replies:  # a later part of an album is taken silently
+        return replies
+    said = "\n".join(echoes)
+    if replies[0].edit_message_id is None:
+        first = replies[0]
+        replies[0] = replace(first, text=f"{said}\n\n{first.text}")
+        return replies
+    return [Reply(said), *replies]
+
+
+def _render(view: View, events: Sequence[walk.Event], *, from_press: bool) -> list[Reply]:
     lang = view.language
     replies: list[Reply] = []
-    review_event = next((e for e in events if isinstance(e, walk.ShowReview)), None)
     only_ask = len(events) == 1 and isinstance(events[0], walk.Ask)
     for event in events:
         match event:
@@ -249,18 +453,28 @@ def render(view: View, events: Sequence[walk.Event], *, from_press: bool) -> lis
                         and bool(event.pending or _is_multi(view, event)),
                     )
                 )
-            case walk.Invalid(_, code, params):
-                replies.append(Reply("⚠️ " + html.escape(walk.problem_message(code, params, lang))))
-            case walk.Stale():
-                replies.append(Reply(t(lang, "report.stale")))
+            case walk.Invalid(question_id, code, params):
+                replies.append(Reply("⚠️ " + problem_text(view, question_id, code, params)))
+            case walk.Stale(question_id):
+                if question_id is not None and question_id in view.form:
+                    number = view.form.question(question_id).no
+                    replies.append(Reply(t(lang, "report.stale_item", number=number)))
+                else:
+                    replies.append(Reply(t(lang, "report.stale")))
             case walk.AllAnswered():
                 replies.append(Reply(t(lang, "report.all_answered")))
             case walk.ShowReview():
                 replies.extend(review(view, event))
+            case walk.Contradicted(items):
+                lines = [t(lang, "report.contradicted", count=len(items))]
+                lines += [
+                    t(lang, "report.contradicted_item", number=view.form.question(q).no, message=m)
+                    for q, m in items
+                    if q in view.form
+                ]
+                replies.append(Reply("\n".join(lines)))
             case walk.Missing(question_ids):
-                numbers = (
-                    _numbers(review_event, question_ids) if review_event else str(len(question_ids))
-                )
+                numbers = _numbers(view, question_ids)
                 replies.append(
                     Reply(
                         t(lang, "report.missing", count=len(question_ids), numbers=numbers),
@@ -285,10 +499,20 @@ def render(view: View, events: Sequence[walk.Event], *, from_press: bool) -> lis
                     )
                 )
             case walk.Submitted():
-                replies.append(Reply(t(lang, "report.submitted", unit=view.unit_name)))
+                at = _when(lang, view.now)
+                replies.append(Reply(t(lang, "report.submitted", unit=view.unit_name, at=at)))
             case walk.Paused():
                 replies.append(Reply(t(lang, "report.paused")))
     return replies
+
+
+def _when(lang: str, moment: dt.datetime | None) -> str:
+    """ "24 พ.ย. 2569 เวลา 10:15 น." / "24 Nov 2026, 10:15"; "" when unknown."""
+    if moment is None:
+        return ""
+    if lang == "th":
+        return t(lang, "report.at", when=format_datetime_th(moment))
+    return t(lang, "report.at", when=f"{_date(lang, moment.date())}, {moment:%H:%M}")
 
 
 def _is_multi(view: View, event: walk.Ask) -> bool:

@@ -285,7 +285,7 @@ _EN_MONTHS: Final = (
     "Dec",
 )
 _WORDS: Final = {
-    "th": {"none": "ไม่มี", "skipped": "ข้ามคำถามนี้", "unanswered": "ยังไม่ได้ตอบ"},
+    "th": {"none": "ไม่มี", "skipped": "ข้าม (ไม่ได้ตอบ)", "unanswered": "ยังไม่ได้ตอบ"},
     "en": {"none": "None", "skipped": "Skipped", "unanswered": "Not answered"},
 }
 DISPLAY_TEXT_LIMIT: Final = 120
@@ -310,7 +310,7 @@ def display(question: Question, answer: AnswerValue | None, lang: str = "th") ->
     """Short human text for ``answer`` (``None``: not answered), Thai or ``lang="en"``.
 
     Examples: ``ดำเนินการแล้ว``, ``1,250``, ``15 มี.ค. 2567``, ``ไม่มี``,
-    ``ข้ามคำถามนี้``, ``2 ไฟล์: a.pdf, b.jpg``.
+    ``ข้าม (ไม่ได้ตอบ)``, ``2 ไฟล์: a.pdf, b.jpg``.
     """
     words = _WORDS.get(lang, _WORDS["th"])
     if answer is None:

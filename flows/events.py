@@ -3,7 +3,8 @@
 The adapter stores every :class:`Save` (in order) and renders the others: the
 question to ask (:class:`Ask`), a refusal (:class:`Invalid`, its ``code`` one of
 those in :mod:`flows.problems`), a press on an old message (:class:`Stale`), the
-review (:class:`ShowReview`), a refused submit (:class:`Missing`), the submit
+review (:class:`ShowReview`), a refused submit (:class:`Missing`,
+:class:`Contradicted`), the submit
 confirmation and its outcome (:class:`AskConfirmSubmit`, :class:`Submitted`),
 :class:`Paused` and :class:`AllAnswered`.
 """
@@ -20,6 +21,7 @@ __all__ = [
     "AllAnswered",
     "Ask",
     "AskConfirmSubmit",
+    "Contradicted",
     "Event",
     "Invalid",
     "Missing",
@@ -69,20 +71,22 @@ class Stale:
 
 @dataclass(frozen=True, slots=True)
 class ReviewItem:
-    """One applicable question in the review; ``answer`` ``None``: not answered."""
+    """One applicable question in the review; ``answer`` ``None``: not answered.
+
+    ``number`` is the question's item number from the form (``"2.1.3"``)."""
 
     question_id: str
-    number: int
+    number: str
     answer: AnswerValue | None
     required: bool
 
 
 @dataclass(frozen=True, slots=True)
 class ReviewSection:
-    """A section's applicable questions; ``number`` is its 1-based position in the form."""
+    """A section's applicable questions; ``number`` is its item number from the form."""
 
     section_id: str
-    number: int
+    number: str
     title: str
     items: tuple[ReviewItem, ...]
 
@@ -101,6 +105,15 @@ class Missing:
     """Submit refused: these required questions are not answered."""
 
     question_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Contradicted:
+    """Submit refused: these answers break a ``check:`` rule of the form.
+
+    ``items``: ``(question id, the rule's message)`` in form order."""
+
+    items: tuple[tuple[str, str], ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +143,7 @@ Event = (
     | Stale
     | ShowReview
     | Missing
+    | Contradicted
     | AskConfirmSubmit
     | Submitted
     | Paused

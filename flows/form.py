@@ -28,6 +28,7 @@ from typing import Any
 from flows.when import Expr, parse_when, to_source
 
 __all__ = [
+    "Check",
     "Choice",
     "Form",
     "Indicator",
@@ -65,8 +66,24 @@ def _allows(kinds: frozenset[str] | None, kind: str) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class Choice:
+    """A choice; an ``exclusive`` one of a multi (``ไม่มี/ไม่เกี่ยวข้องกับหน่วยงาน``)
+    is never selected together with another."""
+
     id: str
     label: str
+    exclusive: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """A rule an answer must keep (``check:`` in the form file): ``rule`` is a ``when``
+    expression over the question's own and earlier answers (a bare question id on
+    the right stands for that question's answer: ``spent <= allocated``);
+    ``message`` says what is wrong, in the form's language."""
+
+    rule: Expr
+    source: str
+    message: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +103,7 @@ class Question:
     help: str | None = None
     when_text: str | None = None
     no: str = ""  # item number; "" until the form numbers it (see number_form)
+    checks: tuple[Check, ...] = ()
 
     def choice(self, choice_id: str) -> Choice:
         """The choice with this id; ``KeyError`` if there is none."""
@@ -280,7 +298,10 @@ def _question_to_dict(q: Question, default_no: str) -> dict[str, Any]:
     if not q.required:
         out["required"] = False
     if q.choices:
-        out["choices"] = [{"id": c.id, "label": c.label} for c in q.choices]
+        out["choices"] = [
+            {"id": c.id, "label": c.label, **({"exclusive": True} if c.exclusive else {})}
+            for c in q.choices
+        ]
     if q.min is not None:
         out["min"] = _number_out(q.min)
     if q.max is not None:
@@ -292,6 +313,8 @@ def _question_to_dict(q: Question, default_no: str) -> dict[str, Any]:
         out["when"] = q.when_text if q.when_text is not None else to_source(q.when)
     if q.help is not None:
         out["help"] = q.help
+    if q.checks:
+        out["check"] = [{"rule": c.source, "message": c.message} for c in q.checks]
     return out
 
 
@@ -347,7 +370,9 @@ def _question_from_dict(d: Mapping[str, Any]) -> Question:
         type=QuestionType(d["type"]),
         text=d["text"],
         required=d.get("required", True),
-        choices=tuple(Choice(c["id"], c["label"]) for c in d.get("choices", ())),
+        choices=tuple(
+            Choice(c["id"], c["label"], c.get("exclusive", False)) for c in d.get("choices", ())
+        ),
         min=_number_in(d.get("min")),
         max=_number_in(d.get("max")),
         accept=tuple(d.get("accept", ())),
@@ -356,6 +381,9 @@ def _question_from_dict(d: Mapping[str, Any]) -> Question:
         help=d.get("help"),
         when_text=when_text,
         no=d.get("no", ""),
+        checks=tuple(
+            Check(parse_when(c["rule"]), c["rule"], c["message"]) for c in d.get("check", ())
+        ),
     )
 
 

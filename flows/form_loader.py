@@ -28,6 +28,7 @@ from flows.errors import FormError, FormProblem, WhenSyntaxError
 from flows.form import (
     CHOICE_TYPES,
     NUMBER_TYPES,
+    Check,
     Choice,
     Form,
     Indicator,
@@ -45,6 +46,7 @@ from flows.when import (
     literal_date,
     literal_source,
     parse_when,
+    references,
 )
 from flows.when import Literal as WhenLiteral
 
@@ -69,9 +71,11 @@ _SECTION_KEYS: Final = ("id", "no", "title", "kinds", "indicators")
 _INDICATOR_KEYS: Final = ("id", "no", "title", "kinds", "questions")
 _QUESTION_KEYS: Final = (
     "id", "no", "type", "text", "required", "choices", "min", "max", "accept", "kinds", "when",
-    "help",
+    "help", "check",
 )  # fmt: skip
-_CHOICE_KEYS: Final = ("id", "label")
+_CHOICE_KEYS: Final = ("id", "label", "exclusive")
+_CHOICE_REQUIRED: Final = ("id", "label")
+_CHECK_KEYS: Final = ("rule", "message")
 _TYPE_NAMES: Final = ", ".join(t.value for t in QuestionType)
 
 
@@ -125,6 +129,7 @@ class _Loader:
         self.question_order: list[str] = []  # question ids, also of broken questions
         self.built: dict[str, Question] = {}
         self.whens: list[_PendingWhen] = []
+        self.rules: list[_PendingWhen] = []  # check rules, checked once all ids are known
         self.no_places: dict[str, tuple[str, int | None]] = {}  # id -> (path, line) of "no"
 
     # ------------------------------------------------------------- helpers
@@ -406,7 +411,9 @@ class _Loader:
         kinds_ok, kinds = self.kinds(node, path, enclosing)
         help_text = self.text(node, "help", path) if "help" in node else None
         when, when_text, when_ok = self.when(node, path, qid)
+        checks = self.checks(node, path, qid)
         ok = ok and no_ok and kinds_ok and when_ok and ("help" not in node or help_text is not None)
+        ok = ok and checks is not None
         if qid is None or qtype is None or text is None or choices is None or bounds is None:
             return None
         if accept is None or not ok:
@@ -425,6 +432,7 @@ class _Loader:
             help=help_text,
             when_text=when_text,
             no=no,
+            checks=checks or (),
         )
         self.built[qid] = question
         return question
@@ -468,7 +476,7 @@ class _Loader:
         for index, item in enumerate(items):
             item_path = f"{path}.choices[{index}]"
             item_line = _item_line(items, index)
-            mapping = self.mapping(item, item_path, item_line, _CHOICE_KEYS, _CHOICE_KEYS)
+            mapping = self.mapping(item, item_path, item_line, _CHOICE_KEYS, _CHOICE_REQUIRED)
             if mapping is None:
                 ok = False
                 continue
@@ -491,11 +499,26 @@ class _Loader:
             elif isinstance(cid, str) and cid in seen:
                 self.problem(item_path, _key_line(mapping, "id"), f'duplicate choice id "{cid}"')
                 cid = None
+            exclusive = mapping.get("exclusive", False)
+            if not isinstance(exclusive, bool):
+                self.problem(
+                    item_path,
+                    _key_line(mapping, "exclusive"),
+                    f"exclusive must be true or false, got {_show(exclusive)}",
+                )
+                ok = False
+            elif exclusive and qtype is not QuestionType.MULTI:
+                self.problem(
+                    item_path,
+                    _key_line(mapping, "exclusive"),
+                    "exclusive is only allowed on the choices of a multi question",
+                )
+                ok = False
             if not isinstance(cid, str) or label is None:
                 ok = False
                 continue
             seen.add(cid)
-            choices.append(Choice(str(cid), label))
+            choices.append(Choice(str(cid), label, exclusive is True))
         if len(items) < 2:
             self.problem(
                 path,
@@ -599,6 +622,77 @@ class _Loader:
         if qid is not None:
             self.whens.append(_PendingWhen(qid, expr, path, line))
         return expr, str(value), True
+
+    def checks(self, node: dict[Any, Any], path: str, qid: str | None) -> tuple[Check, ...] | None:
+        """The ``check:`` rules, ``()`` where there are none, ``None`` if broken."""
+        if "check" not in node:
+            return ()
+        items, line = node["check"], _key_line(node, "check")
+        if not isinstance(items, list) or not items:
+            self.problem(
+                path, line, f"check must be a list of {{rule, message}}, got {_show(items)}"
+            )
+            return None
+        checks: list[Check] = []
+        ok = True
+        for index, item in enumerate(items):
+            item_path = f"{path}.check[{index}]"
+            item_line = _item_line(items, index)
+            mapping = self.mapping(item, item_path, item_line, _CHECK_KEYS, _CHECK_KEYS)
+            if mapping is None:
+                ok = False
+                continue
+            message = self.text(mapping, "message", item_path)
+            rule = mapping.get("rule")
+            rule_line = _key_line(mapping, "rule")
+            if not isinstance(rule, str):
+                self.problem(
+                    item_path, rule_line, f"rule must be an expression in text, got {_show(rule)}"
+                )
+                ok = False
+                continue
+            try:
+                expr = parse_when(rule)
+            except WhenSyntaxError as error:
+                self.problem(
+                    item_path,
+                    rule_line,
+                    f"rule has a syntax error at column {error.column}: {error.message}",
+                )
+                ok = False
+                continue
+            if qid is not None:
+                self.rules.append(_PendingWhen(qid, expr, item_path, rule_line))
+            if message is None:
+                ok = False
+                continue
+            checks.append(Check(expr, rule, message))
+        return tuple(checks) if ok else None
+
+    def check_rules(self) -> None:
+        """A check's rule reads the question itself and earlier ones (also on the right)."""
+        position = {qid: index for index, qid in enumerate(self.question_order)}
+        for pending in self.rules:
+            said: set[str] = set()
+            own = position[pending.question_id]
+            refs = set(references(pending.expr))
+            refs |= {
+                lit.value
+                for _, _, lit in iter_comparisons(pending.expr)
+                if isinstance(lit, Word) and lit.value in position
+            }
+            for ref in sorted(refs, key=lambda r: position.get(r, -1)):
+                message = None
+                if ref not in position:
+                    message = f'rule refers to unknown question "{ref}"'
+                elif position[ref] > own:
+                    message = (
+                        f'rule refers to question "{ref}", which comes later; '
+                        "a check reads the question itself and earlier ones"
+                    )
+                if message is not None and message not in said:
+                    said.add(message)
+                    self.problem(pending.path, pending.line, message)
 
     # ------------------------------------------------------ when references
 
@@ -713,6 +807,7 @@ def load_form(text: str, source: str = "<form>") -> Form:
     loader = _Loader(source)
     form = loader.form(data)
     loader.check_whens()
+    loader.check_rules()
     if form is not None:
         loader.check_numbers(form)
     if loader.problems or form is None:

@@ -14,7 +14,7 @@ to :class:`~flows.answers.AnswerValue` (every stored answer, relevant or not):
   through another.
 
 The walk's engine (:mod:`flows.walk`) also uses the private helpers
-``_applicable``, ``_possible_count`` and ``_place_in``.
+``_applicable`` and ``_place_in``.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from flows.answers import AnswerValue, when_value
 from flows.form import Form, QuestionPlace
 from flows.problems import NotApplicable, UnknownQuestion
-from flows.when import And, Compare, Expr, Member, Not, Or, evaluate, references
+from flows.when import evaluate, references
 
 __all__ = [
     "Answers",
@@ -87,8 +87,11 @@ def missing_required(form: Form, kind: str, answers: Answers) -> list[QuestionPl
 
 @dataclass(frozen=True, slots=True)
 class Progress:
-    """``answered`` of ``total`` applicable questions; required ones missing, by section id
-    (sections with nothing missing are left out)."""
+    """``answered`` of ``total`` applicable questions ("ตอบแล้ว 12 จาก 30 ข้อที่ต้องตอบ");
+    required ones missing, by section id (sections with nothing missing are left out).
+
+    The one definition of progress: the place line, the /report intro, the review
+    and the reminders all show these figures."""
 
     answered: int
     total: int
@@ -108,75 +111,37 @@ def progress(form: Form, kind: str, answers: Answers) -> Progress:
 
 @dataclass(frozen=True, slots=True)
 class Place:
-    """Where a question is, for "ยุทธศาสตร์ 2 · ข้อ 5/23".
+    """Where a question is, for "ข้อ 2.1.3 · ตอบแล้ว 12 จาก 30 ข้อที่ต้องตอบ".
 
-    ``section_number`` is the section's 1-based position in the form (the
-    strategy's number in the plan); ``number`` the question's 1-based position
-    among the applicable questions. ``total`` is the number of questions that
-    are applicable or may still become so (their ``when`` depends on questions
-    not answered yet): it only shrinks as answers rule questions out, and equals
-    the applicable count once everything is answered. (:class:`Progress` counts
-    the applicable questions only.)
+    ``no`` is the question's item number and ``section_no`` its section's, both
+    from the form (:func:`flows.form.number_form`): they never change while a
+    person answers. ``answered`` and ``total`` are the figures of
+    :func:`progress` (the one definition of how far a unit is), so the place line,
+    the /report intro and the review always agree.
     """
 
-    section_number: int
+    section_no: str
     section_title: str
-    number: int
+    no: str
+    answered: int
     total: int
 
 
-def _kleene(expr: Expr, seen: Mapping[str, object], unknown: set[str]) -> bool | None:
-    """``evaluate`` in three-valued logic: ``None`` when unknown answers decide."""
-    match expr:
-        case Compare(question=question) | Member(question=question):
-            return None if question in unknown else evaluate(expr, seen)
-        case Not(operand):
-            inner = _kleene(operand, seen, unknown)
-            return None if inner is None else not inner
-        case And(left, right):
-            both = (_kleene(left, seen, unknown), _kleene(right, seen, unknown))
-            return False if False in both else None if None in both else True
-        case Or(left, right):
-            both = (_kleene(left, seen, unknown), _kleene(right, seen, unknown))
-            return True if True in both else None if None in both else False
-    return None  # pragma: no cover - unreachable for well-typed input
-
-
-def _possible_count(form: Form, kind: str, answers: Answers) -> int:
-    """How many questions are applicable or may become so as the rest is answered."""
-    count = 0
-    seen: dict[str, object] = {}
-    unknown: set[str] = set()
-    for where in form.questions_for(kind):
-        question = where.question
-        verdict = True if question.when is None else _kleene(question.when, seen, unknown)
-        if verdict is False:
-            continue
-        count += 1
-        answer = answers.get(question.id)
-        if verdict is None or answer is None:
-            unknown.add(question.id)
-        else:
-            seen[question.id] = when_value(answer)
-    return count
-
-
-def _place_in(form: Form, places: list[QuestionPlace], question_id: str, total: int) -> Place:
+def _place_in(form: Form, places: list[QuestionPlace], question_id: str, answers: Answers) -> Place:
     if question_id not in form:
         raise UnknownQuestion(question_id)
-    for number, where in enumerate(places, start=1):
+    for where in places:
         if where.question.id == question_id:
-            section_number = next(
-                i for i, s in enumerate(form.sections, start=1) if s.id == where.section.id
+            answered = sum(1 for p in places if p.question.id in answers)
+            return Place(
+                where.section.no, where.section.title, where.question.no, answered, len(places)
             )
-            return Place(section_number, where.section.title, number, max(total, len(places)))
     raise NotApplicable(question_id)
 
 
 def place(form: Form, kind: str, answers: Answers, question_id: str) -> Place:
     """The place of an applicable question; :class:`UnknownQuestion` or :class:`NotApplicable`."""
-    places = _applicable(form, kind, answers)
-    return _place_in(form, places, question_id, _possible_count(form, kind, answers))
+    return _place_in(form, _applicable(form, kind, answers), question_id, answers)
 
 
 def dependents(form: Form, question_id: str) -> frozenset[str]:

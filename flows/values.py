@@ -22,13 +22,16 @@ Numbers (:func:`parse_integer`, :func:`parse_decimal`)
       question that receives a fraction deserves a second look by the person.
     * Codes: ``empty``, ``not_a_number`` (no readable number), ``not_an_integer``
       (a well-formed number with a fraction given to an integer question),
+      ``multiplier`` (``1.5 พัน``), ``comma`` (a decimal comma: ``45,5``),
       ``below_min`` / ``above_max`` (params ``min`` and ``max``).
 
 Dates (:func:`parse_date`)
     * Day first, ``d/m/yyyy`` with ``/``, ``-`` or ``.``: ``15/3/2567``,
       ``15-03-2567``, ``15.3.2567``.
-    * Two-digit years are Buddhist-era 25xx: ``15/03/67`` is 15 March 2567 BE
-      (2024 CE).
+    * Two-digit years: the nearer to ``today`` of 25xx BE and 20xx CE:
+      ``15/03/67`` is 15 March 2567 BE (2024 CE), ``15/3/24`` 15 March 2024;
+      :func:`read_date` says the year was two digits, so that the walk asks to
+      confirm.
     * A four-digit year ``>= 2400`` is Buddhist era (BE = CE + 543), one ``< 2400``
       is Christian era. ``พ.ศ.`` / ``ค.ศ.`` before the year force the era.
     * ISO, year first: ``2024-03-15`` (and ``2567-03-15``, by the same year rule).
@@ -60,63 +63,39 @@ from tidtam.core.thai import (
     BE_OFFSET,
     THAI_MONTHS_LONG,
     THAI_MONTHS_SHORT,
-    format_date_th,
     thai_to_arabic_digits,
 )
 
 __all__ = [
-    "MESSAGES",
     "NONE_WORDS",
+    "DateReading",
     "ProblemCode",
     "ValueProblem",
     "is_none_text",
     "parse_date",
     "parse_decimal",
     "parse_integer",
+    "read_date",
 ]
 
 ProblemCode = Literal[
     "empty",
     "not_a_number",
     "not_an_integer",
+    "multiplier",
+    "comma",
     "below_min",
     "above_max",
     "not_a_date",
     "impossible_date",
 ]
 
-#: Message catalog: language -> code -> template (``{min}``, ``{max}`` from params).
-MESSAGES: dict[str, dict[str, str]] = {
-    "th": {
-        "empty": "กรุณาพิมพ์คำตอบ",
-        "not_a_number": "กรุณาพิมพ์เป็นตัวเลข เช่น 120 หรือ 12.5",
-        "not_an_integer": "กรุณาพิมพ์ตัวเลขจำนวนเต็ม เช่น 120",
-        "below_min": "ต้องไม่น้อยกว่า {min}",
-        "above_max": "ต้องไม่เกิน {max}",
-        "not_a_date": "กรุณาพิมพ์วันที่ เช่น 15/3/2567 หรือ 15 มี.ค. 2567",
-        "impossible_date": "ไม่มีวันที่นี้ในปฏิทิน กรุณาตรวจสอบวัน เดือน และปี พ.ศ. เช่น 15/3/2567",
-        "": "คำตอบไม่ถูกต้อง กรุณาลองใหม่",
-    },
-    "en": {
-        "empty": "Please type an answer.",
-        "not_a_number": "Please type a number, e.g. 120 or 12.5.",
-        "not_an_integer": "Please type a whole number, e.g. 120.",
-        "below_min": "Must be at least {min}.",
-        "above_max": "Must be at most {max}.",
-        "not_a_date": "Please type a date, e.g. 15/3/2567 or 15 Mar 2024.",
-        "impossible_date": (
-            "That date is not in the calendar; check the day, month and year, e.g. 15/3/2567."
-        ),
-        "": "Invalid answer, please try again.",
-    },
-}
-
 
 class ValueProblem(ValueError):
     """An answer that cannot be read as the value a question expects.
 
     ``code`` is one of :data:`ProblemCode`; ``params`` carries what a message needs
-    (``min``, ``max``). ``str()`` is the Thai message; :meth:`message` gives others.
+    (``min``, ``max``). Wording lives in the bot's message catalogues (``problem.<code>``).
     """
 
     def __init__(self, code: ProblemCode, **params: object) -> None:
@@ -124,34 +103,12 @@ class ValueProblem(ValueError):
         self.code: ProblemCode = code
         self.params: dict[str, object] = params
 
-    def message(self, language: str = "th") -> str:
-        """The message for this problem in ``language`` (Thai if unknown)."""
-        catalog = MESSAGES.get(language, MESSAGES["th"])
-        template = catalog.get(self.code, catalog[""])
-        shown = _Shown({key: _display(value) for key, value in self.params.items()})
-        return template.format_map(shown)
-
     def __str__(self) -> str:
-        return self.message("th")
+        return repr(self)
 
     def __repr__(self) -> str:
         params = "".join(f", {key}={value!r}" for key, value in self.params.items())
         return f"ValueProblem({self.code!r}{params})"
-
-
-class _Shown(dict[str, str]):
-    def __missing__(self, key: str) -> str:
-        return "?"
-
-
-def _display(value: object) -> str:
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, int | Decimal):
-        return f"{value:,}"
-    if isinstance(value, date):
-        return format_date_th(value)
-    return str(value)
 
 
 # --------------------------------------------------------------------------- text
@@ -238,6 +195,7 @@ _LATIN_MULTIPLIERS = frozenset(
     }
 )
 _MAX_DIGITS = 40
+_COMMA_DECIMAL = re.compile(r"[+\-−]?[0-9]+,[0-9]{1,2}(?:\s*[^\s0-9,]\S*)?")
 _N = TypeVar("_N", int, Decimal)
 
 
@@ -263,12 +221,14 @@ def _read_number(text: str) -> _Number:
         raise ValueProblem("empty")
     match = _NUMBER_RE.fullmatch(cleaned)
     if match is None:
+        if _COMMA_DECIMAL.fullmatch(cleaned):
+            raise ValueProblem("comma")
         raise ValueProblem("not_a_number")
     whole, frac, unit = match.group("int"), match.group("frac"), match.group("unit")
     if whole is None and frac is None:
         raise ValueProblem("not_a_number")
     if unit is not None and _is_multiplier(unit):
-        raise ValueProblem("not_a_number")
+        raise ValueProblem("multiplier")
     digits = (whole or "0").replace(",", "")
     if len(digits) + len(frac or "") > _MAX_DIGITS:
         raise ValueProblem("not_a_number")
@@ -399,7 +359,10 @@ def _year_ce(raw: str | None, era: _Era, today: date) -> int:
         return today.year
     year = int(raw)
     if len(raw) == 2:
-        return 2000 + year if era == "ce" else 2500 + year - BE_OFFSET
+        if era is not None:
+            return 2000 + year if era == "ce" else 2500 + year - BE_OFFSET
+        be, ce = 2500 + year - BE_OFFSET, 2000 + year
+        return min((be, ce), key=lambda y: abs(y - today.year))
     if era == "be" or (era is None and year >= _BE_THRESHOLD):
         return year - BE_OFFSET
     return year
@@ -413,6 +376,30 @@ def _make_date(year_raw: str | None, month: int, day: int, era: _Era, today: dat
         return date(year, month, day)
     except ValueError:
         raise ValueProblem("impossible_date") from None
+
+
+@dataclass(frozen=True, slots=True)
+class DateReading:
+    """A date read from text, and whether its year was typed with two digits only."""
+
+    value: date
+    two_digit_year: bool
+
+
+_TWO_DIGIT_YEAR = re.compile(r"(?:^|[^0-9])[0-9]{2}\s*$")
+
+
+def read_date(text: str, *, today: date | None = None) -> DateReading:
+    """:func:`parse_date`, also saying whether the year had two digits (to confirm it)."""
+    value = parse_date(text, today=today)
+    s = _clean(text).rstrip(". ")
+    two = (
+        bool(_TWO_DIGIT_YEAR.search(s))
+        and not re.search(r"[0-9]{4}", s)
+        and not _DM.fullmatch(s)
+        and not s.isdigit()
+    )
+    return DateReading(value, two)
 
 
 def parse_date(text: str, *, today: date | None = None) -> date:

@@ -13,8 +13,7 @@ This module holds :class:`WalkState`, the engine and :func:`resume`, and is the
 walk's public face: every name in ``__all__`` can be used as ``walk.X``. The
 rest lives in one module per concept:
 
-* :mod:`flows.problems`: the problem codes, :data:`MESSAGES` and
-  :func:`problem_message`, and the walk's errors (:class:`WalkError`,
+* :mod:`flows.problems`: the problem codes and the walk's errors (:class:`WalkError`,
   :class:`Rejected`, :class:`UnknownQuestion`, :class:`NotApplicable`).
 * :mod:`flows.relevance`: which questions a unit is asked (:func:`applicable`,
   :func:`relevant_answers`, :func:`first_unanswered`, :func:`missing_required`,
@@ -64,10 +63,12 @@ from dataclasses import dataclass, replace
 from typing import Any, Final, Literal
 
 from flows.answers import SKIPPED, AnswerValue, FileRef
+from flows.checks import broken_check, broken_checks
 from flows.events import (
     AllAnswered,
     Ask,
     AskConfirmSubmit,
+    Contradicted,
     Event,
     Invalid,
     Missing,
@@ -98,12 +99,10 @@ from flows.inputs import (
     Toggle,
 )
 from flows.problems import (
-    MESSAGES,
     NotApplicable,
     Rejected,
     UnknownQuestion,
     WalkError,
-    problem_message,
 )
 from flows.relevance import (
     Answers,
@@ -111,7 +110,6 @@ from flows.relevance import (
     Progress,
     _applicable,
     _place_in,
-    _possible_count,
     applicable,
     dependents,
     first_unanswered,
@@ -120,17 +118,17 @@ from flows.relevance import (
     progress,
     relevant_answers,
 )
-from flows.typed_text import MAX_TEXT_LENGTH, interpret_text
+from flows.typed_text import MAX_TEXT_LENGTH, NeedsConfirmation, interpret_text, is_yes
 
 __all__ = [
     "MAX_TEXT_LENGTH",
-    "MESSAGES",
     "AllAnswered",
     "Ask",
     "AskConfirmSubmit",
     "Back",
     "Cancel",
     "ConfirmSubmit",
+    "Contradicted",
     "Done",
     "Edit",
     "Event",
@@ -167,7 +165,6 @@ __all__ = [
     "interpret_text",
     "missing_required",
     "place",
-    "problem_message",
     "progress",
     "relevant_answers",
     "resume",
@@ -189,7 +186,9 @@ class WalkState:
     from the review (``origin`` is the question edited there); after the answer
     the walk returns to the review. ``album`` / ``album_question``: the Telegram
     media group whose first part answered that file question, so that its later
-    parts are added to the same answer.
+    parts are added to the same answer. ``proposed``: a date (ISO) read for the
+    question being asked that waits for the person to confirm it (``ใช่``, or the
+    same date typed again).
     """
 
     mode: Mode = "idle"
@@ -199,6 +198,7 @@ class WalkState:
     album: str | None = None
     album_question: str | None = None
     origin: str | None = None
+    proposed: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready data; :meth:`from_dict` reads it back exactly."""
@@ -210,6 +210,7 @@ class WalkState:
             "album": self.album,
             "album_question": self.album_question,
             "origin": self.origin,
+            "proposed": self.proposed,
         }
 
     @classmethod
@@ -234,6 +235,7 @@ class WalkState:
             album=opt_str("album"),
             album_question=opt_str("album_question"),
             origin=opt_str("origin"),
+            proposed=opt_str("proposed"),
         )
 
 
@@ -283,20 +285,24 @@ class _Walk:
     def ask(self, state: WalkState) -> Ask:
         assert state.question_id is not None
         qid = state.question_id
-        total = _possible_count(self.form, self.kind, self.answers)
-        where = _place_in(self.form, self.places, qid, total)
+        where = _place_in(self.form, self.places, qid, self.answers)
         return Ask(qid, where, self.answers.get(qid), state.pending)
 
     def review(self) -> ShowReview:
         sections: list[ReviewSection] = []
-        for number, section in enumerate(self.form.sections, start=1):
+        for section in self.form.sections:
             items = tuple(
-                ReviewItem(p.question.id, n, self.answers.get(p.question.id), p.question.required)
-                for n, p in enumerate(self.places, start=1)
+                ReviewItem(
+                    p.question.id,
+                    p.question.no,
+                    self.answers.get(p.question.id),
+                    p.question.required,
+                )
+                for p in self.places
                 if p.section.id == section.id
             )
             if items:
-                sections.append(ReviewSection(section.id, number, section.title, items))
+                sections.append(ReviewSection(section.id, section.no, section.title, items))
         missing = tuple(
             p.question.id
             for p in self.places
@@ -349,7 +355,12 @@ class _Walk:
         return state, [Stale(question_id), *self.present(state)]
 
     def accept(self, state: WalkState, question_id: str, answer: AnswerValue) -> Result:
-        """Save ``answer`` and move on."""
+        """Save ``answer`` and move on, unless it breaks one of the question's rules."""
+        trial = {**self.answers, question_id: answer}
+        broken = broken_check(self.form, question_id, trial)
+        if broken is not None:
+            state = replace(state, proposed=None)
+            return self.invalid(state, question_id, Rejected("check", message=broken.message))
         self.set_answer(question_id, answer)
         events: list[Event] = [Save(question_id, answer)]
         unanswered = [p for p in self.places if p.question.id not in self.answers]
@@ -427,6 +438,16 @@ class _Walk:
         if missing:
             new_state, shown = self.asking(missing[0].question.id)
             return new_state, [Missing(tuple(p.question.id for p in missing)), *shown]
+        relevant = {
+            p.question.id: self.answers[p.question.id]
+            for p in self.places
+            if p.question.id in self.answers
+        }
+        broken = broken_checks(self.form, self.places, relevant)
+        if broken:
+            new_state, shown = self.asking(broken[0][0])
+            items = tuple((qid, check.message) for qid, check in broken)
+            return new_state, [Contradicted(items), *shown]
         return WalkState("confirm_submit"), [AskConfirmSubmit()]
 
     def text(self, state: WalkState, text: str) -> Result:
@@ -436,11 +457,23 @@ class _Walk:
         if state.mode != "asking" or state.question_id is None:
             return state, self.present(state)
         qid = state.question_id
+        if state.proposed is not None and is_yes(text):
+            try:
+                proposed = dt.date.fromisoformat(state.proposed)
+            except ValueError:
+                proposed = None
+            if proposed is not None:
+                return self.accept(replace(state, proposed=None), qid, AnswerValue(proposed))
         try:
             answer = interpret_text(self.question(qid), text, today=self.today)
+        except NeedsConfirmation as unsure:
+            if state.proposed == unsure.value.isoformat():  # typed the same again: sure
+                return self.accept(replace(state, proposed=None), qid, AnswerValue(unsure.value))
+            state = replace(state, proposed=unsure.value.isoformat())
+            return state, [Invalid(qid, unsure.code, dict(unsure.params))]
         except Rejected as problem:
-            return self.invalid(state, qid, problem)
-        return self.accept(state, qid, answer)
+            return self.invalid(replace(state, proposed=None), qid, problem)
+        return self.accept(replace(state, proposed=None), qid, answer)
 
     def album(self, state: WalkState, event: Files) -> Result:
         qid = state.album_question
@@ -474,7 +507,7 @@ class _Walk:
             return self.stale(normal, question_id)
         assert question_id is not None
         question = self.question(question_id)
-        state = replace(state, album=None, album_question=None)
+        state = replace(state, album=None, album_question=None, proposed=None)
         match event:
             case Pick(_, choice_id) if question.type is QuestionType.CHOICE and _has(
                 question, choice_id
@@ -484,6 +517,12 @@ class _Walk:
                 question, choice_id
             ):
                 selected = set(state.pending) ^ {choice_id}
+                if choice_id in selected:  # an exclusive choice stands alone
+                    exclusive = {c.id for c in question.choices if c.exclusive}
+                    if choice_id in exclusive:
+                        selected = {choice_id}
+                    else:
+                        selected -= exclusive
                 pending = tuple(c.id for c in question.choices if c.id in selected)
                 state = replace(state, pending=pending)
                 return state, [self.ask(state)]

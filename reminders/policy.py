@@ -340,7 +340,8 @@ class UnitFacts:
     """A target unit of the round with its submission's state.
 
     ``missing_by_section``: section number (1-based) -> required questions still
-    unanswered, for the reminder text. ``members``: the unit's own memberships.
+    unanswered, for the reminder text; ``missing_items``: their item numbers
+    (``"1.2.1"``), in form order. ``members``: the unit's own memberships.
     """
 
     unit_id: int
@@ -351,6 +352,7 @@ class UnitFacts:
     state: str = SubmissionState.NOT_STARTED.value
     missing_by_section: Mapping[int, int] = field(default_factory=dict)
     members: tuple[MemberFacts, ...] = ()
+    missing_items: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.state not in _STATES:
@@ -446,6 +448,7 @@ class UnitReminder:
     deadline: datetime
     days_left: int
     missing_by_section: tuple[tuple[int, int], ...]
+    missing_items: tuple[str, ...] = ()  # item numbers, in form order
 
 
 @dataclass(frozen=True, slots=True)
@@ -741,6 +744,7 @@ class _Planner:
                     self._local(r.deadline),
                     days_left,
                     tuple(sorted((s, c) for s, c in unit.missing_by_section.items() if c > 0)),
+                    unit.missing_items,
                 )
                 self._add(Kind.UNIT, recipient, newest, user_id, newest_at, payload, language)
 

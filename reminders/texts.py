@@ -27,13 +27,17 @@ from reminders.policy import (
     SupervisorEscalation,
     UnitReminder,
 )
+from tidtam.core.names import short_name
 from tidtam.core.periods import PeriodError, parse_period
 from tidtam.core.thai import format_date_th
+from tidtam.core.vocabulary import state_name
 
 __all__ = [
     "MAX_CHARS",
     "join_en",
     "join_th",
+    "missing_items_en",
+    "missing_items_th",
     "missing_summary_en",
     "missing_summary_th",
     "render",
@@ -79,6 +83,29 @@ def missing_summary_th(missing_by_section: Mapping[int, int] | Iterable[tuple[in
     if total == 0:
         return "ตอบครบทุกข้อแล้ว"
     return f"ยังไม่ได้ตอบ {total} ข้อ ในยุทธศาสตร์ที่ {join_th(sections)}"
+
+
+#: At most this many item numbers are listed in a reminder; the rest are counted.
+MAX_ITEMS = 10
+
+
+def missing_items_th(items: Sequence[str]) -> str:
+    """``ยังไม่ได้ตอบ 3 ข้อ ได้แก่ ข้อ 1.2.1, 3.1.2 และ 5.1.1`` (at most MAX_ITEMS listed)."""
+    if len(items) > MAX_ITEMS:
+        listed = f"{', '.join(items[:MAX_ITEMS])} และอีก {len(items) - MAX_ITEMS} ข้อ"
+    else:
+        listed = join_th(items)
+    return f"ยังไม่ได้ตอบ {len(items)} ข้อ ได้แก่ ข้อ {listed}"
+
+
+def missing_items_en(items: Sequence[str]) -> str:
+    """``3 questions not answered yet: items 1.2.1, 3.1.2 and 5.1.1``."""
+    if len(items) > MAX_ITEMS:
+        listed = f"{', '.join(items[:MAX_ITEMS])} and {len(items) - MAX_ITEMS} more"
+    else:
+        listed = join_en(items)
+    noun = "question" if len(items) == 1 else "questions"
+    return f"{len(items)} {noun} not answered yet: items {listed}"
 
 
 def missing_summary_en(missing_by_section: Mapping[int, int] | Iterable[tuple[int, int]]) -> str:
@@ -156,15 +183,20 @@ def _unit_reminder(p: UnitReminder, en: bool) -> str:
             f"Deadline: {_date_en(p.deadline)} {_clock(p.deadline)} ({when})",
         ]
         if p.state == "returned":
-            lines.append("The report was returned for correction.")
+            lines.append(f"The report was {state_name('returned', 'en')}.")
         total, _ = _missing(p.missing_by_section)
-        if total:
+        if p.missing_items:
+            lines.append(missing_items_en(p.missing_items).capitalize() + ".")
+        elif total:
             lines.append(missing_summary_en(p.missing_by_section).capitalize() + ".")
         elif p.state == "not_started":
             lines.append("The report has not been started.")
         else:
             lines.append("Every question is answered: send /submit to submit.")
-        lines.append("Send /report to continue.")
+        if p.state == "not_started":
+            lines.append("Send /report to start the report.")
+        else:
+            lines.append("Send /report to continue.")
         return "\n".join(lines)
     when = {0: "วันนี้", 1: "พรุ่งนี้"}.get(p.days_left, f"อีก {p.days_left} วัน")
     if p.days_left < 0:
@@ -175,15 +207,20 @@ def _unit_reminder(p: UnitReminder, en: bool) -> str:
         f"กำหนดส่ง {format_date_th(p.deadline.date())} เวลา {_clock(p.deadline)} น. ({when})",
     ]
     if p.state == "returned":
-        lines.append("รายงานถูกส่งกลับให้แก้ไข")
+        lines.append(f"สถานะ: {state_name('returned')}")
     total, _ = _missing(p.missing_by_section)
-    if total:
+    if p.missing_items:
+        lines.append(missing_items_th(p.missing_items))
+    elif total:
         lines.append(missing_summary_th(p.missing_by_section))
     elif p.state == "not_started":
         lines.append("ยังไม่ได้เริ่มรายงาน")
     else:
         lines.append("ตอบครบทุกข้อแล้ว เหลือเพียงส่งรายงาน (/submit)")
-    lines.append("พิมพ์ /report เพื่อรายงานต่อ")
+    if p.state == "not_started":
+        lines.append("พิมพ์ /report เพื่อเริ่มรายงาน")
+    else:
+        lines.append("พิมพ์ /report เพื่อรายงานต่อ")
     return "\n".join(lines)
 
 
@@ -205,15 +242,13 @@ def _extension(p: ExtensionNotice, en: bool) -> str:
 
 def _unit_line(u: OverdueUnit, en: bool) -> str:
     if en:
-        state = {"returned": "returned for correction", "in_progress": "in progress"}
-        notes = [state.get(u.state, "not started")]
+        notes = [state_name(u.state, "en")]
         if not u.registered:
             notes.append("nobody registered")
         elif not u.reachable:
             notes.append("nobody reachable")
     else:
-        state = {"returned": "ส่งกลับให้แก้ไข", "in_progress": "กำลังรายงาน"}
-        notes = [state.get(u.state, "ยังไม่เริ่มรายงาน")]
+        notes = [state_name(u.state)]
         if not u.registered:
             notes.append("ยังไม่มีผู้ลงทะเบียน")
         elif not u.reachable:
@@ -269,12 +304,12 @@ def _officer(p: OfficerEscalation, en: bool) -> str:
         tail = ["", "Send /overdue for details."]
     else:
         what = (
-            "หน่วยงานที่เกินกำหนดส่ง และหน่วยงานต้นสังกัดยังไม่มีผู้กำกับติดตามที่ติดต่อได้"
+            f"หน่วยงานที่เกินกำหนดส่ง {count} แห่ง (หน่วยงานต้นสังกัดยังไม่มีผู้กำกับติดตามที่ติดต่อได้)"
             if p.orphans
-            else "หน่วยงานที่เกินกำหนดส่ง แยกตามหน่วยงานต้นสังกัด"
+            else f"หน่วยงานที่เกินกำหนดส่ง {count} แห่ง (แยกตามหน่วยงานต้นสังกัด)"
         )
         head = [
-            f"📣 แจ้งเจ้าหน้าที่ระดับจังหวัด: {what} {count} แห่ง",
+            f"📣 แจ้งเจ้าหน้าที่ระดับจังหวัด: {what}",
             f"รอบการรายงาน {_period(p.period, False)} กำหนดส่ง {format_date_th(p.deadline.date())}",
         ]
         tail = ["", "พิมพ์ /overdue เพื่อดูรายละเอียด"]
@@ -300,7 +335,11 @@ def _certifier(p: CertifierReminder, en: bool) -> str:
 def _digest(p: Digest, en: bool) -> str:
     nameless = "(no supervising agency)" if en else "(ไม่มีหน่วยงานต้นสังกัด)"
     bars = text_bars(
-        [(row.agency_name or nameless, row.done, row.total) for row in p.rows], counts=True
+        [
+            (short_name(row.agency_name) if row.agency_name else nameless, row.done, row.total)
+            for row in p.rows
+        ],
+        counts=True,
     )
     items = bars.splitlines()
     if en:
@@ -316,7 +355,7 @@ def _digest(p: Digest, en: bool) -> str:
             f"ประจำวันที่ {format_date_th(p.day)}",
             f"กำหนดส่ง {format_date_th(p.deadline.date())} เวลา {_clock(p.deadline)} น.",
         ]
-        tail = [f"ส่งรายงานแล้ว {p.done}/{p.total} แห่ง · เกินกำหนด {p.overdue} แห่ง"]
+        tail = [f"ส่งรายงานแล้ว {p.done} จาก {p.total} แห่ง · เกินกำหนด {p.overdue} แห่ง"]
         more = lambda _n: "... และหน่วยงานอื่น ๆ"  # noqa: E731
     return _fit(head, items, tail, more)
 

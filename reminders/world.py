@@ -49,6 +49,11 @@ def missing_by_section(form: Form, kind: str, answers: Mapping[str, AnswerValue]
     return {number[s]: n for s, n in progress.missing_by_section.items()}
 
 
+def missing_items(form: Form, kind: str, answers: Mapping[str, AnswerValue]) -> tuple[str, ...]:
+    """The item numbers of the required questions not answered yet, in form order."""
+    return tuple(p.question.no for p in walk.missing_required(form, kind, dict(answers)))
+
+
 def _member(m: MemberRow) -> MemberFacts:
     return MemberFacts(m.member_id, m.telegram_user_id, m.role, m.reachable, m.language)
 
@@ -72,6 +77,11 @@ def build_world(rows: ReminderRows) -> World:
             untouched[unit.kind] = missing_by_section(form, unit.kind, {})
         return untouched[unit.kind]
 
+    def items(unit: UnitRow, submission_id: int | None) -> tuple[str, ...]:
+        """Listed only for a report under way: a unit not started is told to start."""
+        stored = rows.answers.get(submission_id) if submission_id is not None else None
+        return missing_items(form, unit.kind, readable_answers(form, stored)) if stored else ()
+
     units = []
     for unit in rows.units:
         submission = submissions.get(unit.unit_id)
@@ -86,6 +96,7 @@ def build_world(rows: ReminderRows) -> World:
                 state,
                 missing(unit, state, submission.submission_id if submission else None),
                 tuple(_member(m) for m in members_by_unit.get(unit.unit_id, ())),
+                items(unit, submission.submission_id if submission else None),
             )
         )
     agencies = {

@@ -100,7 +100,9 @@ def status_figure(frame: pd.DataFrame, title: str, *, max_rows: int = 20) -> Fig
     """The chart of a completion frame (a total row, if any, is left out)."""
     family = register_fonts()
     data = _segments(frame, max_rows)
-    height = 1.7 + 0.4 * max(len(data), 1)
+    title_lines = title.count("\n") + 1  # e.g. the period, then "ข้อมูล ณ วันที่ ..."
+    top = 0.55 + 0.3 * (title_lines - 1)
+    height = 1.7 + 0.3 * (title_lines - 1) + 0.4 * max(len(data), 1)
     figure = Figure(figsize=(9.0, height), dpi=100)
     FigureCanvasAgg(figure)
     axes = figure.add_subplot()
@@ -143,7 +145,7 @@ def status_figure(frame: pd.DataFrame, title: str, *, max_rows: int = 20) -> Fig
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)
     # Fixed margins (inches), not tight_layout: laying out twice doubles the time.
-    figure.subplots_adjust(left=3.0 / 9.0, right=0.97, top=1 - 0.55 / height, bottom=1.05 / height)
+    figure.subplots_adjust(left=3.0 / 9.0, right=0.97, top=1 - top / height, bottom=1.05 / height)
     return figure
 
 

@@ -34,6 +34,7 @@ from flows.form import QuestionType
 from reports.chart import status_chart
 from reports.committee import CommitteeReport, QuestionSummary
 from reports.committee_chart import choice_chart
+from reports.labels import STATE_TH, numbered
 from reports.thai_pdf import thai_datetime
 from tidtam.core.thai import format_date_th_long
 
@@ -46,8 +47,8 @@ COMPLETION_HEADERS: Final = (
     ("total", "ต้องรายงาน"),
     ("done", "ส่งแล้ว"),
     ("certified", "รับรองแล้ว"),
-    ("in_progress", "กำลังดำเนินการ"),
-    ("not_started", "ยังไม่เริ่ม"),
+    ("in_progress", STATE_TH["in_progress"]),
+    ("not_started", STATE_TH["not_started"]),
     ("overdue", "เกินกำหนด"),
     ("done_pct", "ร้อยละที่ส่ง"),
 )
@@ -228,9 +229,9 @@ def _results(document: DocumentObject, report: CommitteeReport) -> None:
     _page_break(document)
     document.add_heading("2 ผลการดำเนินงานตามยุทธศาสตร์และตัวชี้วัด", level=1)
     for section in report.sections:
-        document.add_heading(f"{section.no} {section.title}", level=1)
+        document.add_heading(numbered(section.no, section.title), level=1)
         for indicator in section.indicators:
-            document.add_heading(f"{indicator.no} {indicator.title}", level=2)
+            document.add_heading(numbered(indicator.no, indicator.title), level=2)
             for question in indicator.questions:
                 _question(document, question, report.group_label)
 

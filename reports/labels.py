@@ -1,7 +1,7 @@
 """Thai words of the reports: states, column headers, group names (docs/design.md §10).
 
-The same words as the bot's locale (``state.*``) so that a state reads the same in a
-message, in the chart and in the workbook.
+State names come from :data:`tidtam.core.vocabulary.STATE_NAMES`, as the bot's, so
+that a state reads the same in a message, in the chart and in the workbook.
 """
 
 from __future__ import annotations
@@ -9,24 +9,24 @@ from __future__ import annotations
 from typing import Final
 
 from flows.form import QuestionType
+from tidtam.core import names as core_names
+from tidtam.core.vocabulary import STATE_NAMES
 
-STATE_TH: Final[dict[str, str]] = {
-    "not_started": "ยังไม่เริ่ม",
-    "in_progress": "กำลังทำ",
-    "returned": "ส่งกลับให้แก้ไข",
-    "submitted": "ส่งรายงานแล้ว",
-    "certified": "รับรองข้อมูลแล้ว",
-}
-"""A submission state's Thai name."""
+STATE_TH: Final[dict[str, str]] = {state.value: name for state, name in STATE_NAMES["th"].items()}
+"""A submission state's Thai name (from :data:`tidtam.core.vocabulary.STATE_NAMES`)."""
 
-STATE_WORDS: Final[dict[str, str]] = {
-    "not_started": "ยังไม่เริ่ม",
-    "in_progress": "กำลังดำเนินการ",
-    "submitted": "ส่งแล้ว รอรับรองข้อมูล",
-    "returned": "ส่งกลับให้แก้ไข",
-    "certified": "รับรองข้อมูลแล้ว",
-}
-"""A state in the glossary's words (docs/design.md §10), as the documents print it."""
+STATE_WORDS: Final[dict[str, str]] = STATE_TH
+"""A state in the glossary's words (docs/design.md §10), as the documents print it: the
+same names (one place: :data:`tidtam.core.vocabulary.STATE_NAMES`)."""
+
+
+def numbered(no: str, title: str) -> str:
+    """``"2.1 <title>"``, unless the title already names its number ("ยุทธศาสตร์ที่ 1 ...",
+    "ตัวชี้วัดที่ 1.2 ..."): Thai does not write "1 ยุทธศาสตร์ที่ 1"."""
+    if title.startswith(("ยุทธศาสตร์", "ตัวชี้วัด")):
+        return title
+    return f"{no} {title}"
+
 
 OVERDUE_TH: Final = "เกินกำหนด"
 NONE_TH: Final = "ไม่มี"
@@ -44,31 +44,5 @@ QUESTION_TYPE_TH: Final[dict[QuestionType, str]] = {
     QuestionType.FILE: "ไฟล์",
 }
 
-ABBREVIATIONS: Final = (
-    ("สำนักงานเขตพื้นที่การศึกษาประถมศึกษา", "สพป."),
-    ("สำนักงานเขตพื้นที่การศึกษามัธยมศึกษา", "สพม."),
-    ("สำนักงานศึกษาธิการจังหวัด", "ศธจ."),
-    ("สำนักงานอาชีวศึกษาจังหวัด", "อศจ."),
-    ("สำนักงานส่งเสริมการเรียนรู้ประจำจังหวัด", "สกร.จังหวัด"),
-    ("สำนักงานส่งเสริมการปกครองท้องถิ่นจังหวัด", "สถ.จ."),
-    ("กลุ่มส่งเสริมการศึกษาเอกชน", "กลุ่มเอกชน"),
-    ("มหาวิทยาลัยราชภัฏ", "มรภ."),
-)
-"""Usual short forms of long agency names, for charts and short messages."""
-
-
-def short_name(name: str, limit: int = 40) -> str:
-    """A unit's name for a chart label: usual abbreviations, then cut in the middle.
-
-    ``สำนักงานเขตพื้นที่การศึกษาประถมศึกษาเพชรบูรณ์ เขต 1`` → ``สพป.เพชรบูรณ์ เขต 1``;
-    a name still longer than ``limit`` keeps its start and end around "…", so that
-    names differing only at the end ("เขต 1", "เขต 2") stay apart.
-    """
-    text = " ".join(name.split())
-    for long, short in ABBREVIATIONS:
-        text = text.replace(long, short)
-    if len(text) <= limit:
-        return text
-    head = (limit - 1) * 2 // 3
-    tail = limit - 1 - head
-    return text[:head].rstrip() + "…" + text[-tail:].lstrip()
+ABBREVIATIONS = core_names.ABBREVIATIONS
+short_name = core_names.short_name

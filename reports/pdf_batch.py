@@ -12,7 +12,8 @@ from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from reports.submission_pdf import SubmissionDoc, pdf_file_name, submission_pdf
+from reports.submission_doc import SubmissionDoc, pdf_file_name
+from reports.submission_pdf import submission_pdf
 
 __all__ = ["write_submission_pdfs"]
 

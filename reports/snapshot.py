@@ -50,7 +50,7 @@ from reports.submission_data import (
     build_doc,
     unit_facts,
 )
-from reports.submission_pdf import SubmissionDoc
+from reports.submission_doc import SubmissionDoc
 from storage.forms import form_of
 from storage.members import answering_roles
 from storage.models import Answer, Attachment, AuditEvent, Member, Submission, Unit

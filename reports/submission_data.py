@@ -31,7 +31,7 @@ from flows.answers import AnswerValue, FileRef
 from flows.form import Form, Question, QuestionType
 from flows.relevance import applicable
 from reports.labels import NONE_TH, STATE_WORDS
-from reports.submission_pdf import FileEntry, Heading, ItemEntry, Signed, SubmissionDoc
+from reports.submission_doc import FileEntry, Heading, ItemEntry, Signed, SubmissionDoc
 from tidtam.core.periods import PeriodError, parse_period
 from tidtam.core.thai import format_date_th_long
 

@@ -20,10 +20,10 @@ names, moments in local time) and lays it out on A4 as a Thai official form:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Final
 
+from reports.labels import STATE_TH, numbered
+from reports.submission_doc import FileEntry, Heading, ItemEntry, Signed, SubmissionDoc, file_size
 from reports.thai_pdf import (
     BODY_PT,
     FONT,
@@ -35,88 +35,12 @@ from reports.thai_pdf import (
     thai_datetime,
 )
 
-__all__ = [
-    "FileEntry",
-    "Heading",
-    "ItemEntry",
-    "Signed",
-    "SubmissionDoc",
-    "pdf_file_name",
-    "record_lines",
-    "submission_pdf",
-]
+__all__ = ["file_lines", "record_lines", "submission_pdf"]
 
 COLUMNS: Final = (21.0, 74.0, 70.0)  # mm: ข้อ, ข้อคำถาม, คำตอบ (165 mm between margins)
 FILE_COLUMNS: Final = (20.0, 42.0, 20.0, 83.0)  # ข้อ, ชื่อไฟล์, ขนาด, SHA-256
 DOTS: Final = "." * 60
 SECTION_FILL: Final = (242, 242, 242)
-
-
-@dataclass(frozen=True, slots=True)
-class FileEntry:
-    """A file given as an answer: its name, size in bytes and SHA-256 (if stored)."""
-
-    name: str
-    size: int | None
-    sha256: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class Heading:
-    """A strategy (``level`` 1) or an indicator (``level`` 2) row."""
-
-    no: str
-    title: str
-    level: int
-
-
-@dataclass(frozen=True, slots=True)
-class ItemEntry:
-    """An applicable question and its answer as printed (files listed apart)."""
-
-    no: str
-    text: str
-    answer: str
-    files: tuple[FileEntry, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class Signed:
-    """Who did something (display name; "" when unknown) and when (local time)."""
-
-    by: str
-    at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class SubmissionDoc:
-    """Everything printed on a submission's PDF, in words (see the module docstring)."""
-
-    province: str
-    form_title: str
-    period: str
-    unit_name: str
-    unit_code: str
-    agency_name: str
-    state: str
-    rows: tuple[Heading | ItemEntry, ...]
-    generated_at: datetime
-    last_answer: Signed | None = None
-    submitted: Signed | None = None
-    certified: Signed | None = None
-    returned: Signed | None = None
-    returned_reason: str | None = None
-
-
-def file_size(size: int | None) -> str:
-    """``12.3 KB``, ``1.2 MB``, ``850 ไบต์`` (no-break spaces): a file size people read."""
-    if size is None:
-        return "ไม่ทราบขนาด"
-    if size < 1024:
-        return f"{size:,}\u00a0ไบต์"
-    if size < 1024 * 1024:
-        return f"{size / 1024:,.1f}\u00a0KB"
-    return f"{size / (1024 * 1024):,.1f}\u00a0MB"
 
 
 def file_lines(files: tuple[FileEntry, ...]) -> list[str]:
@@ -143,7 +67,7 @@ def _table(pdf: ThaiPDF, doc: SubmissionDoc) -> None:
     for entry in doc.rows:
         if isinstance(entry, Heading):
             fill = SECTION_FILL if entry.level == 1 else None
-            title = (f"{entry.no} {entry.title}",)
+            title = (numbered(entry.no, entry.title),)
             rows.append(GridRow(title, bold=entry.level == 1, fill=fill, keep_with_next=True))
         else:
             answer = "\n".join(file_lines(entry.files)) if entry.files else entry.answer
@@ -190,7 +114,8 @@ def record_lines(doc: SubmissionDoc) -> list[str]:
             if doc.returned is None
             else f"เมื่อ {thai_datetime(doc.returned.at)}{_by(doc.returned)} "
         )
-        lines.append(f"ส่งกลับให้แก้ไข{' ' if when else ''}{when}เหตุผล: {doc.returned_reason}")
+        returned = STATE_TH["returned"]
+        lines.append(f"{returned}{' ' if when else ''}{when}เหตุผล: {doc.returned_reason}")
     return lines
 
 
@@ -212,12 +137,6 @@ def _signature(pdf: ThaiPDF) -> None:
     pdf.paragraph(f"ลงชื่อ {DOTS[:40]} ผู้อำนวยการ", width=width, align="R")
     pdf.paragraph(f"( {DOTS[:44]} )", width=width - 22, align="R")
     pdf.paragraph(f"วันที่ {DOTS[:10]} เดือน {DOTS[:18]} พ.ศ. {DOTS[:10]}", width=width, align="R")
-
-
-def pdf_file_name(unit_code: str) -> str:
-    """``PBN-S001.pdf``: the unit's code, any character unsafe in a file name as ``_``."""
-    safe = "".join(c if c.isascii() and (c.isalnum() or c in "-_.") else "_" for c in unit_code)
-    return f"{safe.strip('.') or 'unit'}.pdf"
 
 
 def submission_pdf(doc: SubmissionDoc) -> bytes:

@@ -1,25 +1,25 @@
 """The export: an Excel workbook, a CSV of the units' answers, a zip of the uploaded files.
 
-:func:`write_workbook` writes four sheets (names in English, as the issue fixes
-them; every header in Thai):
+:func:`write_workbook` writes four sheets (:data:`SHEETS`, named in Thai like every
+header: no English on a Thai screen):
 
-``Summary``
+``สรุป`` (summary)
     the round (form, period, deadline, as of), then completion by agency with a
     total row starting at row :data:`SUMMARY_TABLE_ROW` (0-based: the header row),
     then the same by district after one empty row.
-``Units``
+``รายหน่วยงาน`` (units)
     one row per target unit: code, name, kind, agency, district, state, overdue,
     when submitted and certified, then one column per question headed
-    ``"<question id> <question text>"`` (the text cut to :data:`HEADER_TEXT_LIMIT`
+    ``"ข้อ <item number> <question text>"`` (the text cut to :data:`HEADER_TEXT_LIMIT`
     characters). Relevant answers only (:func:`reports.aggregates.unit_answers_wide`).
     Frozen header row and code/name columns, an autofilter.
-``Indicators``
+``รายตัวชี้วัด`` (indicators)
     :func:`reports.aggregates.indicators_table`: per question counts (answered,
     "none", skipped, not applicable), number statistics, and choice rows with
     counts and percentages.
-``Attachments``
+``ไฟล์แนบ`` (attachments)
     the files the answers point to: unit, question, position, file name, size,
-    type, sha256 and the stored path.
+    type, SHA-256 and the stored path.
 
 Numbers are written as numbers and dates as Excel dates shown in the Buddhist era
 with Thai month names (number format ``[$-107041E]d mmm yyyy``: locale 041E Thai,
@@ -70,6 +70,7 @@ from reports.sheetdata import (
     style_indices,
 )
 from tidtam.core.csv_cells import csv_cell
+from tidtam.core.names import kind_name
 from tidtam.core.periods import parse_period
 from tidtam.core.thai import format_date_th
 
@@ -97,7 +98,7 @@ FONT_SIZE: Final = 14
 DATE_FORMAT: Final = "[$-107041E]d mmm yyyy"
 DATETIME_FORMAT: Final = "[$-107041E]d mmm yyyy hh:mm"
 HEADER_TEXT_LIMIT: Final = 60
-SHEETS: Final = ("Summary", "Units", "Indicators", "Attachments")
+SHEETS: Final = ("สรุป", "รายหน่วยงาน", "รายตัวชี้วัด", "ไฟล์แนบ")
 SUMMARY_TABLE_ROW: Final = 6
 
 SUMMARY_HEADERS: Final = {
@@ -158,17 +159,18 @@ ATTACHMENT_HEADERS: Final = {
     "original_name": "ชื่อไฟล์",
     "size": "ขนาด (ไบต์)",
     "mime_type": "ชนิดไฟล์",
-    "sha256": "sha256",
+    "sha256": "รหัสตรวจสอบไฟล์ (SHA-256)",
     "path": "ที่เก็บไฟล์",
 }
 
 
-def question_header(question_id: str, text: str, limit: int = HEADER_TEXT_LIMIT) -> str:
-    """``"s1i1_done หน่วยงานของท่าน…"``: the id, a space, the text cut to ``limit``."""
+def question_header(number: str, text: str, limit: int = HEADER_TEXT_LIMIT) -> str:
+    """``"ข้อ 1.1.1 หน่วยงานของท่าน…"``: the item number (as on every screen and in
+    the plan document), a space, the text cut to ``limit``."""
     text = " ".join(text.split())
     if len(text) > limit:
         text = text[: limit - 1].rstrip() + "…"
-    return f"{question_id} {text}"
+    return f"ข้อ {number} {text}"
 
 
 # ------------------------------------------------------------------ cells
@@ -240,7 +242,7 @@ class _Writer:
 
 
 def _summary(book: xlsxwriter.Workbook, w: _Writer, snapshot: RoundSnapshot, tz: ZoneInfo) -> None:
-    sheet = book.add_worksheet("Summary")
+    sheet = book.add_worksheet(SHEETS[0])
     info = snapshot.round
     period = parse_period(info.period)
     deadline = info.deadline.astimezone(tz)
@@ -276,7 +278,7 @@ def _units_frame(snapshot: RoundSnapshot, tz: ZoneInfo) -> pd.DataFrame:
         {
             "code": status["code"].astype(str),
             "name": status["name"],
-            "kind": status["kind"],
+            "kind": status["kind"].map(kind_name),
             "agency_name": status["agency_name"],
             "district": status["district"],
             "state": status["state"].map(STATE_TH),
@@ -292,7 +294,7 @@ def _units_frame(snapshot: RoundSnapshot, tz: ZoneInfo) -> pd.DataFrame:
 def _unit_headers(snapshot: RoundSnapshot) -> list[str]:
     return [
         *UNIT_HEADERS.values(),
-        *(question_header(p.question.id, p.question.text) for p in snapshot.form.questions()),
+        *(question_header(p.question.no, p.question.text) for p in snapshot.form.questions()),
     ]
 
 
@@ -316,7 +318,7 @@ class _Pending:
 def _units(
     book: xlsxwriter.Workbook, w: _Writer, snapshot: RoundSnapshot, tz: ZoneInfo
 ) -> _Pending:
-    sheet = book.add_worksheet("Units")
+    sheet = book.add_worksheet(SHEETS[1])
     frame = _units_frame(snapshot, tz)
     headers = _unit_headers(snapshot)
     w.headers(sheet, 0, headers)
@@ -337,7 +339,7 @@ def _units(
 
 
 def _indicators(book: xlsxwriter.Workbook, w: _Writer, snapshot: RoundSnapshot) -> None:
-    sheet = book.add_worksheet("Indicators")
+    sheet = book.add_worksheet(SHEETS[2])
     table = indicators_table(snapshot)
     form = snapshot.form
     sections = {s.id: s.title for s in form.sections}
@@ -368,7 +370,7 @@ def _indicators(book: xlsxwriter.Workbook, w: _Writer, snapshot: RoundSnapshot) 
 def _attachments(
     book: xlsxwriter.Workbook, w: _Writer, snapshot: RoundSnapshot, files_root: Path | None
 ) -> None:
-    sheet = book.add_worksheet("Attachments")
+    sheet = book.add_worksheet(SHEETS[3])
     files = answered_files(snapshot)
     keys = files["storage_key"].tolist()
     paths = [

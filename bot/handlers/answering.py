@@ -20,7 +20,7 @@ from bot.context import Deps, deps, user_language
 from bot.delivery import send
 from bot.handlers import certify, documents
 from bot.handlers.registration import newcomer, registration_replies, revoked_reply
-from bot.i18n import t
+from bot.i18n import join, t
 from bot.replies import Button, Reply, Said
 from bot.walk_view import View, answered_note, render
 from bot.walk_view import review as review_replies
@@ -69,6 +69,7 @@ def _view(report: Report, language: str, dependencies: Deps, pressed: int | None
         language=language,
         download_limit_mb=dependencies.download_limit // (1024 * 1024),
         pressed_message_id=pressed,
+        now=dependencies.now().astimezone(dependencies.settings.tz),
     )
 
 
@@ -110,12 +111,14 @@ def replies_for(
     language = _language(update, outcome, dependencies)
     report = outcome.report
     match outcome.code:
+        case "unexpected_text" if report is None:  # the help fits every role
+            return [Reply(t(language, "report.unexpected_text_any"))]
         case "not_registered" | "unexpected_text" | "nothing_active" | "unexpected_file":
             return [Reply(t(language, f"report.{outcome.code}"))]
         case "no_answering_role":
             roles = outcome.params["roles"]
             assert isinstance(roles, list)
-            named = ", ".join(sorted({t(language, f"role.{r}") for r in roles}))
+            named = join(language, sorted({t(language, f"role.{r}") for r in roles}))
             return [Reply(t(language, "report.no_answering_role", roles=named))]
         case "no_round":
             return [Reply(t(language, "report.no_round", unit=outcome.params["unit"]))]

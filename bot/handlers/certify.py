@@ -14,7 +14,7 @@ from telegram.ext import ContextTypes
 from bot import callbacks
 from bot.context import Deps, deps, user_language
 from bot.delivery import send
-from bot.i18n import escape, t
+from bot.i18n import escape, join, t
 from bot.replies import Button, Outgoing, Reply, Said
 from bot.walk_view import View, review
 from tidtam.core.periods import parse_period
@@ -68,7 +68,7 @@ def submitted(notice: SubmitNotice, dependencies: Deps, language: str) -> list[S
         return [Reply(t(language, "certify.not_needed"))]
     if notice.code == "nobody":
         return [Reply(t(language, "certify.nobody"))]
-    names = ", ".join(c.name or t(language, f"role.{c.role}") for c in notice.certifiers)
+    names = join(language, [c.name or t(language, f"role.{c.role}") for c in notice.certifiers])
     said: list[Said] = [Reply(t(language, "certify.sent_to", names=names))]
     limit = dependencies.download_limit // (1024 * 1024)
     for certifier in notice.certifiers:
@@ -164,7 +164,7 @@ async def pending(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     found = await certification.pending(dependencies.services(), user.id)
     language = user_language(update, found.language, dependencies.settings.language)
     if not found.allowed:
-        roles = ", ".join(t(language, f"role.{r}") for r in (Role.HEAD, Role.SUPERVISOR))
+        roles = join(language, [t(language, f"role.{r}") for r in (Role.HEAD, Role.SUPERVISOR)])
         replies = [Reply(t(language, "error.not_allowed", roles=roles))]
     elif not found.waiting:
         replies = [Reply(t(language, "certify.pending_none"))]

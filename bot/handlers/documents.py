@@ -25,14 +25,23 @@ from bot.context import Deps, deps, user_language
 from bot.delivery import send
 from bot.i18n import t
 from bot.replies import Outgoing, Reply, Said
-from reports.committee import committee_report
-from reports.committee_docx import committee_docx
-from reports.submission_pdf import SubmissionDoc, pdf_file_name, submission_pdf
+from reports.submission_doc import SubmissionDoc, pdf_file_name
 from tidtam.core.periods import parse_period
 from tidtam.services import documents
 from tidtam.services.answering import Outcome
 
 log = logging.getLogger("tidtam.bot")
+
+
+def render_pdf(doc: SubmissionDoc) -> bytes:
+    """The submission's PDF bytes (runs in a worker thread).
+
+    fpdf2, HarfBuzz and PyThaiNLP are imported on the first document, not when the
+    bot starts: most of a bot's life is answering questions.
+    """
+    from reports.submission_pdf import submission_pdf
+
+    return submission_pdf(doc)
 
 
 def _caption(language: str, doc: SubmissionDoc) -> str:
@@ -84,7 +93,7 @@ async def unit_pdfs(dependencies: Deps, submission_id: int) -> list[Said]:
     if found is None:
         return []
     doc, people = found
-    content = await asyncio.to_thread(submission_pdf, doc)
+    content = await asyncio.to_thread(render_pdf, doc)
     name = pdf_file_name(doc.unit_code)
     return [
         Outgoing(
@@ -108,7 +117,7 @@ async def pdf(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     language = user_language(update, outcome.language, dependencies.settings.language)
     if outcome.code == "ok":
         assert outcome.doc is not None
-        content = await asyncio.to_thread(submission_pdf, outcome.doc)
+        content = await asyncio.to_thread(render_pdf, outcome.doc)
         name = pdf_file_name(outcome.doc.unit_code)
         reply = Reply(_caption(language, outcome.doc), document=(name, content))
     elif outcome.code == "not_allowed":
@@ -122,7 +131,13 @@ async def pdf(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 def summary_docx(outcome: documents.CommitteeOutcome, tz: tzinfo) -> bytes:
-    """The committee report of a scope as DOCX bytes (runs in a worker thread)."""
+    """The committee report of a scope as DOCX bytes (runs in a worker thread).
+
+    python-docx and the committee's charts are imported on the first report.
+    """
+    from reports.committee import committee_report
+    from reports.committee_docx import committee_docx
+
     assert outcome.snapshot is not None
     report = committee_report(
         outcome.snapshot,

@@ -1,4 +1,5 @@
-"""Registration with invite codes, /start and /help: parse, call the use case, render."""
+"""Registration with invite codes, /start, /help, /language and unknown commands: parse,
+call the use case, render."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from bot.context import Deps, deps, user_language
 from bot.i18n import t
 from bot.replies import Reply, deliver
 from tidtam.core.vocabulary import Role
-from tidtam.services.people import Membership, person
+from tidtam.services.people import Membership, person, set_language
 from tidtam.services.registration import (
     AWAITING_CODE,
     Newcomer,
@@ -28,11 +29,13 @@ __all__ = [
     "contact_line",
     "help_command",
     "help_text",
+    "language_command",
     "membership_lines",
     "newcomer",
     "registration_replies",
     "revoked_reply",
     "start",
+    "unknown_command",
 ]
 
 
@@ -156,6 +159,7 @@ def help_text(language: str, members: Sequence[Membership]) -> str:
         keys.append("help.summary")
     if Role.OFFICER in roles:
         keys.append("help.linkgroup")
+    keys.append("help.language")
     lines = [t(language, "help.header"), *(t(language, k) for k in keys)]
     if members:
         lines += [
@@ -171,3 +175,33 @@ def help_text(language: str, members: Sequence[Membership]) -> str:
     else:
         lines += ["", t(language, "help.unregistered")]
     return "\n".join(lines)
+
+
+async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Say the command is not known and list the ones the person may use."""
+    dependencies = deps(context)
+    user, chat = update.effective_user, update.effective_chat
+    assert user is not None and chat is not None
+    who = await person(dependencies.sessions, user.id)
+    language = user_language(update, who.language, dependencies.settings.language)
+    text = t(language, "help.unknown_command") + "\n" + help_text(language, who.memberships)
+    await deliver(context.bot, chat.id, [Reply(text)])
+
+
+_LANGUAGES = {"th": "th", "thai": "th", "ไทย": "th", "en": "en", "english": "en"}
+
+
+async def language_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Switch the messages to Thai or English and remember the choice."""
+    dependencies = deps(context)
+    user, chat = update.effective_user, update.effective_chat
+    assert user is not None and chat is not None
+    chosen = _LANGUAGES.get((context.args or [""])[0].strip().lower())
+    if chosen is None:
+        who = await person(dependencies.sessions, user.id)
+        language = user_language(update, who.language, dependencies.settings.language)
+        await deliver(context.bot, chat.id, [Reply(t(language, "language.choose"))])
+        return
+    who = await set_language(dependencies.sessions, user.id, chosen)
+    key = "language.chosen" if who.memberships else "language.unregistered"
+    await deliver(context.bot, chat.id, [Reply(t(chosen, key))])

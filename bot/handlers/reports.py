@@ -14,10 +14,11 @@ from telegram.ext import ContextTypes
 
 from bot.context import deps, user_language
 from bot.delivery import send
-from bot.i18n import escape, t
+from bot.i18n import escape, join, t
 from bot.replies import Reply
 from reports.chart import status_chart
 from tidtam.core.periods import parse_period
+from tidtam.core.thai import format_date_th
 from tidtam.services import status as use_case
 from tidtam.services.status import Refusal, Refused, Scoped
 
@@ -36,7 +37,7 @@ def _ids(update: Update) -> tuple[int, int]:
 def _refusal(language: str, refused: Refused) -> list[Reply]:
     if refused.refusal is Refusal.NO_ROUND:
         return [Reply(t(language, "status.no_round"))]
-    roles = ", ".join(t(language, f"role.{r}") for r in refused.allowed)
+    roles = join(language, [t(language, f"role.{r}") for r in refused.allowed])
     return [Reply(t(language, "error.not_allowed", roles=roles))]
 
 
@@ -62,8 +63,11 @@ def _status_lines(language: str, frame: pd.DataFrame) -> list[str]:
                 total=row["total"],
                 pct=f"{row['done_pct']:.0f}",
                 certified=row["certified"],
+                certified_name=t(language, "state.certified"),
                 progress=int(row["in_progress"]) + int(row["returned"]),
+                progress_name=t(language, "state.in_progress"),
                 not_started=row["not_started"],
+                not_started_name=t(language, "state.not_started"),
                 overdue=row["overdue"],
             )
         )
@@ -87,7 +91,10 @@ async def status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if result.chart:
         frame = result.frame
         groups = frame.iloc[:-1] if len(frame) > 1 else frame
-        chart = await asyncio.to_thread(status_chart, groups, title)
+        as_of = dependencies.now().astimezone(dependencies.settings.tz).date()
+        date = format_date_th(as_of) if language == "th" else as_of.strftime("%d %b %Y")
+        chart_title = f"{title}\n{t(language, 'status.as_of', date=date)}"
+        chart = await asyncio.to_thread(status_chart, groups, chart_title)
         replies.insert(0, Reply(t(language, "status.chart_caption"), photo=chart))
     await send(context.bot, dependencies, chat_id, replies)
 

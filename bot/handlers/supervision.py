@@ -7,7 +7,7 @@ from telegram.ext import ContextTypes
 
 from bot.context import deps, user_language
 from bot.delivery import send
-from bot.i18n import t
+from bot.i18n import join, t
 from bot.reminder_sender import TelegramSender
 from bot.replies import Reply
 from tidtam.services import supervision as use_case
@@ -15,7 +15,7 @@ from tidtam.services.supervision import Refusal, Refused
 
 
 def _not_allowed(language: str, refused: Refused) -> Reply:
-    roles = ", ".join(t(language, f"role.{r}") for r in refused.allowed)
+    roles = join(language, [t(language, f"role.{r}") for r in refused.allowed])
     return Reply(t(language, "error.not_allowed", roles=roles))
 
 

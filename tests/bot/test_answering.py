@@ -32,7 +32,7 @@ async def test_register_answer_review_submit(
     intro = await teacher.wait_reply()
     assert "ตอบแล้ว 0 จาก" in intro.text
     first = await teacher.wait_reply()
-    assert "ยุทธศาสตร์ 1 · ข้อ 1/" in first.text
+    assert "ข้อ 1.1.1 · ตอบแล้ว 0 จาก" in first.text
     reporter = Reporter(teacher, FORM)
     end = await reporter.answer_all(first)
     assert "ตอบครบทุกข้อแล้ว" in end.text
@@ -40,10 +40,10 @@ async def test_register_answer_review_submit(
 
     footer = await wait_for(teacher, 'กด "ส่งรายงาน" เมื่อพร้อม')
     await teacher.click("ส่งรายงาน", footer)
-    await wait_for(teacher, "ยืนยันการส่งรายงาน")
+    await wait_for(teacher, "ต้องการส่งรายงาน")
     await teacher.click("ยืนยันส่งรายงาน")
     done = await teacher.wait_reply()
-    assert "เรียบร้อยแล้ว" in done.text
+    assert "เรียบร้อยแล้ว เมื่อ " in done.text and " น." in done.text  # the BE date and time
 
     async with province.sessions() as session:
         submission = await session.scalar(select(Submission))

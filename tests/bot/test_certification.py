@@ -25,7 +25,7 @@ async def answer_and_submit(user: DriverUser) -> None:
     assert "ตอบครบทุกข้อแล้ว" in end.text
     footer = await wait_for(user, 'กด "ส่งรายงาน" เมื่อพร้อม')
     await user.click("ส่งรายงาน", footer)
-    await user.click("ยืนยันส่งรายงาน", await wait_for(user, "ยืนยันการส่งรายงาน"))
+    await user.click("ยืนยันส่งรายงาน", await wait_for(user, "ต้องการส่งรายงาน"))
     await wait_for(user, "เรียบร้อยแล้ว")
 
 
@@ -49,21 +49,26 @@ async def test_head_returns_then_certifies_with_a_letter(
     decide = await wait_for(head, "หรือส่งกลับให้แก้ไข")
     await head.click("↩️ ส่งกลับให้แก้ไข", decide)
     await wait_for(head, "พิมพ์เหตุผล")
-    await head.send("ข้อ 3 ตัวเลขไม่ตรงกับเอกสาร")
+    # two item numbers of the form, as the certifier read them on the summary
+    await head.send("ข้อ 1.1.3 และ 2.3.1 ตัวเลขไม่ตรงกับเอกสาร")
     await wait_for(head, "ส่งกลับให้")
     notice = await wait_for(teacher, "ส่งกลับให้แก้ไข")
-    assert "ข้อ 3 ตัวเลขไม่ตรงกับเอกสาร" in notice.text
+    assert "ข้อ 1.1.3 และ 2.3.1 ตัวเลขไม่ตรงกับเอกสาร" in notice.text
     assert await state_of(province) == "returned"
+    async with province.sessions() as session:
+        submission = await session.scalar(select(Submission))
+        assert submission is not None
+        assert submission.flagged == ["s1i1_students", "s2i3_count"]  # exactly those two
 
     await teacher.send("/report")
-    await wait_for(teacher, "ถูกส่งกลับให้แก้ไข")
+    await wait_for(teacher, "ส่งกลับให้แก้ไข:")
     flagged = await wait_for(teacher, "คำตอบเดิม")
     question = question_of(FORM, flagged)
-    assert question is not None and question.id == "s1i1_students"  # item 3 comes first
+    assert question is not None and question.id == "s1i1_students"  # item 1.1.3 comes first
     await teacher.send("99")
     footer = await wait_for(teacher, 'กด "ส่งรายงาน" เมื่อพร้อม')
     await teacher.click("ส่งรายงาน", footer)
-    await teacher.click("ยืนยันส่งรายงาน", await wait_for(teacher, "ยืนยันการส่งรายงาน"))
+    await teacher.click("ยืนยันส่งรายงาน", await wait_for(teacher, "ต้องการส่งรายงาน"))
     await wait_for(teacher, "เรียบร้อยแล้ว")
 
     decide = await wait_for(head, "หรือส่งกลับให้แก้ไข")

@@ -66,10 +66,14 @@ async def test_wrong_codes_are_limited(
     province: Province,  # type: ignore[type-arg]
 ) -> None:
     user = standin.user()
+    await user.send("/start")
+    assert "รหัสเชิญ" in (await user.wait_reply()).text
+    await user.send("สวัสดีค่ะ")  # a greeting is not a wrong code: it uses up no try
+    assert "กรุณาพิมพ์" in (await user.wait_reply()).text
     for left in (4, 3, 2, 1):
         await user.send("/start ABCDE-FGHJK")
         reply = await user.wait_reply()
-        assert "ไม่ถูกต้อง" in reply.text and f"เหลือ {left} ครั้ง" in reply.text
+        assert "ไม่ถูกต้อง" in reply.text and f"พิมพ์ได้อีก {left} ครั้ง" in reply.text
     await user.send("WRONG-CODE1")
     assert "พิมพ์รหัสผิดหลายครั้งเกินไป" in (await user.wait_reply()).text
     good = await province.invite(SCHOOL)
@@ -87,7 +91,7 @@ async def test_a_used_code_cannot_be_used_again(
     await first.send(f"/start {code}")
     assert "ลงทะเบียนเรียบร้อย" in (await first.wait_reply()).text
     await second.send(f"/start {code.lower()}")
-    assert "ถูกใช้ไปแล้ว" in (await second.wait_reply()).text
+    assert "ใช้ไปแล้ว" in (await second.wait_reply()).text
     await first.send(f"/start {code}")
     assert "ไว้แล้ว" in (await first.wait_reply()).text
 
@@ -120,7 +124,7 @@ async def test_bad_answers_are_explained_and_asked_again(
     assert question_of(FORM, nxt) == FORM.question("s1i2_done")
 
     await user.click("1. ดำเนินการแล้ว", q1)  # a button of the first question's old message
-    await wait_for(user, "ก่อนหน้า")
+    await wait_for(user, "ปุ่มนี้เป็นของข้อ 1.1.1")
     assert question_of(FORM, await user.wait_reply()) == FORM.question("s1i2_done")
     async with province.sessions() as session:
         rows = dict((await session.execute(select(Answer.question_id, Answer.value))).all())
@@ -165,17 +169,22 @@ async def test_edit_from_review_changes_what_is_asked(
     user = await registered(standin, province)
     end = await Reporter(user, FORM).answer_all(await first_question(user))
     assert "ตอบครบทุกข้อแล้ว" in end.text
-    section = await wait_for(user, "ยุทธศาสตร์ 1.")
+    section = await wait_for(user, "ตรวจทานคำตอบ")
     assert "s1i1" not in section.text and "โครงการ" in section.text
-    await user.click("แก้ข้อ 1", section)
+    numbers = [text for row in section.buttons for text, _ in row if text.startswith("แก้ข้อ")]
+    await user.click("แก้ข้อ 1.1.1", section)
     asked = await wait_for(user, "คำตอบเดิม: ดำเนินการแล้ว")
     await user.click("3. ไม่มี/ไม่เกี่ยวข้องกับหน่วยงาน", asked)
-    review = await wait_for(user, "ยุทธศาสตร์ 1.")  # the review packs several sections
-    section = review.text.split("ยุทธศาสตร์ 1.")[1].split("ยุทธศาสตร์ 2.")[0]
+    review = await wait_for(user, "ตรวจทานคำตอบ")  # the review packs several sections
+    section = review.text.split("ยุทธศาสตร์ที่ 1 ")[1].split("ยุทธศาสตร์ที่ 2 ")[0]
     assert FORM.question("s1i1_done").text[:20] in section
     assert FORM.question("s1i1_projects").text[:20] not in section
+    # the questions still asked keep their numbers: only those no longer asked are gone
+    after = [text for row in review.buttons for text, _ in row if text.startswith("แก้ข้อ")]
+    assert "แก้ข้อ 1.1.2" in numbers and "แก้ข้อ 1.1.2" not in after
+    assert "แก้ข้อ 1.1.1" in after and "แก้ข้อ 1.2.1" in after  # not renumbered
     await user.send("/submit")
-    await wait_for(user, "ยืนยันการส่งรายงาน")
+    await wait_for(user, "ต้องการส่งรายงาน")
 
 
 async def test_two_members_answer_at_once_and_nothing_is_lost(
@@ -201,3 +210,29 @@ async def test_two_members_answer_at_once_and_nothing_is_lost(
     assert len(saves) == 2 and {s.actor for s in saves} == {one.id, two.id}
     assert count == 1
     assert stored == saves[-1].details["value"]  # the later write wins
+
+
+async def test_no_dead_ends_unknown_commands_stray_text_and_language(
+    bot: Application,
+    standin: FakeTelegram,
+    province: Province,  # type: ignore[type-arg]
+) -> None:
+    reporter = await registered(standin, province)
+    await reporter.send("/abc")
+    known = (await reporter.wait_reply()).text
+    assert "ไม่รู้จักคำสั่งนี้" in known and "/report" in known
+    assert "/export" not in known  # the help offers only what the person may use
+    supervisor = await registered(standin, province, unit="PBN-ESA1", role=Role.SUPERVISOR)
+    await supervisor.send("สวัสดีครับ")
+    stray = (await supervisor.wait_reply()).text
+    assert "/help" in stray and "/report" not in stray
+    await reporter.send("/language")
+    assert "/language en" in (await reporter.wait_reply()).text
+    await reporter.send("/language en")
+    assert "English" in (await reporter.wait_reply()).text
+    await reporter.send("/report")  # remembered: the report speaks English now
+    await wait_for(reporter, "answered")
+    first = await reporter.wait_reply()
+    assert first.text.startswith("Item 1.1.1 · 0 of ")
+    await reporter.send("/language th")
+    assert "ภาษาไทย" in (await reporter.wait_reply()).text

@@ -77,7 +77,7 @@ async def test_blocked_then_writing_again_counts_as_reachable_in_the_next_escala
     assert escalated.by_kind["supervisor"] == 1
     to_supervisor = await wait_for(supervisor, "แจ้งหน่วยงานต้นสังกัด")
     [line] = [x for x in to_supervisor.text.splitlines() if f"({SCHOOL})" in x]
-    assert "ยังไม่เริ่มรายงาน" in line and "ติดต่อไม่ได้" not in line
+    assert line.endswith("— ยังไม่เริ่ม") and "ติดต่อไม่ได้" not in line
 
 
 async def test_restarting_or_any_command_after_a_block_counts_as_writing(

@@ -56,8 +56,8 @@ async def test_each_role_sees_its_scope(
     workbook = await supervisor.wait_reply(timeout=30)
     assert workbook.document is not None
     sheets = pd.read_excel(io.BytesIO(workbook.document.data), sheet_name=None)
-    assert {"Summary", "Units", "Indicators", "Attachments"} <= set(sheets)
-    listed = set(sheets["Units"].iloc[:, 1])
+    assert {"สรุป", "รายหน่วยงาน", "รายตัวชี้วัด", "ไฟล์แนบ"} <= set(sheets)
+    listed = set(sheets["รายหน่วยงาน"].iloc[:, 1])
     assert esa1 <= listed and not (esa2 & listed)
 
     await teacher.send("/status")

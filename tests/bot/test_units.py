@@ -70,9 +70,13 @@ def test_split_text_keeps_everything_under_the_limit(lines: list[str]) -> None:
 
 
 def test_flagged_numbers_in_a_reason() -> None:
-    assert flagged_numbers("ข้อ 3, 7 และ 12 ไม่ตรงกับเอกสาร") == [3, 7, 12]
-    assert flagged_numbers("ข้อที่ ๕ ผิด และข้อ 2") == [5, 2]
+    assert flagged_numbers("ข้อ 3, 7 และ 12 ไม่ตรงกับเอกสาร") == ["3", "7", "12"]
+    assert flagged_numbers("ข้อที่ ๕ ผิด และข้อ 2") == ["5", "2"]
     assert flagged_numbers("ตัวเลขไม่ตรงกัน") == []
+    # item numbers of the form, as a certifier reads them on the summary
+    assert flagged_numbers("ข้อ 2.1.3 และ 3.4.2 ตัวเลขไม่ตรงกัน.") == ["2.1.3", "3.4.2"]
+    assert flagged_numbers("ข้อ ๒.๑.๓, ๑.๑.๒") == ["2.1.3", "1.1.2"]
+    assert flagged_numbers("items 1.2.1 and 4.3.2 disagree") == ["1.2.1", "4.3.2"]
 
 
 def test_the_token_is_never_shown() -> None:

@@ -29,12 +29,12 @@ async def test_a_small_round_from_invitations_to_the_workbook(tmp_path: Path) ->
     assert result.answers_given >= result.answers_stored  # corrections are given again
 
     # The workbook read back: the summary's total row and every unit's state.
-    summary = pd.read_excel(result.workbook, sheet_name="Summary", header=SUMMARY_TABLE_ROW)
+    summary = pd.read_excel(result.workbook, sheet_name="สรุป", header=SUMMARY_TABLE_ROW)
     total = summary[summary[SUMMARY_HEADERS["name"]] == "รวม"].iloc[0]
     for state in ("certified", "submitted", "in_progress", "not_started"):
         assert total[SUMMARY_HEADERS[state]] == expected[state], state
     assert total[SUMMARY_HEADERS["total"]] == len(plan.units)
-    units = pd.read_excel(result.workbook, sheet_name="Units", dtype=str)
+    units = pd.read_excel(result.workbook, sheet_name="รายหน่วยงาน", dtype=str)
     shown = dict(zip(units[UNIT_HEADERS["code"]], units[UNIT_HEADERS["state"]], strict=True))
     assert shown == {u.unit.code: STATE_TH[u.final_state] for u in plan.units}
     assert result.chart.read_bytes().startswith(PNG)
@@ -88,7 +88,7 @@ def test_the_command_runs_in_english_and_prints_its_files(tmp_path: Path) -> Non
          "--data-dir", str(folder)],
     )  # fmt: skip
     assert outcome.exit_code == 0, outcome.output
-    assert "Day 12" in outcome.output and "Province status" in outcome.output
+    assert "Simulated day 13" in outcome.output and "Province status" in outcome.output
     workbooks = list((folder / "reports").glob("*.xlsx"))
     assert len(workbooks) == 1 and workbooks[0].name in outcome.output.replace("\n", "")
     assert (folder / "tidtam.db").exists() is False  # the demo keeps to demo.db

@@ -24,6 +24,6 @@ async def test_a_person_registers_and_presses_a_numbered_button(tmp_path: Path) 
     await run_interactive(DemoOptions(tmp_path / "data"), read, shown.append)
     text = "\n".join(shown)
     assert "ลงทะเบียนเรียบร้อย" in text
-    assert "ยุทธศาสตร์ 1 · ข้อ 1/" in text and "   [1] 1. ดำเนินการแล้ว" in text
-    assert "ยุทธศาสตร์ 1 · ข้อ 2/" in text  # the button was pressed, the next question came
+    assert "ข้อ 1.1.1 · ตอบแล้ว 0 จาก" in text and "   [1] 1. ดำเนินการแล้ว" in text
+    assert "ข้อ 1.1.2 · ตอบแล้ว 1 จาก" in text  # the button was pressed, the next question came
     assert "? [1-" in text  # no button 9

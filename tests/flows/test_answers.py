@@ -188,7 +188,7 @@ def test_when_value() -> None:
         (q(QuestionType.DATE), AnswerValue(dt.date(2024, 3, 15)), "15 มี.ค. 2567", "15 Mar 2024"),
         (q(QuestionType.TEXT), AnswerValue("โครงการ  ก\nโครงการ ข"), "โครงการ ก โครงการ ข", None),
         (q(QuestionType.TEXT), NONE, "ไม่มี", "None"),
-        (q(QuestionType.FILE, required=False), SKIPPED, "ข้ามคำถามนี้", "Skipped"),
+        (q(QuestionType.FILE, required=False), SKIPPED, "ข้าม (ไม่ได้ตอบ)", "Skipped"),
         (
             q(QuestionType.FILE),
             AnswerValue((FileRef(1, "a.pdf"), FileRef(2, "b.jpg"))),

@@ -9,7 +9,7 @@ Each ``golden/*.txt`` file is a script and its expected transcript at once::
 
     > pick s1i1_done yes    # an input
     < save s1i1_done yes    # the events it produced (regenerated)
-    < ask s1i1_projects (ยุทธศาสตร์ 1 · ข้อ 2/18)
+    < ask s1i1_projects (ข้อ 1.1.2 · 1/18)   # item number · answered/total
 
 Inputs: ``start``, ``review``, ``submit``, ``confirm``, ``cancel``, ``text <rest of
 line>``, ``pick Q C``, ``toggle Q C``, ``done Q``, ``skip Q``, ``back Q``, ``edit Q``,
@@ -42,6 +42,7 @@ from flows.walk import (
     Back,
     Cancel,
     ConfirmSubmit,
+    Contradicted,
     Done,
     Edit,
     Event,
@@ -149,7 +150,7 @@ def show_event(event: Event) -> str:
         case Save(qid, answer):
             return f"save {qid} {show_answer(answer)}"
         case Ask(qid, where, current, pending):
-            text = f"ask {qid} (ยุทธศาสตร์ {where.section_number} · ข้อ {where.number}/{where.total})"
+            text = f"ask {qid} (ข้อ {where.no} · {where.answered}/{where.total})"
             if current is not None:
                 text += f" current={show_answer(current)}"
             if pending:
@@ -166,6 +167,8 @@ def show_event(event: Event) -> str:
             return f"review {done.answered}/{done.total} missing={','.join(missing) or '-'}"
         case Missing(qids):
             return "missing " + " ".join(qids)
+        case Contradicted(items):
+            return "contradicted " + " ".join(qid for qid, _ in items)
         case AskConfirmSubmit():
             return "confirm-submit?"
         case Submitted():

@@ -140,9 +140,10 @@ def test_unit_reminder_days_left(clock: str, words: str) -> None:
 
 def test_unit_reminder_returned_and_not_started() -> None:
     returned = render(one("2024-03-24 09:00", 41))
-    assert "รายงานถูกส่งกลับให้แก้ไข" in returned
+    assert "สถานะ: ส่งกลับให้แก้ไข" in returned
     assert "ยังไม่ได้ตอบ 1 ข้อ ในยุทธศาสตร์ที่ 1" in returned
-    assert "ยังไม่ได้เริ่มรายงาน" in render(one("2024-03-24 09:00", 11))
+    not_started = render(one("2024-03-24 09:00", 11))
+    assert "ยังไม่ได้เริ่มรายงาน" in not_started and "เพื่อเริ่มรายงาน" in not_started
     assert "/submit" in render(one("2024-03-24 09:00", 81))  # in progress, nothing missing
 
 
@@ -159,8 +160,8 @@ def test_supervisor_escalation_thai() -> None:
     assert text.startswith("📣 แจ้งหน่วยงานต้นสังกัด: สพป.เพชรบูรณ์ เขต 2")
     assert "หน่วยงานที่ยังไม่ส่งรายงาน 3 แห่ง (เกินกำหนดส่ง 31 มี.ค. 2567)" in text
     assert "• โรงเรียนหนองไผ่ (1067020004) — ส่งกลับให้แก้ไข" in text
-    assert "• โรงเรียนวังชมภู (1067020005) — ยังไม่เริ่มรายงาน, ยังไม่มีผู้ลงทะเบียน" in text
-    assert "• โรงเรียนท่าพล (1067020006) — ยังไม่เริ่มรายงาน, ติดต่อไม่ได้" in text
+    assert "• โรงเรียนวังชมภู (1067020005) — ยังไม่เริ่ม, ยังไม่มีผู้ลงทะเบียน" in text
+    assert "• โรงเรียนท่าพล (1067020006) — ยังไม่เริ่ม, ติดต่อไม่ได้" in text
 
 
 def test_orphans_go_to_officers_in_their_language() -> None:
@@ -170,14 +171,14 @@ def test_orphans_go_to_officers_in_their_language() -> None:
     assert "อาชีวศึกษาจังหวัดเพชรบูรณ์ (1)" in text
     assert "in progress" in text
     thai = render(due_en, "th")
-    assert "ยังไม่มีผู้กำกับติดตามที่ติดต่อได้ 1 แห่ง" in thai
+    assert "หน่วยงานที่เกินกำหนดส่ง 1 แห่ง (หน่วยงานต้นสังกัดยังไม่มีผู้กำกับติดตามที่ติดต่อได้)" in thai
 
 
 def test_officer_escalation_by_agency() -> None:
     plan = due(REMINDERS_ONLY, bkk("2024-04-07 09:00"))
     officer = next(d for d in plan.send if d.kind is Kind.OFFICER and d.chat_id == 990)
     text = render(officer)
-    assert "หน่วยงานที่เกินกำหนดส่ง แยกตามหน่วยงานต้นสังกัด 6 แห่ง" in text
+    assert "หน่วยงานที่เกินกำหนดส่ง 6 แห่ง (แยกตามหน่วยงานต้นสังกัด)" in text
     for title in ("สพป.เพชรบูรณ์ เขต 1 (2)", "สพป.เพชรบูรณ์ เขต 2 (3)"):
         assert title in text.splitlines()
 
@@ -196,7 +197,7 @@ def test_digest_has_bars_and_no_personal_data() -> None:
     item = one("2024-04-02 08:30", -1001, WORLD)
     text = render(item)
     assert "สพป.เพชรบูรณ์ เขต 2 ▓▓░░░░░░░░ 25% (1/4)" in text
-    assert "ส่งรายงานแล้ว 2/8 แห่ง · เกินกำหนด 6 แห่ง" in text
+    assert "ส่งรายงานแล้ว 2 จาก 8 แห่ง · เกินกำหนด 6 แห่ง" in text
     assert "ประจำวันที่ 2 เม.ย. 2567" in text
     for school in ("โรงเรียน", "วิทยาลัย"):
         assert school not in text
@@ -243,3 +244,20 @@ def test_certifier_waited_days_round_down() -> None:
     reminder = CertifierReminder(7, "2567", 99, 3, "x", DEADLINE, timedelta(days=3, hours=23))
     text = render(Due("user:1", "cert:99:x", Kind.CERTIFIER, 1, DEADLINE, reminder))
     assert "มาแล้ว 3 วัน" in text
+
+
+def test_unit_reminder_names_the_items_still_missing() -> None:
+    # the item numbers a unit sees on every screen, listed the Thai way
+    reminder = UnitReminder(
+        7, "2567-Q2", 1, "โรงเรียนบ้านใต้", "in_progress", DEADLINE, 5, ((1, 2), (3, 1)),
+        ("1.2.1", "1.3.1", "3.1.2"),
+    )  # fmt: skip
+    text = render(Due("user:1", "unit:1:d-5", Kind.UNIT, 1, DEADLINE, reminder))
+    assert "ยังไม่ได้ตอบ 3 ข้อ ได้แก่ ข้อ 1.2.1, 1.3.1 และ 3.1.2" in text
+    english = render(Due("user:1", "unit:1:d-5", Kind.UNIT, 1, DEADLINE, reminder), "en")
+    assert "3 questions not answered yet: items 1.2.1, 1.3.1 and 3.1.2." in english
+    many = tuple(f"1.1.{n}" for n in range(1, 14))
+    text = render(
+        Due("user:1", "unit:1:d-5", Kind.UNIT, 1, DEADLINE, replace(reminder, missing_items=many))
+    )
+    assert "ยังไม่ได้ตอบ 13 ข้อ ได้แก่ ข้อ 1.1.1" in text and "1.1.10 และอีก 3 ข้อ" in text

@@ -278,6 +278,6 @@ async def test_a_round_nobody_is_asked_to_report(tiny: Tiny, tmp_path: Path) -> 
     assert (question_aggregates(snapshot)["units"] == 0).all()
     assert unit_answers_wide(snapshot).empty
     write_workbook(snapshot, tmp_path / "empty.xlsx")
-    units = pd.read_excel(tmp_path / "empty.xlsx", sheet_name="Units")
+    units = pd.read_excel(tmp_path / "empty.xlsx", sheet_name="รายหน่วยงาน")
     assert units.empty and len(units.columns) == 9 + len(tiny.form)
     assert status_chart(frame, "ว่าง").startswith(b"\x89PNG")

@@ -66,7 +66,7 @@ def _rows(table: Table) -> list[list[str]]:
 
 def test_completeness_equals_the_workbook_summary(written: tuple[Path, Path]) -> None:
     workbook, docx = written
-    summary = pd.read_excel(workbook, sheet_name="Summary", header=SUMMARY_TABLE_ROW, nrows=3)
+    summary = pd.read_excel(workbook, sheet_name="สรุป", header=SUMMARY_TABLE_ROW, nrows=3)
     [completeness] = _by_question(docx)[0]
     rows = _rows(completeness)
     assert rows[0][:3] == ["หน่วยงานต้นสังกัด", "ต้องรายงาน", "ส่งแล้ว"]
@@ -79,7 +79,7 @@ def test_each_question_equals_the_workbook_indicators(
     tiny: Tiny, written: tuple[Path, Path]
 ) -> None:
     workbook, docx = written
-    indicators = pd.read_excel(workbook, sheet_name="Indicators")
+    indicators = pd.read_excel(workbook, sheet_name="รายตัวชี้วัด")
     questions = indicators[indicators["ตัวเลือก"].isna()].set_index("รหัสข้อคำถาม")
     choices = indicators[indicators["ตัวเลือก"].notna()]
     _, found = _by_question(docx)

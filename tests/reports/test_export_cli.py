@@ -111,16 +111,17 @@ def test_export_xlsx(cli: Run, province: tuple[int, int], tmp_path: Path) -> Non
     assert result.code == 0, result.err
     assert f"wrote {out}: round {round_id}, {targets} units" in result.out
     sheets = pd.read_excel(out, sheet_name=None)
-    assert list(sheets) == ["Summary", "Units", "Indicators", "Attachments"]
-    units = sheets["Units"].set_index("รหัสหน่วยงาน")
+    assert list(sheets) == ["สรุป", "รายหน่วยงาน", "รายตัวชี้วัด", "ไฟล์แนบ"]
+    units = sheets["รายหน่วยงาน"].set_index("รหัสหน่วยงาน")
     assert len(units) == targets
-    columns = {str(c).split(" ")[0]: c for c in units.columns}
+    # a question's column is headed by its item number, as on every screen
+    columns = {str(c).split(" ")[1]: c for c in units.columns if str(c).startswith("ข้อ ")}
     school = units.loc[int(SCHOOL)] if int(SCHOOL) in units.index else units.loc[SCHOOL]
-    assert school[columns["s1i1_done"]] == "ดำเนินการแล้ว"
-    assert school[columns["s1i1_projects"]] == "ค่ายลูกเสือ"
-    assert school[columns["s1i1_students"]] == 250
-    assert school["สถานะ"] == "กำลังทำ"
-    assert units[columns["s1i1_students"]].notna().sum() == 1
+    assert school[columns["1.1.1"]] == "ดำเนินการแล้ว"
+    assert school[columns["1.1.2"]] == "ค่ายลูกเสือ"
+    assert school[columns["1.1.3"]] == 250
+    assert school["สถานะ"] == "กำลังดำเนินการ"
+    assert units[columns["1.1.3"]].notna().sum() == 1
 
 
 def test_export_csv_and_files(cli: Run, province: tuple[int, int], tmp_path: Path) -> None:

@@ -6,7 +6,8 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from reports.snapshot import load_submission_docs
-from reports.submission_pdf import Heading, ItemEntry, submission_pdf
+from reports.submission_doc import Heading, ItemEntry
+from reports.submission_pdf import submission_pdf
 from tests.reports.conftest import Tiny
 from tests.reports.pdfcheck import bases, page_texts
 

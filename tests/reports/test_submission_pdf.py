@@ -7,15 +7,8 @@ from datetime import datetime
 
 import pytest
 
-from reports.submission_pdf import (
-    FileEntry,
-    Heading,
-    ItemEntry,
-    Signed,
-    SubmissionDoc,
-    record_lines,
-    submission_pdf,
-)
+from reports.submission_doc import FileEntry, Heading, ItemEntry, Signed, SubmissionDoc
+from reports.submission_pdf import record_lines, submission_pdf
 from tests.reports.pdfcheck import (
     bases,
     font_code_points,

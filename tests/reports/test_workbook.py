@@ -53,9 +53,9 @@ async def workbook(tiny: Tiny, tmp_path: Path) -> Path:
 
 
 def test_question_header() -> None:
-    assert question_header("q1", "สั้น") == "q1 สั้น"
-    long = question_header("q2", "ก" * 100, limit=10)
-    assert long == "q2 " + "ก" * 9 + "…"
+    assert question_header("1.1.1", "สั้น") == "ข้อ 1.1.1 สั้น"
+    long = question_header("2", "ก" * 100, limit=10)
+    assert long == "ข้อ 2 " + "ก" * 9 + "…"
 
 
 def test_zip_name_replaces_unsafe_characters() -> None:
@@ -69,19 +69,25 @@ def test_zip_name_replaces_unsafe_characters() -> None:
 async def test_sheets_and_units_read_back(tiny: Tiny, workbook: Path) -> None:
     sheets = pd.read_excel(workbook, sheet_name=None)
     assert list(sheets) == list(SHEETS)
-    units = sheets["Units"]
+    units = sheets["รายหน่วยงาน"]
     headers = UNIT_FIXED + [
-        question_header(p.question.id, p.question.text) for p in tiny.form.questions()
+        question_header(p.question.no, p.question.text) for p in tiny.form.questions()
     ]
     assert list(units.columns) == headers
-    assert "done หน่วยงานของท่านดำเนินการตามตัวชี้วัดนี้หรือไม่" in headers
+    assert "ข้อ 1.1.1 หน่วยงานของท่านดำเนินการตามตัวชี้วัดนี้หรือไม่" in headers
     rows = units.set_index("รหัสหน่วยงาน")
     assert list(rows.index) == ["ESA1", "S1", "S2", "ESA2", "S3", "S4"]
 
     def cell(code: str, question_id: str) -> Any:
-        return rows.loc[code, question_header(question_id, tiny.form.question(question_id).text)]
+        return rows.loc[
+            code,
+            question_header(
+                tiny.form.question(question_id).no, tiny.form.question(question_id).text
+            ),
+        ]
 
-    assert rows.loc["S1", "สถานะ"] == "ส่งรายงานแล้ว"
+    assert rows.loc["S1", "สถานะ"] == "ส่งแล้ว รอรับรองข้อมูล"
+    assert rows.loc["S1", "ประเภท"] == "สถานศึกษา"  # a kind by its Thai name, not "school"
     assert rows.loc["S2", "สถานะ"] == "รับรองข้อมูลแล้ว"
     assert rows.loc["ESA1", "สถานะ"] == "ส่งกลับให้แก้ไข"
     assert rows.loc["S4", "สถานะ"] == "ยังไม่เริ่ม"
@@ -105,10 +111,10 @@ async def test_sheets_and_units_read_back(tiny: Tiny, workbook: Path) -> None:
 
 async def test_numbers_are_numbers_dates_are_dates_font_and_layout(workbook: Path) -> None:
     book = load_workbook(workbook)
-    sheet = book["Units"]
+    sheet = book["รายหน่วยงาน"]
     header = [c.value for c in sheet[1]]
-    students = header.index("students จำนวนนักเรียนที่เข้าร่วม (คน)") + 1
-    held = header.index("held วันที่จัดกิจกรรม") + 1
+    students = header.index("ข้อ 1.1.2 จำนวนนักเรียนที่เข้าร่วม (คน)") + 1
+    held = header.index("ข้อ 1.1.6 วันที่จัดกิจกรรม") + 1
     s1 = 3  # ESA1 is row 2
     assert sheet.cell(s1, 1).value == "S1"
     assert sheet.cell(s1, students).data_type == "n"
@@ -121,12 +127,12 @@ async def test_numbers_are_numbers_dates_are_dates_font_and_layout(workbook: Pat
 
 
 async def test_summary_and_indicators(workbook: Path) -> None:
-    summary = pd.read_excel(workbook, sheet_name="Summary", header=SUMMARY_TABLE_ROW, nrows=3)
+    summary = pd.read_excel(workbook, sheet_name="สรุป", header=SUMMARY_TABLE_ROW, nrows=3)
     assert summary["รหัสหน่วยงาน"].fillna("").tolist() == ["ESA1", "ESA2", ""]
     assert summary["จำนวนหน่วยงานที่ต้องรายงาน"].tolist() == [3, 3, 6]
     assert summary["ส่งแล้วรวม"].tolist() == [2, 0, 2]
     assert summary["ร้อยละที่ส่งแล้ว"].tolist() == [66.7, 0.0, 33.3]
-    indicators = pd.read_excel(workbook, sheet_name="Indicators")
+    indicators = pd.read_excel(workbook, sheet_name="รายตัวชี้วัด")
     question_rows = indicators[indicators["ตัวเลือก"].isna()].set_index("รหัสข้อคำถาม")
     assert question_rows.loc["students", "ผลรวม"] == 150
     assert question_rows.loc["students", "ค่าเฉลี่ย"] == 50
@@ -144,7 +150,7 @@ async def test_summary_and_indicators(workbook: Path) -> None:
 
 
 def test_attachments_sheet(tiny: Tiny, workbook: Path) -> None:
-    attachments = pd.read_excel(workbook, sheet_name="Attachments")
+    attachments = pd.read_excel(workbook, sheet_name="ไฟล์แนบ")
     assert attachments["ชื่อไฟล์"].tolist() == list(FILES)
     assert attachments["รหัสหน่วยงาน"].tolist() == ["ESA1", "ESA1"]
     assert attachments["ขนาด (ไบต์)"].tolist() == [len(b) for b in FILES.values()]
@@ -161,10 +167,10 @@ async def test_csv_has_a_bom_and_the_units(tiny: Tiny, tmp_path: Path) -> None:
     assert rows[0][:9] == UNIT_FIXED
     by_code = {row[0]: row for row in rows[1:]}
     header = rows[0]
-    assert by_code["S1"][header.index("held วันที่จัดกิจกรรม")] == "15 มี.ค. 2567"
-    assert by_code["S1"][header.index("students จำนวนนักเรียนที่เข้าร่วม (คน)")] == "120"
-    assert by_code["S2"][header.index("project ชื่อโครงการ")] == "ไม่มี"
-    assert by_code["S2"][header.index("students จำนวนนักเรียนที่เข้าร่วม (คน)")] == ""
+    assert by_code["S1"][header.index("ข้อ 1.1.6 วันที่จัดกิจกรรม")] == "15 มี.ค. 2567"
+    assert by_code["S1"][header.index("ข้อ 1.1.2 จำนวนนักเรียนที่เข้าร่วม (คน)")] == "120"
+    assert by_code["S2"][header.index("ข้อ 1.1.4 ชื่อโครงการ")] == "ไม่มี"
+    assert by_code["S2"][header.index("ข้อ 1.1.2 จำนวนนักเรียนที่เข้าร่วม (คน)")] == ""
 
 
 async def test_files_zip(tiny: Tiny, tmp_path: Path) -> None:

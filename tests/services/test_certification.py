@@ -95,15 +95,15 @@ async def test_return_with_reason_flags_the_items_and_reopens_the_report(place: 
     await _submitted(place)
     submission = await place.submission()
     decision = await certification.act(
-        place.deps, HEAD, submission.id, "return", reason="  ข้อ ๑ ตัวเลขไม่ตรงกับเอกสาร  "
+        place.deps, HEAD, submission.id, "return", reason="  ข้อ ๑.๑.๑ ตัวเลขไม่ตรงกับเอกสาร  "
     )
     assert decision.code == "returned"
-    assert decision.params == {"reason": "ข้อ ๑ ตัวเลขไม่ตรงกับเอกสาร", "flagged": ["count"]}
+    assert decision.params == {"reason": "ข้อ ๑.๑.๑ ตัวเลขไม่ตรงกับเอกสาร", "flagged": ["count"]}
     assert {p.telegram_user_id for p in decision.tell} == {REPORTER, HEAD}
     returned = await place.submission()
     assert returned.state == SubmissionState.RETURNED
     assert (returned.returned_reason, returned.flagged) == (
-        "ข้อ ๑ ตัวเลขไม่ตรงกับเอกสาร",
+        "ข้อ ๑.๑.๑ ตัวเลขไม่ตรงกับเอกสาร",
         ["count"],
     )
     # The unit resumes at the flagged item, with the reason to show.
@@ -203,6 +203,7 @@ async def test_a_move_outside_the_table_is_refused_naming_both_states(place: Pla
 
 
 def test_flagged_numbers_read_thai_and_arabic_digits() -> None:
-    assert certification.flagged_numbers("ข้อ ๓, 7 และ 12 ไม่ครบ") == [3, 7, 12]
-    assert certification.flagged_numbers("item 2 and 4") == [2, 4]
+    assert certification.flagged_numbers("ข้อ ๓, 7 และ 12 ไม่ครบ") == ["3", "7", "12"]
+    assert certification.flagged_numbers("item 2 and 4") == ["2", "4"]
+    assert certification.flagged_numbers("ข้อ 2.1.3 และ ๓.๔.๒ ไม่ตรงกัน") == ["2.1.3", "3.4.2"]
     assert certification.flagged_numbers("ไม่มีเลขข้อ") == []

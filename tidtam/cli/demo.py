@@ -20,12 +20,14 @@ from typing import Annotated
 
 import pandas as pd
 import typer
+from rich import box
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from reports.labels import short_name
 from tidtam.cli.common import fail, load_settings
+from tidtam.core.vocabulary import STATE_NAMES, SubmissionState
 from tidtam.demo import narration
 from tidtam.demo.interactive import read_stdin, run_interactive
 from tidtam.demo.run import DemoOptions, DemoResult, run_demo
@@ -64,29 +66,43 @@ class _Bar:
         self.progress.update(self.task, completed=day + 1)
 
 
+_TABLE_STATES = (
+    SubmissionState.CERTIFIED,
+    SubmissionState.SUBMITTED,
+    SubmissionState.IN_PROGRESS,
+    SubmissionState.NOT_STARTED,
+)
 HEADERS = {
-    "th": ("หน่วยงานต้นสังกัด", "ทั้งหมด", "รับรองแล้ว", "ส่งแล้ว รอรับรอง", "กำลังทำ",
-           "ยังไม่เริ่ม", "เกินกำหนด", "ร้อยละที่ส่ง"),
-    "en": ("agency", "units", "certified", "submitted", "in progress", "not started",
-           "overdue", "done %"),
-}  # fmt: skip
+    "th": ("หน่วยงานต้นสังกัด", "ส่งแล้ว", "สถานะ", "เกินกำหนด"),
+    "en": ("agency", "submitted", "state", "overdue"),
+}
 
 
 def status_table(status: pd.DataFrame, language: str) -> Table:
-    """The province status by agency, with the total row last."""
-    table = Table(title=narration.text(language, "status"))
-    for number, header in enumerate(HEADERS[language]):
-        table.add_column(header, justify="left" if number == 0 else "right")
+    """The province status by agency, with the total row last, within 80 columns.
+
+    One row per agency, its states one per line, named from the one place that
+    names them (:data:`tidtam.core.vocabulary.STATE_NAMES`): a column per state
+    would not fit 80 columns without cutting Thai words.
+    """
+    names = STATE_NAMES["en" if language == "en" else "th"]
+    table = Table(title=narration.text(language, "status"), box=box.SIMPLE_HEAD, padding=(0, 1))
+    for number, header in enumerate(HEADERS["en" if language == "en" else "th"]):
+        table.add_column(header, justify="left" if number in (0, 2) else "right")
     for row in status.to_dict("records"):
+        counts = {
+            SubmissionState.CERTIFIED: row["certified"],
+            SubmissionState.SUBMITTED: row["submitted"],
+            SubmissionState.IN_PROGRESS: row["in_progress"] + row["returned"],
+            SubmissionState.NOT_STARTED: row["not_started"],
+        }
+        done = row["certified"] + row["submitted"]
         table.add_row(
-            short_name(str(row["name"]), 28),
-            str(row["total"]),
-            str(row["certified"]),
-            str(row["submitted"]),
-            str(row["in_progress"] + row["returned"]),
-            str(row["not_started"]),
+            short_name(str(row["name"]), 24),
+            f"{done}/{row['total']}\n({row['done_pct']:.1f}%)",
+            "\n".join(f"{names[s]} {counts[s]}" for s in _TABLE_STATES),
             str(row["overdue"]),
-            f"{row['done_pct']:.1f}",
+            end_section=True,
         )
     return table
 

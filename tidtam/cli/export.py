@@ -1,7 +1,7 @@
 """``tidtam export``: a round's data as an Excel workbook or a CSV, with the files.
 
 ``tidtam export --round ID --out FILE.xlsx`` writes the workbook of
-:mod:`reports.workbook` (sheets Summary, Units, Indicators, Attachments);
+:mod:`reports.workbook` (sheets สรุป, รายหน่วยงาน, รายตัวชี้วัด, ไฟล์แนบ);
 ``--format csv`` the Units sheet as UTF-8 CSV with a byte-order mark; ``--files``
 also a zip of the answered files next to it (``FILE-files.zip``); ``--pdf DIR``
 the submission PDF (แบบรายงาน, :mod:`reports.submission_pdf`) of every submitted or
@@ -22,7 +22,7 @@ import typer
 from tidtam.cli.common import database, fail, load_settings, run
 
 if TYPE_CHECKING:
-    from reports.submission_pdf import SubmissionDoc
+    from reports.submission_doc import SubmissionDoc
 
 
 class ExportFormat(enum.StrEnum):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Final
 
 #: Buddhist era year = common era year + 543.
@@ -54,3 +54,8 @@ def format_date_th(d: date) -> str:
 def format_date_th_long(d: date) -> str:
     """``15 มีนาคม 2567``: day, full Thai month, Buddhist-era year."""
     return f"{d.day} {THAI_MONTHS_LONG[d.month - 1]} {d.year + BE_OFFSET}"
+
+
+def format_datetime_th(moment: datetime) -> str:
+    """``24 พ.ย. 2569 เวลา 10:15 น.``: a BE date and the 24-hour clock time, as given."""
+    return f"{format_date_th(moment.date())} เวลา {moment:%H:%M} น."

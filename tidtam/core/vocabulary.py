@@ -73,6 +73,36 @@ STATE_ORDER: Final = (
 )
 
 
+#: The one place where a state is named for people (docs/design.md glossary): the
+#: bot (``state.<name>`` in its catalogues), the reminders, the digest, the chart,
+#: the terminal table and the workbook all take their words from here.
+STATE_NAMES: Final[dict[str, dict[SubmissionState, str]]] = {
+    "th": {
+        SubmissionState.NOT_STARTED: "ยังไม่เริ่ม",
+        SubmissionState.IN_PROGRESS: "กำลังดำเนินการ",
+        SubmissionState.SUBMITTED: "ส่งแล้ว รอรับรองข้อมูล",
+        SubmissionState.RETURNED: "ส่งกลับให้แก้ไข",
+        SubmissionState.CERTIFIED: "รับรองข้อมูลแล้ว",
+    },
+    "en": {
+        SubmissionState.NOT_STARTED: "not started",
+        SubmissionState.IN_PROGRESS: "in progress",
+        SubmissionState.SUBMITTED: "submitted, awaiting certification",
+        SubmissionState.RETURNED: "returned for correction",
+        SubmissionState.CERTIFIED: "certified",
+    },
+}
+
+
+def state_name(state: str, language: str = "th") -> str:
+    """A state's name for people, in ``language`` (Thai if unknown); the code if no state."""
+    names = STATE_NAMES.get(language, STATE_NAMES["th"])
+    try:
+        return names[SubmissionState(state)]
+    except ValueError:
+        return state
+
+
 class TransitionRefused(ValueError):
     """A submission was asked to move where its life does not go."""
 

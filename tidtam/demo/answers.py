@@ -65,11 +65,11 @@ def _choose(question: Question, rng: random.Random, today: dt.date) -> Intended:
         choice = rng.choices(question.choices, weights[: len(question.choices)])[0]
         return Intended(question, AnswerValue(choice.id))
     if kind is QuestionType.MULTI:
-        picked = [c.id for c in question.choices if rng.random() < 0.45]
+        picked = [c.id for c in question.choices if rng.random() < 0.45 and not c.exclusive]
         picked = picked or [question.choices[0].id]
         return Intended(question, AnswerValue(tuple(picked)))
     if kind is QuestionType.TEXT:
-        if rng.random() < 0.1:
+        if rng.random() < 0.1 and not question.checks:  # a rule may ask for a real answer
             return Intended(question, NONE)
         return Intended(question, AnswerValue(rng.choice(PROJECTS)))
     if kind is QuestionType.INTEGER:

@@ -63,7 +63,7 @@ HELP = {
     "en": "Type a line to send it · a number presses button [n] · /file PATH uploads · /quit",
 }
 INVITE = {
-    "th": "คุณคือผู้รายงานของ {unit} · รหัสเชิญ: {code} · เริ่มด้วย: /start {code}",
+    "th": "ท่านเป็นผู้รายงานของ {unit} · รหัสเชิญ: {code} · เริ่มด้วย: /start {code}",
     "en": "You are the reporter of {unit} · invite code: {code} · begin with: /start {code}",
 }
 

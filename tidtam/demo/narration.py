@@ -1,8 +1,9 @@
 """What the demo tells: one short line per simulated day, in Thai or English.
 
 Pure: :func:`day_line` turns a day's counts (:class:`DayCounts`) into a line such as
-``วันที่ 3 (24 พ.ย. 2569): ส่งรายงาน 41 หน่วยงาน · ผอ. ส่งกลับให้แก้ไข 6 แห่ง ·
-แจ้งเตือน 120 ข้อความ``; :func:`text` holds the demo's other sentences.
+``วันจำลองที่ 4 (27 พ.ย. 2569): ส่งรายงาน 41 หน่วยงาน · ผู้อำนวยการส่งกลับให้แก้ไข
+6 แห่ง · แจ้งเตือน 120 ข้อความ`` (simulated days are counted from 1); :func:`text`
+holds the demo's other sentences.
 """
 
 from __future__ import annotations
@@ -23,15 +24,19 @@ _PARTS = (
     ("sittings", "ทำรายงาน {n} หน่วยงาน", "{n} units worked on their report"),
     ("submitted", "ส่งรายงาน {n} หน่วยงาน", "{n} units submitted"),
     ("resubmitted", "แก้ไขแล้วส่งใหม่ {n} หน่วยงาน", "{n} fixed and resubmitted"),
-    ("certified", "ผอ. รับรองข้อมูล {n} แห่ง", "heads certified {n}"),
-    ("returned", "ผอ. ส่งกลับให้แก้ไข {n} แห่ง", "heads returned {n} for correction"),
+    ("certified", "ผู้อำนวยการรับรองข้อมูล {n} แห่ง", "heads certified {n}"),
+    ("returned", "ผู้อำนวยการส่งกลับให้แก้ไข {n} แห่ง", "heads returned {n} for correction"),
     ("reminder.unit", "แจ้งเตือน {n} ข้อความ", "{n} reminders"),
-    ("reminder.certifier", "เตือนผู้รับรอง {n} คน", "{n} certifier reminders"),
-    ("reminder.digest", "สรุปเข้ากลุ่มจังหวัด", "digest to the province group"),
-    ("reminder.supervisor", "แจ้งหน่วยงานต้นสังกัด {n} คน", "{n} supervisors alerted"),
-    ("reminder.orphans", "แจ้ง ศธจ. (ไม่มีผู้กำกับ) {n} คน", "{n} officers told of orphans"),
+    ("reminder.certifier", "แจ้งเตือนผู้รับรองข้อมูล {n} คน", "{n} certifier reminders"),
+    ("reminder.digest", "ส่งสรุปความคืบหน้าเข้ากลุ่มจังหวัด", "digest to the province group"),
+    ("reminder.supervisor", "แจ้งผู้กำกับติดตามของหน่วยงานต้นสังกัด {n} คน", "{n} supervisors alerted"),
+    (
+        "reminder.orphans",
+        "แจ้ง ศธจ. เรื่องหน่วยงานที่ไม่มีผู้กำกับติดตาม {n} คน",
+        "{n} officers told of orphans",
+    ),
     ("reminder.officer", "แจ้งเจ้าหน้าที่ระดับจังหวัด {n} คน", "{n} officers alerted"),
-    ("unreachable", "ติดต่อไม่ได้ {n} คน", "{n} unreachable"),
+    ("unreachable", "ติดต่อไม่ได้ (บล็อกบอต) {n} คน", "{n} unreachable"),
 )
 _TEXTS = {
     "title": ("การสาธิต tidtam: รอบการรายงานจำลอง", "tidtam demo: a simulated reporting round"),
@@ -39,12 +44,16 @@ _TEXTS = {
         "จังหวัดตัวอย่าง {units} หน่วยงานที่ต้องรายงาน · กำหนดส่งวันที่ {deadline} · ข้อมูลอยู่ที่ {folder}",
         "sample province: {units} reporting units · deadline {deadline} · data in {folder}",
     ),
-    "day": ("วันที่ {day} ({date})", "Day {day} ({date})"),
+    "day": ("วันจำลองที่ {day} ({date})", "Simulated day {day} ({date})"),
     "quiet": ("ไม่มีความเคลื่อนไหว", "nothing happened"),
     "deadline": ("ถึงกำหนดส่ง", "deadline day"),
     "progress": ("วันจำลอง", "simulated day"),
     "to": ("ถึง {name}", "to {name}"),
     "status": ("สถานะการรายงานของจังหวัด", "Province status"),
+    "status_title": (
+        "สถานะการรายงานของจังหวัด {period}\nข้อมูล ณ วันที่ {date}",
+        "Province status, {period}\nData as of {date}",
+    ),
     "workbook": ("ไฟล์ Excel: {path}", "Excel workbook: {path}"),
     "chart": ("แผนภูมิ: {path}", "Chart: {path}"),
     "elapsed": (
@@ -89,5 +98,5 @@ def day_line(language: str, number: int, day: dt.date, counts: DayCounts, *, dea
             parts.append((en if _english(language) else th).format(n=n))
     if deadline:
         parts.insert(0, text(language, "deadline"))
-    head = text(language, "day", day=number, date=format_day(language, day))
+    head = text(language, "day", day=number + 1, date=format_day(language, day))
     return f"{head}: {' · '.join(parts) if parts else text(language, 'quiet')}"

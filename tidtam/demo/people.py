@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from bot.i18n import catalog, t
 from flows.form import Form, Question, QuestionType
 from tidtam.demo.answers import SAMPLE_PDF, Intended, typed
-from tidtam.demo.scripted import place_of
+from tidtam.demo.scripted import question_asked
 from tidtam.fake_telegram.driver import BotMessage, DriverGroup, DriverUser
 
 __all__ = [
@@ -89,19 +89,9 @@ async def link_group(group: DriverGroup, officer: DriverUser, texts: Texts) -> N
 
 def question_of(form: Form, message: BotMessage) -> Question | None:
     """The question a bot message asks (None if it asks none)."""
-    place = None if message.is_edit else place_of(message.text)
-    if place is None:
+    if message.is_edit:
         return None
-    text = f"\n{message.text}\n"
-    section = place[0] - 1
-    found = [
-        where
-        for where in form.questions()
-        if f"\n{where.question.text}\n" in text
-        and form.sections.index(where.section) == section
-        and f"\n{where.indicator.title}\n" in text
-    ]
-    return found[0].question if found else None
+    return question_asked(form, message.text)
 
 
 @dataclass

@@ -50,7 +50,7 @@ from storage.db import create_engine, session_factory, transaction
 from storage.invites import create_invites
 from storage.models import Unit
 from storage.schema import upgrade
-from tidtam.core.periods import fiscal_year_of
+from tidtam.core.periods import fiscal_year_of, parse_period
 from tidtam.core.vocabulary import Certify, Role
 from tidtam.demo import narration
 from tidtam.demo.answers import intended_answers
@@ -144,6 +144,11 @@ def sample_units() -> list[UnitInfo]:
             UnitInfo(row["code"], row["name"], row["kind"], row["parent_code"] or None)
             for row in csv.DictReader(source)
         ]
+
+
+def _period_name(period: str, language: str) -> str:
+    parsed = parse_period(period)
+    return parsed.english() if language == "en" else parsed.thai()
 
 
 def _write_units(chosen: Iterable[UnitInfo], path: Path) -> Path:
@@ -491,7 +496,13 @@ async def run_demo(options: DemoOptions, observer: Observer | None = None) -> De
     workbook = reports_dir / f"demo-round-{round_id}.xlsx"
     chart = reports_dir / f"demo-round-{round_id}.png"
     write_workbook(snapshot, workbook, files_root=(data_dir / "files").resolve(), tz=zone)
-    title = narration.text(lang, "status")
+    as_of = end.astimezone(zone).date()
+    title = narration.text(
+        lang,
+        "status_title",
+        period=_period_name(snapshot.round.period, lang),
+        date=narration.format_day(lang, as_of),
+    )
     chart.write_bytes(status_chart(completion(snapshot, "agency"), title))
     totals = status.iloc[-1]
     final = Counter(

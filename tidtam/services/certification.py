@@ -13,7 +13,6 @@ use cases route a chat's text, files and presses here); the others open their ow
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
@@ -23,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from flows import walk
 from flows.answers import AnswerValue
 from flows.form import Form
+from flows.item_numbers import item_numbers
 from storage import audit
 from storage.certification import (
     approve as store_approval,
@@ -39,7 +39,6 @@ from storage.files import StoredFile
 from storage.members import members_of_unit, memberships, reachable_again
 from storage.models import ChatState, Member, Submission
 from storage.submissions import add_attachment
-from tidtam.core.thai import thai_to_arabic_digits
 from tidtam.core.vocabulary import Certify, Role, SubmissionState, TransitionRefused
 from tidtam.services.deps import ServiceDeps
 from tidtam.services.loading import load_submission
@@ -48,10 +47,6 @@ AWAITING_REASON = "awaiting_reason"
 AWAITING_LETTER = "awaiting_letter"
 LETTER_QUESTION = "_certification_letter"
 REASON_LIMIT = 1000
-_NUMBERS = re.compile(
-    r"ข้อ(?:ที่)?\s*([0-9๐-๙][0-9๐-๙,\s\-–และ]*)|(?:no\.?|item|question)\s*([0-9][0-9,\s\-and]*)",
-    re.IGNORECASE,
-)
 
 
 # ------------------------------------------------------------------ results
@@ -194,16 +189,9 @@ async def _unit_people(session: AsyncSession, submission: Submission) -> tuple[P
     )
 
 
-def flagged_numbers(reason: str) -> list[int]:
-    """Item numbers named in a reason: "ข้อ 3, 7 และ 12" -> [3, 7, 12]."""
-    numbers: list[int] = []
-    for match in _NUMBERS.finditer(reason):
-        text = thai_to_arabic_digits(match.group(1) or match.group(2) or "")
-        for piece in re.findall(r"\d+", text):
-            number = int(piece)
-            if number not in numbers:
-                numbers.append(number)
-    return numbers
+def flagged_numbers(reason: str) -> list[str]:
+    """Item numbers named in a reason: "ข้อ 2.1.3 และ 3.4.2" -> ["2.1.3", "3.4.2"]."""
+    return item_numbers(reason)
 
 
 def flagged_items(review: walk.ShowReview, reason: str) -> list[str]:

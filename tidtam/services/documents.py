@@ -22,7 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from reports.snapshot import RoundSnapshot, load_round_snapshot, load_submission_docs
-from reports.submission_pdf import SubmissionDoc
+from reports.submission_doc import SubmissionDoc
 from storage.db import transaction
 from storage.members import members_of_unit, memberships
 from storage.models import Member, Round, Submission, Unit

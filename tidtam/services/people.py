@@ -58,6 +58,18 @@ async def load_person(session: AsyncSession, telegram_user_id: int) -> Person:
     return Person(telegram_user_id, tuple(Membership.of(m) for m in found))
 
 
+async def set_language(
+    sessions: async_sessionmaker[AsyncSession], telegram_user_id: int, language: str
+) -> Person:
+    """Remember the language the person chose (/language) on every membership; the person
+    as before the change (no memberships: nothing to remember it on)."""
+    async with transaction(sessions) as session:
+        found = await memberships(session, telegram_user_id)
+        for member in found:
+            member.language = language
+        return Person(telegram_user_id, tuple(Membership.of(m) for m in found))
+
+
 async def person(sessions: async_sessionmaker[AsyncSession], telegram_user_id: int) -> Person:
     """:func:`load_person` in a transaction of its own (for /help and the like)."""
     async with transaction(sessions) as session:

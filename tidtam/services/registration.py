@@ -19,6 +19,7 @@ from storage.db import transaction
 from storage.invites import claim_invite, invite_by_code, record_wrong_try, wrong_tries_since
 from storage.members import add_member, mark_reachable, membership
 from tidtam.core.invite_codes import normalize_code
+from tidtam.core.thai import THAI_DIGITS
 from tidtam.services.people import Membership, load_person
 
 MAX_WRONG_TRIES = 5
@@ -59,6 +60,12 @@ class Registration:
     retry_after: timedelta | None = None
 
 
+def could_be_code(text: str) -> bool:
+    """Whether ``text`` could be an invite code at all: codes are Latin letters and digits
+    (Thai digits are read as digits), so "สวัสดีค่ะ" is not a wrong code."""
+    return any((ch.isascii() and ch.isalnum()) or ch in THAI_DIGITS for ch in text)
+
+
 async def redeem_code(
     session: AsyncSession, newcomer: Newcomer, text: str, now: datetime
 ) -> Registration:
@@ -68,6 +75,9 @@ async def redeem_code(
     locked = await _lock(session, user_id, now)
     if locked is not None:
         return Registration(Outcome.LOCKED, retry_after=locked)
+    if not could_be_code(text):  # a greeting ("สวัสดีค่ะ") uses up no try
+        state.mode = AWAITING_CODE
+        return Registration(Outcome.ASK_CODE)
     code = normalize_code(text)
     invite = await invite_by_code(session, code) if code is not None else None
     if invite is None or invite.expires_at <= now or invite.used_at is not None:
