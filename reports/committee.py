@@ -30,7 +30,7 @@ import pandas as pd
 
 from flows.form import QuestionType
 from reports.aggregates import choice_aggregates, completion, question_aggregates, unit_status
-from reports.labels import STATE_WORDS
+from reports.labels import STATE_TH
 from reports.relevant import VALUE, answer_table
 from reports.round_snapshot import RoundSnapshot, unit_parents
 from tidtam.core.periods import PeriodError, parse_period
@@ -267,7 +267,7 @@ def committee_report(
                 MissingUnit(
                     str(r["code"]),
                     str(r["name"]),
-                    STATE_WORDS.get(str(r["state"]), str(r["state"])),
+                    STATE_TH.get(str(r["state"]), str(r["state"])),
                     bool(r["overdue"]),
                 )
                 for r in group.to_dict("records")

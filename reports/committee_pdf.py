@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from typing import Final
 
 from flows.form import QuestionType
 from reports.chart import status_chart
@@ -17,11 +18,14 @@ from reports.committee import CommitteeReport, QuestionSummary
 from reports.committee_chart import choice_chart
 from reports.committee_docx import COMPLETION_HEADERS, number, percent
 from reports.thai_pdf import BODY_PT, FONT, GridRow, ThaiPDF, thai_datetime
+from tidtam.core.names import short_name
 from tidtam.core.thai import format_date_th_long
 
 __all__ = ["committee_pdf"]
 
 PADDING = 1.2
+#: Where a narrow column's header may break inside what the word breaker keeps whole.
+PDF_HEADER_BREAKS: Final = {"เกินกำหนด": "เกิน\nกำหนด", "ร้อยละที่ส่ง": "ร้อยละ\nที่ส่ง"}
 TABLE_PT = 14
 
 
@@ -83,12 +87,15 @@ def _completion(pdf: ThaiPDF, report: CommitteeReport) -> None:
         f"{number(int(total['overdue']))} แห่ง สรุปผลในส่วนที่ 2 นับจากหน่วยงานที่ตอบแล้ว "
         f"{number(report.responding)} แห่ง"
     )
-    headers = [report.group_label if key == "name" else str(t) for key, t in COMPLETION_HEADERS]
+    headers = [
+        report.group_label if key == "name" else PDF_HEADER_BREAKS.get(str(t), str(t))
+        for key, t in COMPLETION_HEADERS
+    ]
     rows = []
     for row in report.completion.to_dict("records"):
         rows.append(
             [
-                str(row["name"]),
+                short_name(str(row["name"])),
                 number(int(row["total"])),
                 number(int(row["done"])),
                 number(int(row["certified"])),
@@ -98,7 +105,7 @@ def _completion(pdf: ThaiPDF, report: CommitteeReport) -> None:
                 percent(float(row["done_pct"])),
             ]
         )
-    _table(pdf, headers, rows, (30, 15, 12, 15, 17, 15, 14, 14))
+    _table(pdf, headers, rows, (42, 18, 16, 17, 22, 16, 17, 17))
     groups = report.completion.iloc[:-1]
     if len(groups):
         _image(pdf, status_chart(groups, "สถานะการรายงาน"), pdf.text_width)

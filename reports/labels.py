@@ -15,9 +15,7 @@ from tidtam.core.vocabulary import STATE_NAMES
 STATE_TH: Final[dict[str, str]] = {state.value: name for state, name in STATE_NAMES["th"].items()}
 """A submission state's Thai name (from :data:`tidtam.core.vocabulary.STATE_NAMES`)."""
 
-STATE_WORDS: Final[dict[str, str]] = STATE_TH
-"""A state in the glossary's words (docs/design.md §10), as the documents print it: the
-same names (one place: :data:`tidtam.core.vocabulary.STATE_NAMES`)."""
+
 
 
 def numbered(no: str, title: str) -> str:

@@ -30,7 +30,7 @@ from typing import Any, Final
 from flows.answers import AnswerValue, FileRef
 from flows.form import Form, Question, QuestionType
 from flows.relevance import applicable
-from reports.labels import NONE_TH, STATE_WORDS
+from reports.labels import NONE_TH, STATE_TH
 from reports.submission_doc import FileEntry, Heading, ItemEntry, Signed, SubmissionDoc
 from tidtam.core.periods import PeriodError, parse_period
 from tidtam.core.thai import format_date_th_long
@@ -148,7 +148,7 @@ def build_doc(
         unit_name=facts.unit.name,
         unit_code=facts.unit.code,
         agency_name=facts.unit.agency,
-        state=STATE_WORDS.get(facts.state, facts.state),
+        state=STATE_TH.get(facts.state, facts.state),
         rows=tuple(rows),
         generated_at=now.astimezone(tz),
         last_answer=None if last is None else Signed(last[0], last[1].astimezone(tz)),

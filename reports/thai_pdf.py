@@ -23,7 +23,7 @@ from typing import Final
 from fpdf import FPDF
 
 from reports.chart import FONT_FILES
-from reports.thai_text import NBSP, wrap
+from reports.thai_text import NBSP, words, wrap
 from tidtam.core.thai import format_date_th_long
 
 __all__ = [
@@ -41,6 +41,7 @@ FONT: Final = "Laksaman"
 BODY_PT: Final = 16
 LINE_MM: Final = 7.0  # line height of 16 pt Thai text, marks above and below included
 SMALL_PT: Final = 13
+MIN_HEADER_PT: Final = 10  # a grid header shrinks to this before a word is cut
 MARGIN_LEFT: Final = 25.0  # mm; the wider binding margin of Thai official papers
 MARGIN_RIGHT: Final = 20.0
 MARGIN_TOP: Final = 18.0
@@ -135,12 +136,18 @@ class ThaiPDF(FPDF):
         fpdf2's own table wraps text again, character by character, at several times
         the cost.
         """
-        line = LINE_MM * size_pt / BODY_PT
         bottom = self.h - self.b_margin
+        head_pt = self.header_size(widths, header, size_pt, padding)
 
-        def draw(cells: Sequence[Sequence[str]], spans: Sequence[float], row: GridRow) -> float:
+        def draw(
+            cells: Sequence[Sequence[str]],
+            spans: Sequence[float],
+            row: GridRow,
+            pt: float = size_pt,
+        ) -> float:
+            line = LINE_MM * pt / BODY_PT
             height = max(len(c) for c in cells) * line + 2 * padding
-            self.set_font(FONT, "B" if row.bold else "", size_pt)
+            self.set_font(FONT, "B" if row.bold else "", pt)
             x = self.l_margin
             for lines, width, align in zip(
                 cells, spans, row.align or ("L",) * len(cells), strict=False
@@ -155,27 +162,26 @@ class ThaiPDF(FPDF):
                 x += width
             return height
 
-        def cut(row: GridRow) -> tuple[list[list[str]], list[float]]:
-            self.set_font(FONT, "B" if row.bold else "", size_pt)
+        def cut(row: GridRow, pt: float = size_pt) -> tuple[list[list[str]], list[float]]:
+            self.set_font(FONT, "B" if row.bold else "", pt)
             spans = [sum(widths)] if len(row.cells) == 1 else list(widths)
             room = [w - 2 * padding - 2 * self.c_margin - 0.5 for w in spans]
             return [self.lines(t, r) for t, r in zip(row.cells, room, strict=True)], spans
 
         head = GridRow(tuple(header), bold=True, fill=(225, 225, 225), align=("C",) * len(header))
-        head_cells, head_spans = cut(head)
-        head_height = max(len(c) for c in head_cells) * line + 2 * padding
+        head_cells, head_spans = cut(head, head_pt)
+        head_height = max(len(c) for c in head_cells) * LINE_MM * head_pt / BODY_PT + 2 * padding
+        line = LINE_MM * size_pt / BODY_PT
 
         def new_page() -> None:
             self.add_page()
-            self.set_font(FONT, "B", size_pt)
-            self.set_y(self.y + draw(head_cells, head_spans, head))
+            self.set_y(self.y + draw(head_cells, head_spans, head, head_pt))
 
         automatic, margin = self.auto_page_break, self.b_margin
         self.set_auto_page_break(False)  # the grid breaks pages itself, between lines
         if self.y + head_height + line + 2 * padding > bottom:
             self.add_page()
-        self.set_font(FONT, "B", size_pt)
-        self.set_y(self.y + draw(head_cells, head_spans, head))
+        self.set_y(self.y + draw(head_cells, head_spans, head, head_pt))
         for row in rows:
             cells, spans = cut(row)
             tallest = max(len(c) for c in cells)
@@ -195,6 +201,25 @@ class ThaiPDF(FPDF):
                 new_page()
         self.set_auto_page_break(automatic, margin)
         self.set_font(FONT, "", BODY_PT)
+
+    def header_size(
+        self, widths: Sequence[float], header: Sequence[str], size_pt: float, padding: float
+    ) -> float:
+        """The largest size, from ``size_pt`` down to :data:`MIN_HEADER_PT`, at which every
+        word of every header fits its column: a header is broken between words, never
+        inside one ("ต้องรายงา/น")."""
+        size = size_pt
+        while size > MIN_HEADER_PT:
+            self.set_font(FONT, "B", size)
+            if all(
+                self.measure(word) <= width - 2 * padding - 2 * self.c_margin - 0.5
+                for text, width in zip(header, widths, strict=True)
+                for word in words(text)
+                if not word.isspace()
+            ):
+                break
+            size -= 0.5
+        return size
 
     def footer(self) -> None:
         self.set_y(-MARGIN_BOTTOM + 6)

@@ -140,6 +140,7 @@ async def change_state(
     audit.record(
         session,
         "submission.state",
+        at=now,
         actor=actor,
         round_id=submission.round_id,
         unit_id=submission.unit_id,

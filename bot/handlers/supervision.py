@@ -11,7 +11,7 @@ from bot.i18n import join, t
 from bot.reminder_sender import TelegramSender
 from bot.replies import Reply
 from tidtam.services import supervision as use_case
-from tidtam.services.supervision import Refusal, Refused
+from tidtam.services.status import Refusal, Refused
 
 
 def _not_allowed(language: str, refused: Refused) -> Reply:

@@ -14,11 +14,10 @@ from storage.db import transaction
 from storage.models import GroupLink
 from tidtam.core.vocabulary import Role
 from tidtam.fake_telegram import FakeTelegram
+from tidtam.services.status import Refusal, Refused
 from tidtam.services.supervision import (
     OVERSEEING,
     GroupLinked,
-    Refusal,
-    Refused,
     Reminded,
     group_migrated,
     link_group,

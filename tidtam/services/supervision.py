@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -20,23 +19,12 @@ from storage.tree import parent_map
 from tidtam.core.tree import subtree
 from tidtam.core.vocabulary import Role
 from tidtam.services.people import Membership, load_person
+from tidtam.services.status import Refusal, Refused
 
 if TYPE_CHECKING:
     from reminders.sending import Sender
 
 OVERSEEING = (Role.SUPERVISOR, Role.OFFICER)
-
-
-class Refusal(enum.StrEnum):
-    NOT_ALLOWED = "not_allowed"  # ``allowed`` names the roles that may
-    NO_ROUND = "no_round"
-
-
-@dataclass(frozen=True, slots=True)
-class Refused:
-    refusal: Refusal
-    language: str | None  # the asker's stored language
-    allowed: tuple[Role, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
