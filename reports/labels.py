@@ -16,8 +16,6 @@ STATE_TH: Final[dict[str, str]] = {state.value: name for state, name in STATE_NA
 """A submission state's Thai name (from :data:`tidtam.core.vocabulary.STATE_NAMES`)."""
 
 
-
-
 def numbered(no: str, title: str) -> str:
     """``"2.1 <title>"``, unless the title already names its number ("ยุทธศาสตร์ที่ 1 ...",
     "ตัวชี้วัดที่ 1.2 ..."): Thai does not write "1 ยุทธศาสตร์ที่ 1"."""

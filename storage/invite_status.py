@@ -90,7 +90,9 @@ async def revoke_code(
     if invite is None:
         return None
     invite.expires_at = now
-    audit.record(session, "invites.revoke", actor=actor, unit_id=invite.unit_id, invite=invite.id)
+    audit.record(
+        session, "invites.revoke", actor=actor, unit_id=invite.unit_id, invite=invite.id, at=now
+    )
     return invite
 
 
@@ -110,6 +112,12 @@ async def revoke_unused(
         query = query.where(Invite.role == role)
     count = int((await session.execute(query.values(expires_at=now))).rowcount)  # type: ignore[attr-defined]
     audit.record(
-        session, "invites.revoke", actor=actor, units=len(unit_ids), role=role, count=count
+        session,
+        "invites.revoke",
+        actor=actor,
+        units=len(unit_ids),
+        role=role,
+        count=count,
+        at=now,
     )
     return count

@@ -109,6 +109,7 @@ async def revoke_member(
         session,
         "members.revoke",
         actor=actor,
+        at=now,
         unit_id=member.unit_id,
         member=member.id,
         role=member.role,

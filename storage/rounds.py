@@ -170,6 +170,7 @@ async def extend_round(
         "rounds.extend",
         actor=actor,
         round_id=round_.id,
+        at=now,
         old_deadline=old.isoformat(),
         deadline=deadline.isoformat(),
         extension=round_.extensions,
@@ -179,7 +180,7 @@ async def extend_round(
 def close_round(round_: Round, session: AsyncSession, *, now: datetime, actor: int | None) -> None:
     """Stop answers and reminders; submissions keep their state."""
     round_.closed_at = now
-    audit.record(session, "rounds.close", actor=actor, round_id=round_.id)
+    audit.record(session, "rounds.close", actor=actor, round_id=round_.id, at=now)
 
 
 def reopen_round(round_: Round, session: AsyncSession, *, actor: int | None) -> None:
