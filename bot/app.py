@@ -15,7 +15,16 @@ from telegram.ext import (
 )
 
 from bot.context import Deps, install
-from bot.handlers import answering, certify, documents, registration, reports, supervision
+from bot.handlers import (
+    answering,
+    certify,
+    documents,
+    invite,
+    members,
+    registration,
+    reports,
+    supervision,
+)
 from bot.handlers.errors import on_error
 from bot.http import AiohttpRequest
 from bot.i18n import t
@@ -45,6 +54,8 @@ PRIVATE_COMMANDS = (
     "pdf",
     "summary",
     "language",
+    "members",
+    "invite",
 )
 
 
@@ -102,6 +113,10 @@ def build_application(
     application.add_handler(
         MessageHandler(filters.StatusUpdate.MIGRATE, supervision.group_migrated)
     )
+    application.add_handler(CommandHandler("members", members.members_command, filters=private))
+    application.add_handler(CallbackQueryHandler(members.on_press, pattern=members.PATTERN))
+    application.add_handler(CommandHandler("invite", invite.invite_command, filters=private))
+    application.add_handler(CallbackQueryHandler(invite.on_press, pattern=invite.PATTERN))
     application.add_handler(CallbackQueryHandler(answering.on_press))
     application.add_handler(
         MessageHandler(private & filters.TEXT & ~filters.COMMAND, answering.on_text)

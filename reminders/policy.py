@@ -38,6 +38,15 @@ Policy (docs/design.md §6, per round in ``Round.policy``; :meth:`Policy.from_di
   midnight; equal times mean none): a step whose time falls in them is moved to the
   moment they end, and nothing is sent while ``now`` is in them.
 - Nothing is due before the round opens or once it is closed (``closed_at <= now``).
+- **Extension** ``extend:<n>``: when the deadline was extended for the ``n``-th time
+  (``RoundFacts.extensions``, at ``extended_at``), every reachable reporter or head
+  of a unit that has not submitted is told the new deadline once (at the
+  extension, out of quiet hours). Unit steps (counted from the *new* deadline) whose
+  time fell at or before the extension are superseded ``by="extend:<n>"``; steps
+  already sent stay sent and are never repeated (the ledger keeps their key).
+  Escalation steps carry the extension: ``sup:<agency_id>:d+<n>:e<k>``,
+  ``orphans:d+<n>:e<k>``, ``officer:d+<n>:e<k>`` after the ``k``-th extension, so
+  escalations move to the new deadline.
 
 Ledger granularity (``ReminderLedger(round_id, recipient, step)``)
 ------------------------------------------------------------------
@@ -87,6 +96,7 @@ __all__ = [
     "CertifierReminder",
     "Digest",
     "Due",
+    "ExtensionNotice",
     "Kind",
     "LedgerKey",
     "MemberFacts",
@@ -105,6 +115,7 @@ __all__ = [
     "World",
     "deadline_day",
     "due",
+    "extension_step",
     "unit_step",
     "user_key",
 ]
@@ -391,6 +402,8 @@ class RoundFacts:
     deadline: datetime
     closed_at: datetime | None = None
     policy: Policy = field(default_factory=Policy)
+    extensions: int = 0
+    extended_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -420,6 +433,7 @@ class Kind(enum.StrEnum):
     OFFICER = "officer"
     CERTIFIER = "certifier"
     DIGEST = "digest"
+    EXTENSION = "extension"
 
 
 @dataclass(frozen=True, slots=True)
@@ -435,6 +449,18 @@ class UnitReminder:
     days_left: int
     missing_by_section: tuple[tuple[int, int], ...]
     missing_items: tuple[str, ...] = ()  # item numbers, in form order
+
+
+@dataclass(frozen=True, slots=True)
+class ExtensionNotice:
+    """Tell a unit's member that the deadline moved. Times in the policy's zone."""
+
+    round_id: int
+    period: str
+    unit_id: int
+    unit_name: str
+    deadline: datetime
+    extension: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -512,7 +538,14 @@ class Digest:
     overdue: int
 
 
-Payload = UnitReminder | SupervisorEscalation | OfficerEscalation | CertifierReminder | Digest
+Payload = (
+    UnitReminder
+    | SupervisorEscalation
+    | OfficerEscalation
+    | CertifierReminder
+    | Digest
+    | ExtensionNotice
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -568,6 +601,11 @@ def deadline_day(round_: RoundFacts) -> date:
 def unit_step(unit_id: int, days_before: int) -> str:
     """The ledger step of a unit reminder: ``unit:<unit_id>:d-<n>``."""
     return f"unit:{unit_id}:d-{days_before}"
+
+
+def extension_step(extension: int) -> str:
+    """The ledger step of the notice of the ``extension``-th new deadline."""
+    return f"extend:{extension}"
 
 
 def user_key(telegram_user_id: int) -> str:
@@ -646,6 +684,7 @@ class _Planner:
         if self.now < r.opens_at or (r.closed_at is not None and r.closed_at <= self.now):
             return Plan()
         self.unit_reminders()
+        self.extension()
         self.escalations()
         self.certifiers()
         self.digest()
@@ -664,6 +703,19 @@ class _Planner:
             if r.opens_at <= at < r.deadline:
                 steps.append((at, n))
         steps.sort()
+        moved = r.extended_at if r.extensions and r.extended_at is not None else None
+        if moved is not None:  # steps before the extension give way to its notice
+            for unit in self.world.units:
+                if unit.done:
+                    continue
+                for user_id in _people(unit.members, UNIT_ROLES):
+                    for at, n in steps:
+                        step = unit_step(unit.unit_id, n)
+                        if at <= moved and (user_key(user_id), step) not in self.sent:
+                            self.superseded.append(
+                                Superseded(user_key(user_id), step, extension_step(r.extensions))
+                            )
+            steps = [(at, n) for at, n in steps if at > moved]
         passed = [(at, n) for at, n in steps if at <= self.now]
         if not passed:
             return
@@ -696,8 +748,26 @@ class _Planner:
                 )
                 self._add(Kind.UNIT, recipient, newest, user_id, newest_at, payload, language)
 
+    def extension(self) -> None:
+        r = self.round
+        if not r.extensions or r.extended_at is None or self.now >= r.deadline:
+            return
+        at = self.policy.release(r.extended_at)
+        if self.now < at:
+            return
+        step = extension_step(r.extensions)
+        for unit in self.world.units:
+            if unit.done:
+                continue
+            payload = ExtensionNotice(
+                r.round_id, r.period, unit.unit_id, unit.name, self._local(r.deadline), r.extensions
+            )
+            for user_id, language in _people(unit.members, UNIT_ROLES).items():
+                self._add(Kind.EXTENSION, user_key(user_id), step, user_id, at, payload, language)
+
     def escalations(self) -> None:
         r, p, world = self.round, self.policy, self.world
+        moved = f":e{r.extensions}" if r.extensions else ""
         if self.now <= r.deadline:
             return
         overdue = [u for u in world.units if not u.done]
@@ -725,7 +795,7 @@ class _Planner:
                     deadline,
                     tuple(_overdue(u) for u in sorted(units, key=lambda u: u.code)),
                 )
-                step = f"sup:{agency.unit_id}:d+{sup_day}"
+                step = f"sup:{agency.unit_id}:d+{sup_day}{moved}"
                 for user_id, lang in _people(agency.supervisors, {Role.SUPERVISOR.value}).items():
                     self._add(
                         Kind.SUPERVISOR, user_key(user_id), step, user_id, sup_at, payload_s, lang
@@ -734,7 +804,7 @@ class _Planner:
                 payload_o = OfficerEscalation(
                     r.round_id, r.period, deadline, True, _grouped(world, orphans)
                 )
-                step = f"orphans:d+{sup_day}"
+                step = f"orphans:d+{sup_day}{moved}"
                 for user_id, lang in _people(world.officers).items():
                     self._add(
                         Kind.ORPHANS, user_key(user_id), step, user_id, sup_at, payload_o, lang
@@ -745,7 +815,7 @@ class _Planner:
             payload = OfficerEscalation(
                 r.round_id, r.period, deadline, False, _grouped(world, overdue)
             )
-            step = f"officer:d+{off_day}"
+            step = f"officer:d+{off_day}{moved}"
             for user_id, lang in _people(world.officers).items():
                 self._add(Kind.OFFICER, user_key(user_id), step, user_id, off_at, payload, lang)
 

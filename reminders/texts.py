@@ -21,6 +21,7 @@ from reminders.policy import (
     CertifierReminder,
     Digest,
     Due,
+    ExtensionNotice,
     OfficerEscalation,
     OverdueUnit,
     SupervisorEscalation,
@@ -223,6 +224,22 @@ def _unit_reminder(p: UnitReminder, en: bool) -> str:
     return "\n".join(lines)
 
 
+def _extension(p: ExtensionNotice, en: bool) -> str:
+    if en:
+        return (
+            f"📅 The deadline of {_period(p.period, True)} has been extended for "
+            f"{p.unit_name}.\n"
+            f"New deadline: {_date_en(p.deadline)} {_clock(p.deadline)}\n"
+            "Send /report to continue."
+        )
+    return (
+        f"📅 ขยายกำหนดส่งรายงาน รอบการรายงาน {_period(p.period, False)} "
+        f"ของ{p.unit_name}\n"
+        f"กำหนดส่งใหม่ {format_date_th(p.deadline.date())} เวลา {_clock(p.deadline)} น.\n"
+        "พิมพ์ /report เพื่อรายงานต่อ"
+    )
+
+
 def _unit_line(u: OverdueUnit, en: bool) -> str:
     if en:
         notes = [state_name(u.state, "en")]
@@ -355,4 +372,6 @@ def render(due: Due, language: str | None = None) -> str:
         return _officer(p, en)
     if isinstance(p, CertifierReminder):
         return _certifier(p, en)
+    if isinstance(p, ExtensionNotice):
+        return _extension(p, en)
     return _digest(p, en)

@@ -121,6 +121,8 @@ def build_world(rows: ReminderRows) -> World:
             round_.deadline,
             round_.closed_at,
             Policy.from_dict(round_.policy),
+            round_.extensions,
+            round_.extended_at,
         ),
         tuple(units),
         agencies,

@@ -190,6 +190,10 @@ class Round(Base):
     certify: Mapped[str] = mapped_column(String(16), default=Certify.HEAD.value)
     policy: Mapped[dict[str, Any]] = mapped_column(default=dict)
     closed_at: Mapped[datetime | None]
+    # How many times the deadline was extended, and when last: reminders already sent
+    # stay sent, steps that fell before the extension give way to its one notice.
+    extensions: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    extended_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     form_version: Mapped[FormVersion] = relationship()
@@ -252,7 +256,11 @@ class Attachment(Base):
 
 
 class AuditEvent(Base):
-    """Who did what, when: every change of a submission and every admin action."""
+    """Who did what, when: every change of a submission and every admin action.
+
+    Append-only: the ids it names are plain numbers, not foreign keys, so removing a
+    round, a unit or a submission never deletes (or rewrites) its history.
+    """
 
     __tablename__ = "audit_events"
 
@@ -260,11 +268,9 @@ class AuditEvent(Base):
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     actor: Mapped[int | None] = mapped_column(BigInteger)
     action: Mapped[str] = mapped_column(String(64))
-    round_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"))
-    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"))
-    submission_id: Mapped[int | None] = mapped_column(
-        ForeignKey("submissions.id", ondelete="CASCADE"), index=True
-    )
+    round_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    unit_id: Mapped[int | None] = mapped_column(Integer)
+    submission_id: Mapped[int | None] = mapped_column(Integer, index=True)
     details: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
 

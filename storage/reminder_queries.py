@@ -85,6 +85,8 @@ async def load_reminder_rows(session: AsyncSession, round_: Round) -> ReminderRo
             round_.closed_at,
             round_.certify,
             round_.policy or {},
+            round_.extensions or 0,
+            round_.extended_at,
         ),
         form_of(round_.form_version),
         units,

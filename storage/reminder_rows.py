@@ -27,6 +27,8 @@ class RoundRow:
     closed_at: datetime | None
     certify: str
     policy: Mapping[str, Any]  # as stored in ``Round.policy``
+    extensions: int = 0  # how many times the deadline was extended
+    extended_at: datetime | None = None  # when last
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,13 +8,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from storage import audit
-from storage.models import FormVersion, Round, Unit
-from tidtam.core.vocabulary import Certify
+from storage.models import FormVersion, ReminderLedger, Round, Submission, Unit
+from tidtam.core.vocabulary import DONE_STATES, Certify, SubmissionState
 
 
 class RoundState(enum.StrEnum):
@@ -103,6 +103,96 @@ async def list_rounds(session: AsyncSession) -> list[RoundListing]:
 async def round_by_id(session: AsyncSession, round_id: int) -> Round | None:
     return await session.scalar(
         select(Round).options(selectinload(Round.form_version)).where(Round.id == round_id)
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """How far a round is: target units, submitted (or certified), certified."""
+
+    targets: int
+    submitted: int
+    certified: int
+
+
+async def round_progress(session: AsyncSession, round_: Round) -> Progress:
+    """Counts over the round's target units (a unit no longer targeted is not counted)."""
+    query = (
+        select(Submission.state, func.count(Submission.id))
+        .join(Unit, Unit.id == Submission.unit_id)
+        .where(Submission.round_id == round_.id)
+        .group_by(Submission.state)
+    )
+    if round_.kinds:
+        query = query.where(Unit.kind.in_(round_.kinds))
+    counts = {state: int(n) for state, n in (await session.execute(query)).all()}
+    done = {state.value for state in DONE_STATES}
+    return Progress(
+        await count_targets(session, round_.kinds),
+        sum(n for state, n in counts.items() if state in done),
+        counts.get(SubmissionState.CERTIFIED.value, 0),
+    )
+
+
+async def lock_round(session: AsyncSession, round_id: int) -> Round | None:
+    """The round, locked for this transaction where the database can."""
+    return await session.scalar(
+        select(Round)
+        .options(selectinload(Round.form_version))
+        .where(Round.id == round_id)
+        .with_for_update(of=Round)
+        .execution_options(populate_existing=True)
+    )
+
+
+async def extend_round(
+    session: AsyncSession, round_: Round, deadline: datetime, *, now: datetime, actor: int | None
+) -> None:
+    """Move the deadline later; unit reminders superseded so far may apply again.
+
+    Ledger rows of unit steps that were *superseded* (never sent) are removed: with
+    the new deadline those steps can fall due again. Rows of messages sent stay, so
+    none is sent twice. The caller has checked that ``deadline`` is later.
+    """
+    old = round_.deadline
+    round_.deadline = deadline
+    round_.extensions = (round_.extensions or 0) + 1
+    round_.extended_at = now
+    await session.execute(
+        delete(ReminderLedger).where(
+            ReminderLedger.round_id == round_.id,
+            ReminderLedger.status == "superseded",
+            ReminderLedger.step.like("unit:%"),
+        )
+    )
+    audit.record(
+        session,
+        "rounds.extend",
+        actor=actor,
+        round_id=round_.id,
+        at=now,
+        old_deadline=old.isoformat(),
+        deadline=deadline.isoformat(),
+        extension=round_.extensions,
+    )
+
+
+def close_round(round_: Round, session: AsyncSession, *, now: datetime, actor: int | None) -> None:
+    """Stop answers and reminders; submissions keep their state."""
+    round_.closed_at = now
+    audit.record(session, "rounds.close", actor=actor, round_id=round_.id, at=now)
+
+
+def reopen_round(round_: Round, session: AsyncSession, *, actor: int | None) -> None:
+    """Take answers and send reminders again."""
+    closed = round_.closed_at
+    round_.closed_at = None
+    audit.record(
+        session,
+        "rounds.reopen",
+        actor=actor,
+        round_id=round_.id,
+        closed_at=closed.isoformat() if closed else None,
     )
 
 

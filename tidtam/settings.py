@@ -7,6 +7,7 @@ line or a traceback.
 
 from __future__ import annotations
 
+import re
 from functools import cached_property
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -35,6 +36,29 @@ class Settings(BaseSettings):
     telegram_file_url: str = TELEGRAM_FILE_URL
     timezone: str = "Asia/Bangkok"
     language: str = "th"
+    # Whom people contact for help: shown in /help and in refusals ("ติดต่อ ...").
+    contact_name: str | None = None
+    contact_phone: str | None = None
+    contact_email: str | None = None
+    # PostgreSQL's client programs for `tidtam db backup/restore`; default: found on PATH.
+    pg_dump: str | None = None
+    pg_restore: str | None = None
+    # `tidtam run --webhook URL`: Telegram's secret token (required: every request must
+    # carry it), where the bot's own HTTP server listens (behind nginx), and how many
+    # connections Telegram may open at once.
+    webhook_secret: SecretStr | None = None
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = Field(default=8080, ge=1, le=65535)
+    webhook_max_connections: int = Field(default=40, ge=1, le=100)
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _telegram_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not re.fullmatch(
+            r"[A-Za-z0-9_-]{1,256}", value.get_secret_value()
+        ):
+            raise ValueError("TIDTAM_WEBHOOK_SECRET: 1-256 characters of A-Z, a-z, 0-9, _ and -")
+        return value
 
     @field_validator("language")
     @classmethod
@@ -59,6 +83,12 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite+aiosqlite:///{(self.data_dir / 'tidtam.db').resolve()}"
+
+    @property
+    def contact(self) -> str:
+        """The contact for help in one line ("name · phone · e-mail"), or "" if none set."""
+        parts = (self.contact_name, self.contact_phone, self.contact_email)
+        return " · ".join(p.strip() for p in parts if p and p.strip())
 
     @property
     def files_dir(self) -> Path:

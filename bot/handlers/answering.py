@@ -7,17 +7,19 @@ Each handler parses the update, calls a use case of :mod:`tidtam.services.answer
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from telegram import Document, Message, PhotoSize, Update
+from telegram import CallbackQuery, Document, Message, PhotoSize, Update
+from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from bot import callbacks
 from bot.context import Deps, deps, user_language
 from bot.delivery import send
 from bot.handlers import certify, documents
-from bot.handlers.registration import newcomer, registration_replies
+from bot.handlers.registration import newcomer, registration_replies, revoked_reply
 from bot.i18n import join, t
 from bot.replies import Button, Reply, Said
 from bot.walk_view import View, answered_note, render
@@ -27,6 +29,8 @@ from tidtam.core.periods import parse_period
 from tidtam.core.thai import format_date_th
 from tidtam.services import answering
 from tidtam.services.answering import Outcome, Report
+
+log = logging.getLogger("tidtam.bot")
 
 Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
 
@@ -166,6 +170,8 @@ def _replies_for(
         case "registration":
             assert outcome.registration is not None
             return [*registration_replies(update, dependencies, outcome.registration)]
+        case "revoked":
+            return [revoked_reply(update, dependencies)]
     if report is None:  # "ignored", "stale"
         return []
     view = _view(report, language, dependencies, pressed)
@@ -174,6 +180,11 @@ def _replies_for(
         replies.append(
             Reply(t(language, "report.returned_note", reason=report.returned_reason or ""))
         )
+    if outcome.code == "round_closed":  # answers stop; the submission keeps its state
+        return [
+            *replies,
+            Reply(t(language, "year.round_closed", unit=report.unit_name, period=view.period_th)),
+        ]
     if outcome.code == "refused":
         assert outcome.refused is not None
         return [*replies, _already_submitted(report, language, outcome.refused.before)]
@@ -275,14 +286,14 @@ async def on_press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     except callbacks.BadCallback:  # forged or from an older version: like a stale button
         dependencies = deps(context)
         language = user_language(update, None, dependencies.settings.language)
-        await query.answer(t(language, "report.stale").rstrip(":"))
+        await _answer_query(query, t(language, "report.stale").rstrip(":"))
         return
     dependencies = deps(context)
     outcome = await answering.press(
         dependencies.services(), _user_id(update), _pressed(press), update_id=update.update_id
     )
     if outcome is None:
-        await query.answer()
+        await _answer_query(query, None)
         return
     note: str | None = None
     message = query.message if isinstance(query.message, Message) else None
@@ -315,11 +326,22 @@ async def on_press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             replies.insert(
                 0, answered_note(view, saved.question_id, saved.answer, message.text_html)
             )
-    await query.answer(note)
+    await _answer_query(query, note)
     if query.message is not None:
         await send(context.bot, dependencies, query.message.chat.id, replies)
         await documents.send_unit_pdfs(context, query.message.chat.id, outcome)
     await answering.delivered(dependencies.services(), _user_id(update), update.update_id)
+
+
+async def _answer_query(query: CallbackQuery, note: str | None) -> None:
+    """Stop the button's spinner; a press answered already (delivered twice) is no matter.
+
+    The replies are sent whatever happens here: the press is already applied.
+    """
+    try:
+        await query.answer(note)
+    except BadRequest as error:
+        log.info("callback %s not answered: %s", query.id, error.message)
 
 
 # ------------------------------------------------------------------ files

@@ -22,15 +22,18 @@ from tidtam.services.registration import (
     Registration,
 )
 from tidtam.services.registration import start as start_use_case
+from tidtam.settings import Settings
 
 __all__ = [
     "AWAITING_CODE",
+    "contact_line",
     "help_command",
     "help_text",
     "language_command",
     "membership_lines",
     "newcomer",
     "registration_replies",
+    "revoked_reply",
     "start",
     "unknown_command",
 ]
@@ -121,7 +124,22 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     assert user is not None and chat is not None
     who = await person(dependencies.sessions, user.id)
     language = user_language(update, who.language, dependencies.settings.language)
-    await deliver(context.bot, chat.id, [Reply(help_text(language, who.memberships))])
+    text = help_text(language, who.memberships)
+    contact = contact_line(language, dependencies.settings)
+    await deliver(context.bot, chat.id, [Reply(f"{text}\n\n{contact}" if contact else text)])
+
+
+def contact_line(language: str, settings: Settings) -> str:
+    """ "ติดต่อ ..." with the province's contact for help, or "" when none is set."""
+    return t(language, "year.contact", contact=settings.contact) if settings.contact else ""
+
+
+def revoked_reply(update: Update, dependencies: Deps) -> Reply:
+    """The polite refusal for a person whose memberships were all revoked."""
+    language = user_language(update, None, dependencies.settings.language)
+    contact = contact_line(language, dependencies.settings)
+    text = t(language, "year.revoked")
+    return Reply(f"{text}\n{contact}" if contact else text)
 
 
 def help_text(language: str, members: Sequence[Membership]) -> str:
@@ -132,7 +150,9 @@ def help_text(language: str, members: Sequence[Membership]) -> str:
     if Role.HEAD in roles or Role.SUPERVISOR in roles:
         keys.append("help.pending")
     if roles & {Role.SUPERVISOR, Role.OFFICER}:
-        keys += ["help.status", "help.overdue", "help.export", "help.remind"]
+        keys += ["help.status", "help.overdue", "help.export", "help.remind", "year.help_invite"]
+    if roles & {Role.HEAD, Role.SUPERVISOR, Role.OFFICER}:
+        keys.append("year.help_members")
     if roles:
         keys.append("help.pdf")
     if roles & {Role.SUPERVISOR, Role.OFFICER}:

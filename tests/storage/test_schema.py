@@ -20,12 +20,12 @@ from storage.models import (
     Submission,
     Unit,
 )
-from storage.schema import current_revision, upgrade
+from storage.schema import current_revision, head_revision, upgrade
 
 
 async def test_upgrade_is_idempotent_and_matches_models(engine: AsyncEngine) -> None:
     await upgrade(engine)  # a second run changes nothing and does not fail
-    assert await current_revision(engine) == "0001"
+    assert await current_revision(engine) == head_revision()
     async with engine.connect() as connection:
         diff = await connection.run_sync(
             lambda sync: compare_metadata(MigrationContext.configure(sync), Base.metadata)

@@ -12,6 +12,7 @@ from tidtam.cli import (
     files,
     forms,
     invites,
+    members,
     reminders,
     rounds,
     summary,
@@ -29,6 +30,7 @@ app.add_typer(units.app, name="units")
 app.add_typer(forms.app, name="forms")
 app.add_typer(rounds.app, name="rounds")
 app.add_typer(invites.app, name="invites")
+app.add_typer(members.app, name="members")
 app.command("export")(export.export_command)
 app.command("summary")(summary.summary_command)
 app.add_typer(reminders.app, name="reminders")

@@ -4,17 +4,31 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from tidtam.cli.common import database, fail, load_settings
 from tidtam.settings import Settings
 
+if TYPE_CHECKING:
+    from telegram.ext import Application
+
 log = logging.getLogger("tidtam")
 
 
-def run_command() -> None:
-    """Run the bot (long polling) until interrupted."""
+def run_command(
+    webhook: Annotated[
+        str | None,
+        typer.Option(
+            "--webhook",
+            help="public HTTPS URL Telegram posts updates to (behind a proxy); "
+            "default: long polling",
+        ),
+    ] = None,
+) -> None:
+    """Run the bot (long polling, or a webhook with --webhook URL) until interrupted."""
     # Imported here: the rest of the command line starts without the bot's weight.
     from telegram.error import InvalidToken, NetworkError
 
@@ -29,6 +43,15 @@ def run_command() -> None:
     settings = load_settings()
     if settings.bot_token is None:
         fail("TIDTAM_BOT_TOKEN is not set: get a token from @BotFather (or try `tidtam demo`)")
+    if webhook is not None:
+        if not webhook.startswith("https://"):
+            fail(f"--webhook: Telegram posts only to an https:// URL, got {webhook!r}")
+        if settings.webhook_secret is None:
+            fail(
+                "TIDTAM_WEBHOOK_SECRET is not set: every copy of the bot must share one secret "
+                "(1-256 of A-Z a-z 0-9 _ -), e.g. from "
+                "`python -c 'import secrets; print(secrets.token_urlsafe(32))'`"
+            )
 
     async def check() -> None:
         async with database(settings):
@@ -51,7 +74,15 @@ def run_command() -> None:
     use_fast_event_loop()
     freeze_startup_objects()
     try:
-        application.run_polling(allowed_updates=ALLOWED_UPDATES, close_loop=False)
+        if webhook is not None:
+            assert settings.webhook_secret is not None
+            asyncio.get_event_loop().run_until_complete(
+                _serve_webhook(application, webhook, settings.webhook_secret.get_secret_value(),
+                               settings.webhook_listen, settings.webhook_port,
+                               settings.webhook_max_connections)
+            )  # fmt: skip
+        else:
+            application.run_polling(allowed_updates=ALLOWED_UPDATES, close_loop=False)
     except InvalidToken:
         fail(REFUSED)
     except NetworkError as error:  # Telegram went away between the check and the start
@@ -92,3 +123,30 @@ async def reach_telegram(settings: Settings) -> None:
         fail(REFUSED)
     except NetworkError as error:
         fail(unreachable(settings, error))
+
+
+async def _serve_webhook(
+    application: Application,  # type: ignore[type-arg]
+    url: str,
+    secret: str,
+    listen: str,
+    port: int,
+    max_connections: int,
+) -> None:
+    """Serve the webhook until SIGINT or SIGTERM."""
+    from bot.webhook import webhook
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    async with webhook(
+        application,
+        url=url,
+        secret=secret,
+        listen=listen,
+        port=port,
+        max_connections=max_connections,
+    ) as bound:
+        log.info("tidtam bot taking updates by webhook on %s:%d", listen, bound)
+        await stop.wait()

@@ -13,6 +13,7 @@ from tidtam.cli.common import database, echo_err, fail, load_settings, run
 from tidtam.core.csv_cells import csv_cell
 from tidtam.core.invite_codes import format_code
 from tidtam.core.vocabulary import Role
+from tidtam.services import invites
 from tidtam.services.invites import Refusal, invite_units
 from tidtam.settings import Settings
 
@@ -99,3 +100,58 @@ async def create_command(
             )
     expires = result.issued[0].invite.expires_at.astimezone(settings.tz).strftime("%Y-%m-%d")
     typer.echo(f"wrote {len(result.issued)} {role.value} invite(s) to {out}, valid until {expires}")
+
+
+@app.command("list")
+@run
+async def list_command(
+    role: Annotated[
+        Role | None,
+        typer.Option("--role", help="only this role, and list the units where nobody holds it"),
+    ] = None,
+    kinds: Annotated[
+        str | None, typer.Option("--kinds", help="with --role: units of these kinds only")
+    ] = None,
+) -> None:
+    """Codes by unit: used, unused, expired (or revoked), and members registered."""
+    settings = load_settings()
+    kind_list = [k.strip() for k in kinds.split(",") if k.strip()] if kinds else None
+    async with database(settings) as sessions:
+        found = await invites.report(sessions, now=datetime.now(UTC), role=role, kinds=kind_list)
+    if not found.by_unit:
+        typer.echo("no invites yet: create them with `tidtam invites create`")
+    for row in found.by_unit:
+        typer.echo(
+            f"{row.unit_code}  {row.unit_name}  {row.role}: used {row.used}, unused {row.unused}, "
+            f"expired {row.expired}; registered {row.registered}"
+        )
+    if role is not None:
+        typer.echo(f"{len(found.without)} unit(s) with nobody registered as {role.value}:")
+        for code, name in found.without:
+            typer.echo(f"  {code}  {name}")
+
+
+@app.command("revoke")
+@run
+async def revoke_command(
+    code: Annotated[str | None, typer.Argument(help="one code, as handed out")] = None,
+    unit: Annotated[
+        str | None, typer.Option("--unit", help="every unused code of this unit instead")
+    ] = None,
+    role: Annotated[Role | None, typer.Option("--role", help="with --unit: only this role")] = None,
+) -> None:
+    """Make a code (or every unused code of a unit) unusable at once."""
+    if (code is None) == (unit is None):
+        fail("give either a CODE or --unit UNIT")
+    if role is not None and unit is None:
+        fail("--role goes with --unit")
+    settings = load_settings()
+    async with database(settings) as sessions:
+        done = await invites.revoke(
+            sessions, now=datetime.now(UTC), code=code, unit_code=unit, role=role
+        )
+    if done.outcome is invites.Outcome.NO_SUCH_CODE:
+        fail("no unused code matches: it is wrong, already used or already revoked")
+    if done.outcome is invites.Outcome.NO_SUCH_UNIT:
+        fail(f'--unit: no unit has code "{unit}"')
+    typer.echo(f"revoked {done.count} unused code(s)")

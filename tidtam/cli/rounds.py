@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 import typer
 from sqlalchemy import select
@@ -11,12 +12,13 @@ from sqlalchemy import select
 from storage.db import transaction
 from storage.forms import newest_version
 from storage.models import Unit
-from storage.rounds import list_rounds, open_round, round_state
+from storage.rounds import open_round
 from tidtam.cli.common import database, fail, load_settings, run
 from tidtam.cli.dates import DateInputError, parse_moment, show_moment
 from tidtam.core.periods import PeriodError, parse_period
 from tidtam.core.round_dates import round_date_problems
 from tidtam.core.vocabulary import Certify
+from tidtam.services import rounds
 
 app = typer.Typer(no_args_is_help=True, help="Rounds: reporting periods of a form.")
 
@@ -121,24 +123,97 @@ async def open_command(
 @app.command("list")
 @run
 async def list_command() -> None:
-    """List the rounds with their form, period, dates, targets and state."""
+    """List the rounds: form, period, dates, targets, state and progress."""
     settings = load_settings()
     now = datetime.now(UTC)
-    async with database(settings) as sessions, transaction(sessions) as session:
-        listings = await list_rounds(session)
-    if not listings:
+    async with database(settings) as sessions:
+        listed = await rounds.summaries(sessions, now=now)
+    if not listed:
         typer.echo("no rounds yet: open one with `tidtam rounds open`")
         return
-    for item in listings:
-        round_ = item.round
-        period = parse_period(round_.period)
-        state = round_state(round_, now)
-        kinds = ",".join(round_.kinds) if round_.kinds else "all kinds"
+    for item in listed:
+        period = parse_period(item.period)
+        kinds = ",".join(item.kinds) if item.kinds else "all kinds"
+        extended = f" (extended {item.extensions}x)" if item.extensions else ""
+        progress = item.progress
         typer.echo(
-            f"#{round_.id}  {item.form_code} v{item.form_version}  {round_.period}  "
+            f"#{item.round_id}  {item.form_code} v{item.form_version}  {item.period}  "
             f"{period.thai()} ({period.thai_range()})\n"
-            f"    opens {show_moment(round_.opens_at, settings.tz)}  "
-            f"deadline {show_moment(round_.deadline, settings.tz)}  "
-            f"targets {item.target_units} units ({kinds})  certify {round_.certify}  "
-            f"state {state.value} ({STATE_TH[state.value]})"
+            f"    opens {show_moment(item.opens_at, settings.tz)}  "
+            f"deadline {show_moment(item.deadline, settings.tz)}{extended}  "
+            f"targets {progress.targets} units ({kinds})  certify {item.certify}  "
+            f"state {item.state.value} ({STATE_TH[item.state.value]})\n"
+            f"    progress: submitted {progress.submitted}/{progress.targets}, "
+            f"certified {progress.certified}/{progress.targets}"
         )
+
+
+REFUSALS = {
+    rounds.Outcome.NO_SUCH_ROUND: "no round #{id}: see `tidtam rounds list`",
+    rounds.Outcome.CLOSED: "round #{id} is closed: first `tidtam rounds reopen {id}`",
+    rounds.Outcome.NOT_LATER: "--deadline must be after the current deadline {deadline}",
+    rounds.Outcome.IN_THE_PAST: "--deadline must be in the future",
+    rounds.Outcome.ALREADY_CLOSED: "round #{id} is already closed",
+    rounds.Outcome.NOT_CLOSED: "round #{id} is not closed",
+}
+
+
+def _refuse(change: rounds.RoundChange, tz: ZoneInfo) -> None:
+    if change.outcome is not rounds.Outcome.DONE:
+        deadline = show_moment(change.deadline, tz) if change.deadline else ""
+        fail(REFUSALS[change.outcome].format(id=change.round_id, deadline=deadline))
+
+
+@app.command("extend")
+@run
+async def extend_command(
+    round_id: Annotated[int, typer.Argument(help="the round's id (see `tidtam rounds list`)")],
+    deadline: Annotated[
+        str, typer.Option("--deadline", help="new deadline: YYYY-MM-DD (end of day) or ...THH:MM")
+    ],
+) -> None:
+    """Extend a round's deadline; units not yet submitted are told once."""
+    settings = load_settings()
+    try:
+        deadline_at = parse_moment(deadline, settings.tz, end_of_day=True)
+    except DateInputError as error:
+        fail(f"--deadline: {error}")
+    async with database(settings) as sessions:
+        change = await rounds.extend(sessions, round_id, deadline_at, now=datetime.now(UTC))
+    _refuse(change, settings.tz)
+    assert change.old_deadline is not None and change.deadline is not None
+    typer.echo(
+        f"round #{round_id}: deadline extended from {show_moment(change.old_deadline, settings.tz)}"
+        f" to {show_moment(change.deadline, settings.tz)} (extension {change.extensions}); "
+        "units that have not submitted will be told at the next reminder sweep"
+    )
+
+
+@app.command("close")
+@run
+async def close_command(
+    round_id: Annotated[int, typer.Argument(help="the round's id (see `tidtam rounds list`)")],
+) -> None:
+    """Close a round: no more answers or reminders; submissions keep their state."""
+    settings = load_settings()
+    async with database(settings) as sessions:
+        change = await rounds.close(sessions, round_id, now=datetime.now(UTC))
+    _refuse(change, settings.tz)
+    typer.echo(f"round #{round_id} closed: no more answers or reminders")
+
+
+@app.command("reopen")
+@run
+async def reopen_command(
+    round_id: Annotated[int, typer.Argument(help="the round's id (see `tidtam rounds list`)")],
+) -> None:
+    """Reopen a closed round: answers and reminders resume."""
+    settings = load_settings()
+    async with database(settings) as sessions:
+        change = await rounds.reopen(sessions, round_id)
+    _refuse(change, settings.tz)
+    assert change.deadline is not None
+    typer.echo(
+        f"round #{round_id} reopened (deadline {show_moment(change.deadline, settings.tz)}); "
+        "to give more time use `tidtam rounds extend`"
+    )

@@ -20,6 +20,7 @@ from tidtam.fake_telegram.errors import BadRequest, Forbidden, TooManyRequests
 from tidtam.fake_telegram.limits import RateLimiter, Stats
 from tidtam.fake_telegram.objects import JSON, Chat, StoredFile, StoredMessage
 from tidtam.fake_telegram.params import Params
+from tidtam.fake_telegram.webhook import Webhook
 from tidtam.fake_telegram.world import World
 
 __all__ = ["MAX_CAPTION", "MAX_TEXT", "Api"]
@@ -42,6 +43,7 @@ class Api:
     stats: Stats
     enforce_limits: bool = False
     profile: dict[tuple[str, str], str] = field(default_factory=dict)
+    webhook: Webhook = field(default_factory=Webhook)
 
     def chat(self, params: Params) -> Chat:
         """The chat a bot request is about, with Telegram's refusals."""

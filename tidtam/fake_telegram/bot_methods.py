@@ -1,5 +1,8 @@
 """Bot API methods about the bot itself: getMe, getUpdates, webhook, commands, profile.
 
+With a webhook set (``setWebhook``), updates are POSTed to it
+(:mod:`~tidtam.fake_telegram.webhook`) and ``getUpdates`` answers 409, as Telegram does.
+
 The bot's side of the conversation starts here: python-telegram-bot's ``initialize``
 calls ``getMe``, polling long-polls ``getUpdates`` and the application sets its
 commands and descriptions.
@@ -14,13 +17,14 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from tidtam.fake_telegram.api import Api
-from tidtam.fake_telegram.errors import BadRequest
+from tidtam.fake_telegram.errors import BadRequest, Conflict
 from tidtam.fake_telegram.objects import JSON
 from tidtam.fake_telegram.params import Params
 
 __all__ = ["METHODS"]
 
 _COMMAND_NAME = re.compile(r"^[a-z0-9_]{1,32}$")
+_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 
 
 async def get_me(api: Api, params: Params) -> JSON:
@@ -40,6 +44,11 @@ async def get_updates(api: Api, params: Params) -> list[JSON]:
     offset = params.integer("offset")
     limit = min(100, max(1, params.integer("limit") or 100))
     timeout = max(0.0, params.number("timeout") or 0.0)
+    if api.webhook.url:
+        raise Conflict(
+            "Conflict: can't use getUpdates method while webhook is active; "
+            "use deleteWebhook to delete the webhook first"
+        )
     allowed = params.json("allowed_updates")
     if isinstance(allowed, list):
         api.world.set_allowed_updates(str(kind) for kind in allowed)
@@ -56,18 +65,36 @@ async def get_updates(api: Api, params: Params) -> list[JSON]:
 
 
 async def get_webhook_info(api: Api, params: Params) -> JSON:
-    """Say that no webhook is set (``getWebhookInfo``)."""
+    """Say which webhook is set, if any (``getWebhookInfo``)."""
     return {
-        "url": "",
+        "url": api.webhook.url,
         "has_custom_certificate": False,
         "pending_update_count": len(api.world.updates),
     }
 
 
 async def delete_webhook(api: Api, params: Params) -> bool:
-    """Drop the pending updates if asked (``deleteWebhook``)."""
+    """Stop delivering by webhook; drop the pending updates if asked (``deleteWebhook``)."""
     if params.flag("drop_pending_updates"):
         api.world.updates.clear()
+    await api.webhook.stop()
+    return True
+
+
+async def set_webhook(api: Api, params: Params) -> bool:
+    """POST the updates to ``url`` from now on, with the secret token (``setWebhook``)."""
+    url = params.text("url") or ""
+    if url and not url.startswith(("http://", "https://")):
+        raise BadRequest("bad webhook: An HTTPS URL must be provided for webhook")
+    secret = params.text("secret_token")
+    if secret is not None and not _SECRET.match(secret):
+        raise BadRequest("secret token contains unallowed characters")
+    allowed = params.json("allowed_updates")
+    if isinstance(allowed, list):
+        api.world.set_allowed_updates(str(kind) for kind in allowed)
+    if params.flag("drop_pending_updates"):
+        api.world.updates.clear()
+    await api.webhook.set(api.world, url, secret)
     return True
 
 
@@ -133,6 +160,7 @@ METHODS: dict[str, Callable[[Api, Params], Awaitable[Any]]] = {
     "getupdates": get_updates,
     "getwebhookinfo": get_webhook_info,
     "deletewebhook": delete_webhook,
+    "setwebhook": set_webhook,
     "setmycommands": set_my_commands,
     "getmycommands": get_my_commands,
     "deletemycommands": delete_my_commands,

@@ -49,6 +49,12 @@ class ApiError(FakeTelegramError):
         return body
 
 
+class Conflict(ApiError):
+    """409: a webhook (or another getUpdates) is in the way."""
+
+    code = 409
+
+
 class BadRequest(ApiError):
     """400: the request is wrong; ``description`` starts with "Bad Request: "."""
 

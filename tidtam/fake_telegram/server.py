@@ -128,10 +128,26 @@ class FakeTelegram:
         self.host = host
         self.port = int(runner.addresses[0][1])
 
+    @property
+    def webhook_url(self) -> str:
+        """The webhook the bot set ("" when it polls)."""
+        return self.api.webhook.url
+
+    @property
+    def webhook_secret(self) -> str | None:
+        """The secret token sent with every webhook delivery."""
+        return self.api.webhook.secret
+
+    @property
+    def webhook_deliveries(self) -> list[tuple[int, int]]:
+        """Every webhook delivery attempt: (update id, HTTP status; 0: no answer)."""
+        return self.api.webhook.deliveries
+
     async def close(self) -> None:
-        """Wake long polls, stop serving and free the port."""
+        """Wake long polls, stop delivering, stop serving and free the port."""
         self.world.closing = True
         self.world.signal.fire()
+        await self.api.webhook.stop()
         if self._runner is not None:
             runner, self._runner = self._runner, None
             await runner.cleanup()

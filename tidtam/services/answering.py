@@ -27,6 +27,7 @@ from storage.chat_states import ChatContext, already_handled, load_chat_context,
 from storage.db import in_transaction
 from storage.members import memberships
 from storage.models import Attachment, ChatState, Member, Submission
+from storage.people import REVOKED
 from storage.submissions import (
     EDITABLE,
     add_attachment,
@@ -159,6 +160,8 @@ Code = Literal[
     "certify",  # a certifier's action: ``decision``
     "registration",  # the text was tried as an invite code: see ``registration``
     "fetch",  # a file is wanted: download it now and give it to :func:`take_file`
+    "revoked",  # the person's memberships were revoked: refused, nothing looked at
+    "round_closed",  # the round is closed: nothing changed
 ]
 
 
@@ -296,8 +299,11 @@ async def _step(
     user_id = state.telegram_user_id
     now = deps.now()
     language = active.member.language
-    locked = submission.state not in EDITABLE
     intro, returned_note = bool(shown.get("intro")), bool(shown.get("returned_note"))
+    closed = submission.round.closed_at
+    if closed is not None and closed <= now and not isinstance(event, walk.Cancel):
+        return Outcome("round_closed", language, _report(active, deps))  # state kept
+    locked = submission.state not in EDITABLE
     if locked and not isinstance(event, walk.Review | walk.Start | walk.Cancel):
         return Outcome("locked", language, _report(active, deps), intro=intro)
     new_state, events = walk.resume(
@@ -418,6 +424,8 @@ async def _run(
             last = state.last_update_id
             if not finished and last is not None and update_id <= last:
                 return None
+        if state.mode == REVOKED:
+            return Outcome("revoked")
         lost = _lost_download(state, update_id)
         reply_lost = _reply_lost(state, update_id)
         outcome = await work(session, loaded)

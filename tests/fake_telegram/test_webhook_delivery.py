@@ -1,0 +1,68 @@
+"""The stand-in delivers updates by webhook, with the secret token, as Telegram does."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+
+import pytest
+from aiohttp import web
+from telegram import Bot
+from telegram.error import Conflict
+
+from tidtam.fake_telegram import FakeTelegram
+
+TOKEN = "123456:TEST-TOKEN"
+
+
+@pytest.fixture
+async def standin() -> AsyncIterator[FakeTelegram]:
+    async with FakeTelegram.start(token=TOKEN) as running:
+        yield running
+
+
+async def test_updates_are_posted_in_order_with_the_secret_and_retried(
+    standin: FakeTelegram,
+) -> None:
+    received: list[tuple[int, str | None]] = []
+    fail_first = [True]
+
+    async def hook(request: web.Request) -> web.Response:
+        if fail_first[0]:
+            fail_first[0] = False
+            return web.Response(status=500)  # Telegram tries again
+        body = json.loads(await request.read())
+        received.append((body["update_id"], request.headers.get("X-Telegram-Bot-Api-Secret-Token")))
+        return web.Response(status=200)
+
+    server = web.Application()
+    server.router.add_post("/hook", hook)
+    runner = web.AppRunner(server)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]
+    try:
+        async with Bot(TOKEN, base_url=standin.api_url) as bot:
+            url = f"http://127.0.0.1:{port}/hook"
+            assert await bot.set_webhook(url, secret_token="abc_DEF-1")
+            assert (await bot.get_webhook_info()).url == url
+            with pytest.raises(Conflict):
+                await bot.get_updates(timeout=0)
+            user = standin.user(first_name="สมศรี")
+            for text in ("หนึ่ง", "สอง", "สาม"):
+                await user.send(text)
+            for _ in range(100):
+                if len(received) == 3:
+                    break
+                await asyncio.sleep(0.05)
+            ids = [update_id for update_id, _ in received]
+            assert ids == sorted(ids) and len(ids) == 3
+            assert {secret for _, secret in received} == {"abc_DEF-1"}
+            assert standin.webhook_deliveries[0][1] == 500
+            assert await bot.delete_webhook()
+            assert standin.webhook_url == ""
+            assert await bot.get_updates(timeout=0) == ()
+    finally:
+        await runner.cleanup()
