@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import asyncpg
@@ -23,6 +24,25 @@ PG_HOST = os.environ.get("TIDTAM_TEST_PG_HOST", "127.0.0.1")
 PG_PORT = int(os.environ.get("TIDTAM_TEST_PG_PORT", "5432"))
 PG_USER = os.environ.get("TIDTAM_TEST_PG_USER", "postgres")
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+@asynccontextmanager
+async def scratch_postgres() -> AsyncIterator[str]:
+    """The URL of a new, empty PostgreSQL database, dropped afterwards."""
+    name = f"tidtam_test_{uuid.uuid4().hex[:12]}"
+    admin = await _pg_admin()
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+    try:
+        yield f"postgresql+asyncpg://{PG_USER}@{PG_HOST}:{PG_PORT}/{name}"
+    finally:
+        admin = await _pg_admin()
+        try:
+            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await admin.close()
 
 
 async def _pg_admin() -> asyncpg.Connection:
@@ -58,20 +78,8 @@ async def database_url(
         if IN_CI:
             pytest.fail("PostgreSQL at 127.0.0.1:5432 is required in CI but cannot be reached")
         pytest.skip("PostgreSQL at 127.0.0.1:5432 is not reachable")
-    name = f"tidtam_test_{uuid.uuid4().hex[:12]}"
-    admin = await _pg_admin()
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await admin.close()
-    try:
-        yield f"postgresql+asyncpg://{PG_USER}@{PG_HOST}:{PG_PORT}/{name}"
-    finally:
-        admin = await _pg_admin()
-        try:
-            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        finally:
-            await admin.close()
+    async with scratch_postgres() as url:
+        yield url
 
 
 @pytest.fixture

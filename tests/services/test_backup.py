@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -15,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from storage.db import create_engine, transaction
 from storage.files import FileStore
 from storage.models import Answer, Attachment, Submission, Unit
-from tests.conftest import PG_HOST, PG_PORT, PG_USER, _pg_admin
+from tests.conftest import scratch_postgres
 from tidtam.samples import seed_sample_province
 from tidtam.services import backup
 
@@ -28,20 +27,8 @@ async def new_database_url(database_url: str, tmp_path: Path) -> AsyncIterator[s
     if database_url.startswith("sqlite"):
         yield f"sqlite+aiosqlite:///{tmp_path / 'restored' / 'tidtam.db'}"
         return
-    name = f"tidtam_test_{uuid.uuid4().hex[:12]}"
-    admin = await _pg_admin()
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await admin.close()
-    try:
-        yield f"postgresql+asyncpg://{PG_USER}@{PG_HOST}:{PG_PORT}/{name}"
-    finally:
-        admin = await _pg_admin()
-        try:
-            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        finally:
-            await admin.close()
+    async with scratch_postgres() as url:
+        yield url
 
 
 async def _running_round(sessions: async_sessionmaker[AsyncSession], store: FileStore) -> int:
