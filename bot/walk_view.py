@@ -15,12 +15,13 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from functools import cache
 
 from bot import callbacks
-from bot.i18n import Html, join, t
+from bot.i18n import Html, catalog, join, language_of, t
 from bot.replies import Button, Reply
 from flows import walk
-from flows.answers import AnswerValue, display
+from flows.answers import AnswerValue, DisplayWords, display
 from flows.form import Form, Question, QuestionType
 from tidtam.core.thai import format_date_th, format_datetime_th
 
@@ -202,8 +203,31 @@ def _param(lang: str, value: object) -> str:
 
 
 def _date(lang: str, value: dt.date) -> str:
-    q = Question("_", QuestionType.DATE, "")
-    return display(q, AnswerValue(value), lang)
+    return answer_words(lang).date(value)
+
+
+@cache
+def answer_words(lang: str) -> DisplayWords:
+    """The catalogue's words for showing answers in ``lang`` (Thai dates in BE)."""
+    messages = catalog(language_of(lang))
+    months = messages["date.months"].split()
+
+    def western(value: dt.date) -> str:
+        return f"{value.day} {months[value.month - 1]} {value.year}"
+
+    return DisplayWords(
+        none=messages["answer.none"],
+        skipped=messages["answer.skipped"],
+        unanswered=messages["answer.unanswered"],
+        files_one=messages["answer.files_one"],
+        files_many=messages["answer.files_many"],
+        date=format_date_th if language_of(lang) == "th" else western,
+    )
+
+
+def show_answer(question: Question, answer: AnswerValue | None, lang: str) -> str:
+    """Short text of an answer in ``lang``: labels, ``1,250``, ``15 มี.ค. 2567``, ``ไม่มี``."""
+    return display(question, answer, answer_words(lang))
 
 
 _UNIT = re.compile(r"\(([^\s()]{1,12})\)\s*$")
@@ -214,7 +238,7 @@ def echo(view: View, question_id: str, answer: AnswerValue) -> str:
     """What a typed answer was read as: "บันทึก: 1,250 คน", "บันทึก: 15 มี.ค. 2567"."""
     lang = view.language
     q = view.form.question(question_id)
-    shown = display(q, answer, lang)
+    shown = show_answer(q, answer, lang)
     if q.type in (QuestionType.INTEGER, QuestionType.DECIMAL) and not (
         answer.none or answer.skipped
     ):
@@ -248,7 +272,7 @@ def ask(view: View, event: walk.Ask, *, edit: bool = False) -> Reply:
         lines.append(f"<i>{html.escape(q.help)}</i>")
     lines.append(_hint(view, q.id))
     if event.current is not None:
-        lines.append(t(lang, "report.current", answer=display(q, event.current, lang)))
+        lines.append(t(lang, "report.current", answer=show_answer(q, event.current, lang)))
     rows: list[tuple[Button, ...]] = []
     if q.type is QuestionType.CHOICE:
         for i, choice in enumerate(q.choices):
@@ -333,7 +357,7 @@ def _review_line(view: View, item: walk.ReviewItem) -> str:
     lang = view.language
     q = view.form.question(item.question_id)
     if item.answer is not None:
-        answer = display(q, item.answer, lang)
+        answer = show_answer(q, item.answer, lang)
     else:
         answer = t(lang, "report.not_answered")
     mark = "✔" if item.answer is not None else ("❗" if item.required else "○")
@@ -522,7 +546,7 @@ def _is_multi(view: View, event: walk.Ask) -> bool:
 def answered_note(view: View, question_id: str, answer: AnswerValue, original_html: str) -> Reply:
     """The pressed question's message, its buttons gone, with the answer given."""
     q = view.form.question(question_id)
-    shown = display(q, answer, view.language)
+    shown = show_answer(q, answer, view.language)
     return Reply(
         Html(f"{original_html}\n\n✅ <b>{html.escape(shown)}</b>"),
         edit_message_id=view.pressed_message_id,

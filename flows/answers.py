@@ -41,20 +41,20 @@ Errors (a subclass of :class:`flows.errors.FlowsError`)::
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, Final
 
 from flows.errors import FlowsError
 from flows.form import Question, QuestionType
-from tidtam.core.thai import format_date_th
 
 __all__ = [
     "NONE",
     "SKIPPED",
     "AnswerError",
     "AnswerValue",
+    "DisplayWords",
     "FileRef",
     "Value",
     "decode",
@@ -270,24 +270,24 @@ def when_value(answer: AnswerValue | None) -> object:
 
 # ------------------------------------------------------------------ display
 
-_EN_MONTHS: Final = (
-    "Jan",
-    "Feb",
-    "Mar",
-    "Apr",
-    "May",
-    "Jun",
-    "Jul",
-    "Aug",
-    "Sep",
-    "Oct",
-    "Nov",
-    "Dec",
-)
-_WORDS: Final = {
-    "th": {"none": "ไม่มี", "skipped": "ข้าม (ไม่ได้ตอบ)", "unanswered": "ยังไม่ได้ตอบ"},
-    "en": {"none": "None", "skipped": "Skipped", "unanswered": "Not answered"},
-}
+
+@dataclass(frozen=True, slots=True)
+class DisplayWords:
+    """The words :func:`display` needs, in the reader's language, given by the edge.
+
+    The engine holds no wording: the bot takes these from its message catalogues,
+    documents from theirs. ``files_one`` / ``files_many`` are ``str.format``
+    templates with ``{count}`` and ``{names}``; ``date`` writes a date.
+    """
+
+    none: str
+    skipped: str
+    unanswered: str
+    files_one: str
+    files_many: str
+    date: Callable[[dt.date], str]
+
+
 DISPLAY_TEXT_LIMIT: Final = 120
 """Longer text answers are cut to this many characters (with "…") by :func:`display`."""
 
@@ -299,26 +299,23 @@ def _label(question: Question, choice_id: str) -> str:
         return choice_id
 
 
-def _files(files: tuple[FileRef, ...], lang: str) -> str:
-    names = ", ".join(f.name for f in files)
-    if lang == "en":
-        return f"{len(files)} file{'' if len(files) == 1 else 's'}: {names}"
-    return f"{len(files)} ไฟล์: {names}"
+def _files(files: tuple[FileRef, ...], words: DisplayWords) -> str:
+    template = words.files_one if len(files) == 1 else words.files_many
+    return template.format(count=len(files), names=", ".join(f.name for f in files))
 
 
-def display(question: Question, answer: AnswerValue | None, lang: str = "th") -> str:
-    """Short human text for ``answer`` (``None``: not answered), Thai or ``lang="en"``.
+def display(question: Question, answer: AnswerValue | None, words: DisplayWords) -> str:
+    """Short human text for ``answer`` (``None``: not answered) with the edge's ``words``.
 
-    Examples: ``ดำเนินการแล้ว``, ``1,250``, ``15 มี.ค. 2567``, ``ไม่มี``,
-    ``ข้าม (ไม่ได้ตอบ)``, ``2 ไฟล์: a.pdf, b.jpg``.
+    Choices show their labels, numbers their thousands separators (``1,250``), dates
+    ``words.date``, files their count and names, long text is cut.
     """
-    words = _WORDS.get(lang, _WORDS["th"])
     if answer is None:
-        return words["unanswered"]
+        return words.unanswered
     if answer.skipped:
-        return words["skipped"]
+        return words.skipped
     if answer.none:
-        return words["none"]
+        return words.none
     value = answer.value
     if question.type is QuestionType.CHOICE and isinstance(value, str):
         return _label(question, value)
@@ -330,11 +327,9 @@ def display(question: Question, answer: AnswerValue | None, lang: str = "th") ->
     if isinstance(value, int | Decimal):
         return f"{value:,}"
     if isinstance(value, dt.date):
-        if lang == "en":
-            return f"{value.day} {_EN_MONTHS[value.month - 1]} {value.year}"
-        return format_date_th(value)
+        return words.date(value)
     if _is_file_tuple(value) and isinstance(value, tuple) and value:
-        return _files(tuple(f for f in value if isinstance(f, FileRef)), lang)
+        return _files(tuple(f for f in value if isinstance(f, FileRef)), words)
     text = " ".join(str(value).split())
     if len(text) > DISPLAY_TEXT_LIMIT:
         return text[: DISPLAY_TEXT_LIMIT - 1] + "…"

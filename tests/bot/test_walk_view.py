@@ -5,12 +5,15 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from decimal import Decimal
+from typing import Any
+
+import pytest
 
 from bot.replies import Button, Reply
-from bot.walk_view import REVIEW_BUTTONS, REVIEW_TEXT, View, review
+from bot.walk_view import REVIEW_BUTTONS, REVIEW_TEXT, View, review, show_answer
 from flows import walk
-from flows.answers import SKIPPED, AnswerValue
-from flows.form import Form, Question, QuestionType
+from flows.answers import NONE, SKIPPED, AnswerValue, FileRef
+from flows.form import Choice, Form, Question, QuestionType
 from flows.form_loader import load_form_file
 
 from .conftest import SAMPLES
@@ -96,3 +99,51 @@ def test_for_a_certifier_no_edit_buttons_and_the_given_header_and_footer() -> No
     assert replies[-1].text.endswith("รับรองหรือส่งกลับ?")
     assert [b.text for r in replies for row in r.buttons for b in row] == ["✅", "↩️"]
     assert 1 <= len(replies) <= 3
+
+
+CHOICES = (Choice("yes", "ดำเนินการแล้ว"), Choice("partly", "อยู่ระหว่างดำเนินการ"), Choice("na", "ไม่มี"))
+
+
+def q(kind: QuestionType, **kw: Any) -> Question:
+    if kind in (QuestionType.CHOICE, QuestionType.MULTI):
+        kw.setdefault("choices", CHOICES)
+    return Question(id=f"q_{kind.value}", type=kind, text="?", **kw)
+
+
+@pytest.mark.parametrize(
+    ("question", "answer", "th", "en"),
+    [
+        (q(QuestionType.CHOICE), AnswerValue("yes"), "ดำเนินการแล้ว", "ดำเนินการแล้ว"),
+        (q(QuestionType.CHOICE), AnswerValue("gone"), "gone", "gone"),
+        (
+            q(QuestionType.MULTI),
+            AnswerValue(("yes", "na")),
+            "ดำเนินการแล้ว, ไม่มี",
+            "ดำเนินการแล้ว, ไม่มี",
+        ),
+        (q(QuestionType.INTEGER), AnswerValue(1250), "1,250", "1,250"),
+        (q(QuestionType.DECIMAL), AnswerValue(Decimal("1250.50")), "1,250.50", "1,250.50"),
+        (q(QuestionType.DATE), AnswerValue(dt.date(2024, 3, 15)), "15 มี.ค. 2567", "15 Mar 2024"),
+        (q(QuestionType.TEXT), AnswerValue("โครงการ  ก\nโครงการ ข"), "โครงการ ก โครงการ ข", None),
+        (q(QuestionType.TEXT), NONE, "ไม่มี", "None"),
+        (q(QuestionType.FILE, required=False), SKIPPED, "ข้าม (ไม่ได้ตอบ)", "Skipped"),
+        (
+            q(QuestionType.FILE),
+            AnswerValue((FileRef(1, "a.pdf"), FileRef(2, "b.jpg"))),
+            "2 ไฟล์: a.pdf, b.jpg",
+            "2 files: a.pdf, b.jpg",
+        ),
+        (
+            q(QuestionType.FILE),
+            AnswerValue((FileRef(1, "a.pdf"),)),
+            "1 ไฟล์: a.pdf",
+            "1 file: a.pdf",
+        ),
+        (q(QuestionType.TEXT), None, "ยังไม่ได้ตอบ", "Not answered"),
+    ],
+)
+def test_show_answer_in_thai_and_english(
+    question: Question, answer: AnswerValue | None, th: str, en: str | None
+) -> None:
+    assert show_answer(question, answer, "th") == th
+    assert show_answer(question, answer, "en") == (th if en is None else en)
