@@ -166,11 +166,15 @@ def split_text(text: str, limit: int = LIMIT) -> list[str]:
     return parts.parts or [text]
 
 
-async def deliver(bot: Bot, chat_id: int, replies: Sequence[Said]) -> list[int]:
+async def deliver(
+    bot: Bot, chat_id: int, replies: Sequence[Said], *, with_buttons: list[int] | None = None
+) -> list[int]:
     """Send replies to ``chat_id`` and outgoing messages to theirs, in order.
 
     A person who blocked the bot is skipped (their chat id is returned, so that the
-    caller can mark them unreachable); the others still get their messages.
+    caller can mark them unreachable); the others still get their messages. The ids
+    of the messages in ``chat_id`` that carry buttons are appended to ``with_buttons``
+    (so that /cancel can take the live buttons away later).
     """
     unreachable: list[int] = []
     for said in replies:
@@ -180,22 +184,26 @@ async def deliver(bot: Bot, chat_id: int, replies: Sequence[Said]) -> list[int]:
         if target in unreachable:
             continue
         try:
-            await _deliver_one(bot, target, reply)
+            message_id = await _deliver_one(bot, target, reply)
         except Forbidden:
             if target == chat_id:
                 raise
             log.info("chat %s blocked the bot; marked unreachable", target)
             unreachable.append(target)
+            continue
+        if with_buttons is not None and target == chat_id and message_id is not None:
+            with_buttons.append(message_id)
     return unreachable
 
 
-async def _deliver_one(bot: Bot, chat_id: int, reply: Reply) -> None:
+async def _deliver_one(bot: Bot, chat_id: int, reply: Reply) -> int | None:
+    """Send or edit one reply; the id of the message that carries its buttons, if any."""
     markup = keyboard(reply.buttons)
     if reply.document is not None or reply.photo is not None:
         caption, *rest = split_text(reply.text, CAPTION_LIMIT) if reply.text else [""]
         if reply.document is not None:
             name, content = reply.document
-            await bot.send_document(
+            sent = await bot.send_document(
                 chat_id,
                 document=content,
                 filename=name,
@@ -203,8 +211,9 @@ async def _deliver_one(bot: Bot, chat_id: int, reply: Reply) -> None:
                 parse_mode=ParseMode.HTML,
                 reply_markup=markup,
             )
-        elif reply.photo is not None:
-            await bot.send_photo(
+        else:
+            assert reply.photo is not None
+            sent = await bot.send_photo(
                 chat_id,
                 photo=reply.photo,
                 caption=caption or None,
@@ -213,7 +222,7 @@ async def _deliver_one(bot: Bot, chat_id: int, reply: Reply) -> None:
             )
         for part in split_text("\n".join(rest)) if rest else ():
             await bot.send_message(chat_id, part, parse_mode=ParseMode.HTML)
-        return
+        return sent.message_id if markup is not None else None
     parts = split_text(reply.text)
     if reply.edit_message_id is not None and len(parts) == 1:
         try:
@@ -224,18 +233,21 @@ async def _deliver_one(bot: Bot, chat_id: int, reply: Reply) -> None:
                 parse_mode=ParseMode.HTML,
                 reply_markup=markup,
             )
-            return
+            return reply.edit_message_id if markup is not None else None
         except BadRequest as error:
             if "not modified" in error.message.lower():
-                return
+                return reply.edit_message_id if markup is not None else None
             log.info(
                 "could not edit message %s in %s (%s); sending anew",
                 reply.edit_message_id,
                 chat_id,
                 error.message,
             )
+    message_id: int | None = None
     for index, part in enumerate(parts):
         last = index == len(parts) - 1
-        await bot.send_message(
+        sent = await bot.send_message(
             chat_id, part, parse_mode=ParseMode.HTML, reply_markup=markup if last else None
         )
+        message_id = sent.message_id
+    return message_id if markup is not None else None

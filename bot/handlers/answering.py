@@ -206,8 +206,14 @@ async def _reply(update: Update, context: ContextTypes.DEFAULT_TYPE, said: list[
     chat = update.effective_chat
     assert chat is not None
     dependencies = deps(context)
-    await send(context.bot, dependencies, chat.id, said)
-    await answering.delivered(dependencies.services(), _user_id(update), update.update_id)
+    with_buttons: list[int] = []
+    await send(context.bot, dependencies, chat.id, said, with_buttons=with_buttons)
+    await answering.delivered(
+        dependencies.services(),
+        _user_id(update),
+        update.update_id,
+        buttons_message=with_buttons[-1] if with_buttons else None,
+    )
 
 
 # ------------------------------------------------------------------ handlers
@@ -242,8 +248,20 @@ review = _command(walk.Review())
 review.__doc__ = "Show the answers by section with edit buttons."
 submit = _command(walk.Submit())
 submit.__doc__ = "Ask to confirm the submission, or say what is missing."
-cancel = _command(walk.Cancel())
-cancel.__doc__ = "Pause; every answer given is already saved."
+_pause = _command(walk.Cancel())
+
+
+async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Pause, and take the live buttons off the paused question; answers stay saved."""
+    live = await answering.take_live_buttons(deps(context).services(), _user_id(update))
+    await _pause(update, context)  # its own reply may carry buttons of its own
+    chat = update.effective_chat
+    if live is None or chat is None:
+        return
+    try:
+        await context.bot.edit_message_reply_markup(chat.id, live, reply_markup=None)
+    except BadRequest as error:  # deleted, too old, or already without buttons
+        log.info("could not take the buttons off message %s: %s", live, error.message)
 
 
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -55,3 +55,29 @@ async def test_register_answer_review_submit(
             select(func.count(AuditEvent.id)).where(AuditEvent.action == "answer.save")
         )
         assert audited == len(reporter.asked)
+
+
+async def test_cancel_takes_the_buttons_off_the_paused_question(
+    bot: Application,
+    standin: FakeTelegram,
+    province: Province,  # type: ignore[type-arg]
+) -> None:
+    code = await province.invite(SCHOOL)
+    teacher = standin.user(first_name="สมศรี")
+    await teacher.send(f"/start {code}")
+    await teacher.wait_reply()
+    await teacher.send("/report")
+    await teacher.wait_reply()  # the introduction
+    question = await teacher.wait_reply()
+    assert question.buttons, "the first question is a choice, asked with buttons"
+
+    await teacher.send("/cancel")
+    paused = await teacher.wait_reply()
+    assert "บันทึก" in paused.text or "หยุด" in paused.text
+    await teacher.wait_replies(1)  # the question's buttons taken away (an edit)
+    now = next(m for m in teacher.messages if m.message_id == question.message_id)
+    assert now.buttons == []
+    # the answers already given stay; /report asks the same question again, with buttons
+    await teacher.send("/report")
+    replies = await teacher.wait_replies(2)
+    assert replies[-1].buttons and "ข้อ 1.1.1" in replies[-1].text

@@ -372,6 +372,10 @@ DOWNLOADING = "downloading"
 #: set with the update's commit, cleared by :func:`delivered` once the reply went out.
 OWED = "owed_reply"
 
+#: ``ChatState.data`` key of the newest message to the person that carries buttons:
+#: /cancel takes them away (:func:`take_live_buttons`).
+LIVE_BUTTONS = "live_buttons"
+
 
 def _reply_lost(state: ChatState, update_id: int | None) -> bool:
     """Whether an earlier update committed but its reply never went out (a crash)."""
@@ -379,17 +383,39 @@ def _reply_lost(state: ChatState, update_id: int | None) -> bool:
     return owed is not None and owed != update_id
 
 
-async def delivered(deps: ServiceDeps, user_id: int, update_id: int | None) -> None:
-    """Record that the reply to ``update_id`` reached the person (after sending it)."""
-    if update_id is None:
+async def delivered(
+    deps: ServiceDeps, user_id: int, update_id: int | None, *, buttons_message: int | None = None
+) -> None:
+    """Record that the reply to ``update_id`` reached the person (after sending it), and
+    which message now carries the live buttons (``buttons_message``), if the reply had any."""
+    if update_id is None and buttons_message is None:
         return
 
     async def once(session: AsyncSession) -> None:
         state = await load_chat_state(session, user_id)
-        if state.data.get(OWED) == update_id:
-            state.data = {k: v for k, v in state.data.items() if k != OWED}
+        data = dict(state.data)
+        if update_id is not None and data.get(OWED) == update_id:
+            del data[OWED]
+        if buttons_message is not None:
+            data[LIVE_BUTTONS] = buttons_message
+        if data != state.data:
+            state.data = data
 
     await in_transaction(deps.sessions, once)
+
+
+async def take_live_buttons(deps: ServiceDeps, user_id: int) -> int | None:
+    """The message whose buttons are still live (forgotten once taken), for /cancel."""
+
+    async def once(session: AsyncSession) -> int | None:
+        state = await load_chat_state(session, user_id)
+        live = state.data.get(LIVE_BUTTONS)
+        if live is None:
+            return None
+        state.data = {k: v for k, v in state.data.items() if k != LIVE_BUTTONS}
+        return live if isinstance(live, int) else None
+
+    return await in_transaction(deps.sessions, once)
 
 
 def _lost_download(state: ChatState, update_id: int | None) -> str | None:
