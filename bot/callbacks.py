@@ -5,7 +5,7 @@ press on an old message is recognised and never applied to another question:
 
     q.<submission>.<question index>.<action>[.<choice index>]   answer buttons
     r.<member>.<round>                                          choose a report
-    s.<submission>.<action>                                     review / submit buttons
+    s.<submission>.<action>                                     review / submit / ask-return buttons
     c.<submission>.<action>                                     certification buttons
 """
 
@@ -39,7 +39,7 @@ class RoundPress:
 @dataclass(frozen=True, slots=True)
 class SubmissionPress:
     submission_id: int
-    action: str  # v review, u submit, c confirm, x cancel submit, m first missing
+    action: str  # v review, u submit, c confirm, x cancel submit, m first missing, a ask return
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +51,7 @@ class CertifyPress:
 Press = QuestionPress | RoundPress | SubmissionPress | CertifyPress
 
 QUESTION_ACTIONS = frozenset("ptdsbe")
-SUBMISSION_ACTIONS = frozenset("vucxm")
+SUBMISSION_ACTIONS = frozenset("vucxma")
 CERTIFY_ACTIONS = frozenset("arvn")
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from storage.models import Member, Round, Submission, Unit
+from storage.models import AuditEvent, Member, Round, Submission, Unit
 from storage.submissions import change_state
 from tidtam.core.vocabulary import Certify, Role, SubmissionState
 
@@ -34,6 +34,24 @@ async def certifiers_of(session: AsyncSession, submission: Submission) -> list[M
             )
         ).all()
     )
+
+
+RETURN_ASKED = "return.asked"
+"""Audit action: a unit's member asked the certifiers to return its report."""
+
+
+async def return_asked_since(session: AsyncSession, submission_id: int, since: datetime) -> bool:
+    """Whether the unit asked for this submission's return at ``since`` or later."""
+    found = await session.scalar(
+        select(AuditEvent.id)
+        .where(
+            AuditEvent.submission_id == submission_id,
+            AuditEvent.action == RETURN_ASKED,
+            AuditEvent.at >= since,
+        )
+        .limit(1)
+    )
+    return found is not None
 
 
 def may_certify(member: Member, submission: Submission) -> bool:

@@ -27,6 +27,7 @@ from bot.walk_view import review as review_replies
 from flows import walk
 from tidtam.core.periods import parse_period
 from tidtam.core.thai import format_date_th
+from tidtam.core.vocabulary import SubmissionState
 from tidtam.services import answering
 from tidtam.services.answering import Outcome, Report
 
@@ -89,13 +90,17 @@ def _intro(report: Report, view: View) -> Reply:
 
 
 def _already_submitted(report: Report, language: str, state: str | None = None) -> Reply:
+    """Say the report cannot be edited; while it waits, offer to ask for its return."""
+    shown = state or report.state
+    waiting = shown == SubmissionState.SUBMITTED
     return Reply(
         t(
             language,
-            "report.already_submitted",
+            "report.already_submitted_ask" if waiting else "report.already_submitted",
             unit=report.unit_name,
-            state=t(language, f"state.{state or report.state}"),
-        )
+            state=t(language, f"state.{shown}"),
+        ),
+        certify.ask_return_button(report.submission_id, language) if waiting else (),
     )
 
 
@@ -172,6 +177,9 @@ def _replies_for(
             return [*registration_replies(update, dependencies, outcome.registration)]
         case "revoked":
             return [revoked_reply(update, dependencies)]
+        case "return_ask":
+            assert outcome.return_ask is not None
+            return certify.return_asked(outcome.return_ask, dependencies, language)
     if report is None:  # "ignored", "stale"
         return []
     view = _view(report, language, dependencies, pressed)
@@ -288,6 +296,8 @@ def _pressed(press: callbacks.Press) -> answering.Pressed:
             return answering.CertifyAction(submission_id, certify.ACTIONS[action])
         case callbacks.RoundPress(member_id, round_id):
             return answering.ChooseRound(member_id, round_id)
+        case callbacks.SubmissionPress(submission_id, "a"):
+            return answering.AskReturn(submission_id)
         case callbacks.SubmissionPress(submission_id, action):
             return answering.ReportAction(submission_id, _REPORT_ACTIONS[action])
         case callbacks.QuestionPress(submission_id, index, action, choice):

@@ -20,7 +20,7 @@ from bot.walk_view import View, review
 from tidtam.core.periods import parse_period
 from tidtam.core.vocabulary import Role
 from tidtam.services import certification
-from tidtam.services.certification import Decision, Request, SubmitNotice
+from tidtam.services.certification import Decision, Request, ReturnAsk, SubmitNotice
 
 #: The certifier's buttons, as the use case names them.
 ACTIONS = {"a": "approve", "r": "return", "v": "view", "n": "no_letter"}
@@ -69,7 +69,12 @@ def submitted(notice: SubmitNotice, dependencies: Deps, language: str) -> list[S
     if notice.code == "nobody":
         return [Reply(t(language, "certify.nobody"))]
     names = join(language, [c.name or t(language, f"role.{c.role}") for c in notice.certifiers])
-    said: list[Said] = [Reply(t(language, "certify.sent_to", names=names))]
+    said: list[Said] = [
+        Reply(
+            t(language, "certify.sent_to", names=names),
+            ask_return_button(notice.request.submission_id, language),
+        )
+    ]
     limit = dependencies.download_limit // (1024 * 1024)
     for certifier in notice.certifiers:
         lang = certifier.language or dependencies.settings.language
@@ -77,6 +82,33 @@ def submitted(notice: SubmitNotice, dependencies: Deps, language: str) -> list[S
             notice.request, language=lang, submitter=notice.submitter, download_limit_mb=limit
         ):
             said.append(Outgoing(certifier.telegram_user_id, reply))
+    return said
+
+
+def ask_return_button(submission_id: int, language: str) -> tuple[tuple[Button, ...], ...]:
+    """The unit's button on a report that waits: ask the certifiers to return it."""
+    data = callbacks.encode(callbacks.SubmissionPress(submission_id, "a"))
+    return ((Button(t(language, "certify.button.ask_return"), data),),)
+
+
+def return_asked(asked: ReturnAsk, dependencies: Deps, language: str) -> list[Said]:
+    """Tell the unit what became of its request, and the certifiers the request."""
+    if asked.code != "asked":
+        state = t(language, f"state.{asked.state}")
+        return [Reply(t(language, f"certify.ask_return.{asked.code}", state=state))]
+    names = join(language, [c.name or t(language, f"role.{c.role}") for c in asked.certifiers])
+    said: list[Said] = [Reply(t(language, "certify.ask_return.asked", names=names))]
+    for certifier in asked.certifiers:
+        lang = certifier.language or dependencies.settings.language
+        text = t(
+            lang,
+            "certify.ask_return.request",
+            who=asked.asker,
+            unit=asked.unit_name,
+            period=_period(asked.period, lang),
+        )
+        buttons = ((Button(t(lang, "certify.button.return"), _press(asked.submission_id, "r")),),)
+        said.append(Outgoing(certifier.telegram_user_id, Reply(text, buttons)))
     return said
 
 

@@ -115,3 +115,40 @@ async def test_supervisor_certifies_and_others_cannot(
     assert await state_of(province) == "certified"
     await supervisor.click("✅ รับรองข้อมูล", decide)  # twice: nothing changes
     assert await state_of(province) == "certified"
+
+
+async def test_unit_asks_its_certifier_to_return_the_report_once_a_day(
+    bot: Application,
+    standin: FakeTelegram,
+    province: Province,  # type: ignore[type-arg]
+) -> None:
+    head = await registered(standin, province, role=Role.HEAD, name="ผอ.สมชาย")
+    teacher = await registered(standin, province, name="ครูสมศรี")
+    await answer_and_submit(teacher)
+    sent = await wait_for(teacher, "ส่งให้ผู้รับรองข้อมูลแล้ว")
+    assert sent.button_texts == ["ขอให้ส่งกลับเพื่อแก้ไข"]
+    await wait_for(head, "หรือส่งกลับให้แก้ไข")
+
+    # later, trying to edit, the locked report offers the same button
+    await teacher.send("/report")
+    locked = await wait_for(teacher, "จึงแก้ไขไม่ได้")
+    await teacher.click("ขอให้ส่งกลับเพื่อแก้ไข", locked)
+    told = await wait_for(teacher, "แจ้งผู้รับรองข้อมูลแล้ว")
+    assert "ผอ.สมชาย" in told.text
+    asked = await wait_for(head, "คำขอให้ส่งกลับเพื่อแก้ไข")
+    assert "ครูสมศรี" in asked.text and "โรงเรียนอนุบาลเพชรบูรณ์" in asked.text
+
+    await teacher.click("ขอให้ส่งกลับเพื่อแก้ไข", sent)  # again: not sent twice a day
+    await wait_for(teacher, "ภายใน 24 ชั่วโมง")
+    await head.expect_no_reply()
+
+    await head.click("↩️ ส่งกลับให้แก้ไข", asked)  # the request's button starts the return
+    await wait_for(head, "พิมพ์เหตุผล")
+    await head.send("แก้ไขตามที่ขอ")
+    await wait_for(teacher, "ส่งกลับให้แก้ไข")
+    assert await state_of(province) == "returned"
+    await teacher.click("ขอให้ส่งกลับเพื่อแก้ไข", sent)  # no longer waiting
+    assert "ขอให้ส่งกลับไม่ได้" in (await wait_for(teacher, "ขอให้ส่งกลับไม่ได้")).text
+    async with province.sessions() as session:
+        actions = (await session.scalars(select(AuditEvent.action))).all()
+    assert actions.count("return.asked") == 1

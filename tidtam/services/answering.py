@@ -92,7 +92,14 @@ class CertifyAction:
     action: str
 
 
-Pressed = ChooseRound | QuestionAction | ReportAction | CertifyAction
+@dataclass(frozen=True, slots=True)
+class AskReturn:
+    """The unit's button on its submitted report: ask the certifiers to return it."""
+
+    submission_id: int
+
+
+Pressed = ChooseRound | QuestionAction | ReportAction | CertifyAction | AskReturn
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +169,7 @@ Code = Literal[
     "fetch",  # a file is wanted: download it now and give it to :func:`take_file`
     "revoked",  # the person's memberships were revoked: refused, nothing looked at
     "round_closed",  # the round is closed: nothing changed
+    "return_ask",  # the unit asked its certifiers to return the report: ``return_ask``
 ]
 
 
@@ -183,6 +191,7 @@ class Outcome:
     registration: registration.Registration | None = None
     lost_file: str | None = None  # a file whose download a crash cut off: ask for it again
     lost_reply: bool = False  # the reply to the person's previous update may not have come
+    return_ask: certification.ReturnAsk | None = None
 
     @property
     def saved(self) -> walk.Save | None:
@@ -620,6 +629,16 @@ async def press(
         active = await _load_active(session, state, loaded)
         if active is None or pressed.submission_id != active.submission.id:
             return Outcome("stale", active.member.language if active else None)
+        if isinstance(pressed, AskReturn):
+            asked = await certification.ask_return(
+                session, active.submission, active.member, now=deps.now()
+            )
+            return Outcome(
+                "return_ask",
+                active.member.language,
+                report=_report(active, deps),
+                return_ask=asked,
+            )
         event = (
             pressed.event if isinstance(pressed, ReportAction) else _event_of(active.form, pressed)
         )

@@ -14,7 +14,7 @@ use cases route a chat's text, files and presses here); the others open their ow
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -25,13 +25,15 @@ from flows.form import Form
 from flows.item_numbers import item_numbers
 from storage import audit
 from storage.certification import (
-    approve as store_approval,
-)
-from storage.certification import (
+    RETURN_ASKED,
     certifiers_of,
     may_certify,
     pending_for,
+    return_asked_since,
     return_for_correction,
+)
+from storage.certification import (
+    approve as store_approval,
 )
 from storage.chat_states import load_chat_state
 from storage.db import transaction
@@ -221,6 +223,64 @@ async def after_submit(
     if not certifiers:
         return SubmitNotice("nobody", request, submitter.display_name)
     return SubmitNotice("sent", request, submitter.display_name, certifiers)
+
+
+@dataclass(frozen=True, slots=True)
+class ReturnAsk:
+    """A unit's request that its submitted report be returned for correction.
+
+    ``code``: ``asked`` (``certifiers`` are told), ``already`` (asked within the
+    last day: not sent again), ``nobody`` (no reachable certifier), ``not_waiting``
+    (the report is not waiting for certification: ``state``).
+    """
+
+    code: Literal["asked", "already", "nobody", "not_waiting"]
+    submission_id: int
+    unit_name: str
+    period: str
+    asker: str
+    state: str
+    certifiers: tuple[Person, ...] = ()
+
+
+ASK_RETURN_EVERY = timedelta(days=1)
+"""A unit asks its certifiers at most once a day per submission."""
+
+
+async def ask_return(
+    session: AsyncSession, submission: Submission, asker: Member, *, now: datetime
+) -> ReturnAsk:
+    """Ask the certifiers of a submitted report to return it; audited, once a day."""
+
+    def result(code: Literal["asked", "already", "nobody", "not_waiting"]) -> ReturnAsk:
+        return ReturnAsk(
+            code,
+            submission.id,
+            submission.unit.name,
+            submission.round.period,
+            asker.display_name,
+            submission.state,
+            certifiers,
+        )
+
+    certifiers: tuple[Person, ...] = ()
+    if submission.state != SubmissionState.SUBMITTED:
+        return result("not_waiting")
+    if await return_asked_since(session, submission.id, now - ASK_RETURN_EVERY):
+        return result("already")
+    certifiers = tuple(_person(m) for m in await certifiers_of(session, submission) if m.reachable)
+    if not certifiers:
+        return result("nobody")
+    audit.record(
+        session,
+        RETURN_ASKED,
+        actor=asker.telegram_user_id,
+        round_id=submission.round_id,
+        unit_id=submission.unit_id,
+        submission_id=submission.id,
+        at=now,
+    )
+    return result("asked")
 
 
 async def decide(
