@@ -10,8 +10,10 @@ left behind. ``tidtam files sweep`` runs it; the bot runs it once a day.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -32,16 +34,27 @@ class FileSweep:
 async def sweep_unreferenced_files(
     session: AsyncSession, store: FileStore, now: datetime, *, grace: timedelta = GRACE
 ) -> FileSweep:
-    """Remove stored files that no attachment refers to and that are older than ``grace``."""
-    referenced = set((await session.scalars(select(Attachment.storage_key).distinct())).all())
-    cutoff = (now - grace).timestamp()
+    """Remove stored files that no attachment refers to and that are older than ``grace``.
+
+    The folder walk runs in a worker thread: a store of many thousand files must not
+    hold the bot's event loop (and everyone's replies) while it is read.
+    """
+    referenced = frozenset(
+        (await session.scalars(select(Attachment.storage_key).distinct())).all()
+    )
+    return await asyncio.to_thread(_sweep_folder, store.root, referenced, now - grace)
+
+
+def _sweep_folder(root: Path, referenced: frozenset[str], cutoff_at: datetime) -> FileSweep:
+    """The blocking part: walk ``root``, unlink old files nobody refers to."""
+    cutoff = cutoff_at.timestamp()
     removed = kept = freed = 0
-    if not store.root.is_dir():
+    if not root.is_dir():
         return FileSweep(0, 0, 0)
-    for path in sorted(store.root.rglob("*")):
+    for path in sorted(root.rglob("*")):
         if not path.is_file():
             continue
-        key = path.relative_to(store.root).as_posix()
+        key = path.relative_to(root).as_posix()
         info = path.stat()
         if key in referenced or info.st_mtime > cutoff:
             kept += 1

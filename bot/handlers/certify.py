@@ -181,6 +181,10 @@ def decision_replies(
             ], None
         case "letter_pdf_only":
             return [Reply(t(language, "certify.letter_pdf_only"))], None
+        case "letter_too_large":
+            params = decision.params
+            text = t(language, "problem.too_large", size=params["size"], limit=params["limit"])
+            return [Reply(text)], None
         case "letter_saved":
             return [Reply(t(language, "certify.letter_saved", name=decision.params["name"]))], None
     if refusal is None:

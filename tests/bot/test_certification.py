@@ -152,3 +152,22 @@ async def test_unit_asks_its_certifier_to_return_the_report_once_a_day(
     async with province.sessions() as session:
         actions = (await session.scalars(select(AuditEvent.action))).all()
     assert actions.count("return.asked") == 1
+
+
+async def test_a_letter_that_is_not_a_pdf_is_refused_before_it_is_fetched(
+    bot: Application,
+    standin: FakeTelegram,
+    province: Province,  # type: ignore[type-arg]
+) -> None:
+    head = await registered(standin, province, role=Role.HEAD, name="ผอ.สมชาย")
+    teacher = await registered(standin, province, name="ครูสมศรี")
+    await answer_and_submit(teacher)
+    await head.click("✅ รับรองข้อมูล", await wait_for(head, "หรือส่งกลับให้แก้ไข"))
+    await wait_for(head, "ถ้ามีหนังสือรับรอง")
+    fetched = len(standin.calls_to("getFile"))
+    await head.send_document(b"PK\x03\x04 a word file", "หนังสือ.docx", "application/msword")
+    await wait_for(head, "ต้องเป็นไฟล์ PDF")
+    assert len(standin.calls_to("getFile")) == fetched  # refused by its name: never fetched
+    await head.send_document(PDF, "หนังสือรับรอง.pdf", "application/pdf")  # still awaited
+    await wait_for(head, "แนบหนังสือรับรองแล้ว")
+    assert len(standin.calls_to("getFile")) == fetched + 1

@@ -116,3 +116,21 @@ async def test_a_reply_lost_after_its_commit_is_told_and_the_next_text_not_misfi
     await answering.delivered(place.deps, REPORTER, 32)
     answered = await answering.take_text(place.deps, REPORTER, "หมายเหตุ", update_id=33)
     assert answered is not None and not answered.lost_reply and answered.saved is not None
+
+
+async def test_a_redelivered_update_whose_reply_was_lost_gets_a_reply_of_its_own(
+    place: Place,
+) -> None:
+    """Applied, then the process died before replying and before Telegram heard of it."""
+    first = await answering.start(place.deps, REPORTER, update_id=40)
+    assert first is not None
+    await answering.delivered(place.deps, REPORTER, 40)
+    saved = await answering.take_text(place.deps, REPORTER, "12", update_id=41)
+    assert saved is not None and saved.saved is not None
+    # the same update comes back: not applied again, but answered with where things are
+    again = await answering.take_text(place.deps, REPORTER, "12", update_id=41)
+    assert again is not None and again.lost_reply and again.saved is None
+    assert any(isinstance(e, walk.Ask) and e.question_id == "note" for e in again.events)
+    await answering.delivered(place.deps, REPORTER, 41)
+    # once its reply went out, a third delivery is ignored, as before
+    assert await answering.take_text(place.deps, REPORTER, "12", update_id=41) is None

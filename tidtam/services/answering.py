@@ -455,7 +455,13 @@ async def _run(
         state = loaded.state
         if update_id is not None:
             if finished and already_handled(state, update_id):
-                return None  # handled before a restart: not again
+                if state.data.get(OWED) != update_id:
+                    return None  # handled and answered before a restart: not again
+                # Handled, but the process died before its reply went out and before
+                # Telegram heard it was handled: show where the person is now, once.
+                again = await _owed_again(session, deps, loaded)
+                again.lost_reply = True
+                return again
             last = state.last_update_id
             if not finished and last is not None and update_id <= last:
                 return None
@@ -474,6 +480,19 @@ async def _run(
         return outcome
 
     return await in_transaction(deps.sessions, once)
+
+
+async def _owed_again(session: AsyncSession, deps: ServiceDeps, loaded: ChatContext) -> Outcome:
+    """The view owed to an update that was applied but never answered (nothing changes)."""
+    state = loaded.state
+    active = await _load_active(session, state, loaded)
+    if active is None:
+        members = await memberships(session, state.telegram_user_id)
+        return Outcome("ignored", members[0].language if members else None)
+    asked = active.walk_state.question_id
+    if active.walk_state.mode == "asking" and asked is not None:
+        return await _step(session, deps, state, active, walk.Edit(asked))
+    return await _step(session, deps, state, active, walk.Review())
 
 
 # ------------------------------------------------------------------ use cases
@@ -686,6 +705,13 @@ async def offer_file(
         state = loaded.state
         pending = {"update": update_id, "name": offer.name}
         if state.mode == certification.AWAITING_LETTER:
+            problem = _check_offer(certification.LETTER_FILE, offer, deps.download_limit)
+            if problem is not None:  # not a PDF, or too large: never fetched
+                _finish(state, update_id)
+                letter_for = int(state.data.get("letter_for", 0))
+                submission, _, _ = await load_submission(session, letter_for)
+                decision = certification.letter_refused(submission, problem)
+                return Outcome("certify", decision.language, decision=decision)
             state.data = {**state.data, DOWNLOADING: pending}
             return Outcome("fetch")
         active = await _load_active(session, state, loaded)

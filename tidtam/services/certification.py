@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from flows import walk
 from flows.answers import AnswerValue
-from flows.form import Form
+from flows.form import Form, Question, QuestionType
 from flows.item_numbers import item_numbers
 from storage import audit
 from storage.certification import (
@@ -49,6 +49,8 @@ AWAITING_REASON = "awaiting_reason"
 AWAITING_LETTER = "awaiting_letter"
 LETTER_QUESTION = "_certification_letter"
 REASON_LIMIT = 1000
+LETTER_FILE = Question(LETTER_QUESTION, QuestionType.FILE, "", accept=("pdf",))
+"""A certification letter as a file question: a PDF (checked before it is fetched)."""
 
 
 # ------------------------------------------------------------------ results
@@ -104,6 +106,7 @@ Code = Literal[
     "returned",  # returned for correction; ``tell``, params reason and flagged
     "no_letter",  # the certifier has no letter to attach
     "letter_pdf_only",  # a letter must be a PDF
+    "letter_too_large",  # params size and limit, in MB
     "letter_saved",  # params["name"]
     "ignored",  # a button that does nothing
 ]
@@ -174,6 +177,15 @@ def _decision(submission: Submission, code: Code, **more: object) -> Decision:
         submission.round.period,
         **more,  # type: ignore[arg-type]
     )
+
+
+def letter_refused(submission: Submission | None, problem: walk.Rejected) -> Decision:
+    """A letter refused by its name or declared size, before anything is fetched."""
+    if submission is None:
+        return Decision("gone")
+    if problem.code == "too_large":
+        return _decision(submission, "letter_too_large", params=dict(problem.params))
+    return _decision(submission, "letter_pdf_only")
 
 
 async def _certifier(session: AsyncSession, user_id: int, submission: Submission) -> Member | None:
