@@ -1,13 +1,11 @@
-"""Updates by webhook: a small aiohttp server in front of the Application's update queue.
+"""Updates by webhook: python-telegram-bot's own webhook server (its ``webhooks`` extra).
 
 Telegram POSTs each update to the URL given to ``setWebhook`` with the header
-``X-Telegram-Bot-Api-Secret-Token``; a request without the right token gets 403 and is
-not looked at further (compared in constant time). An accepted update goes into
-``Application.update_queue``, the same queue long polling fills, so per-person order
-(:class:`bot.ordering.PerPersonOrder`) and everything after it are unchanged.
-
-(python-telegram-bot's own webhook server needs its ``webhooks`` extra, tornado,
-which tidtam does not install; aiohttp is already used for the Bot API calls.)
+``X-Telegram-Bot-Api-Secret-Token``; python-telegram-bot's server answers a request
+without the right token with 403 and does not look at it further. An accepted update
+goes into ``Application.update_queue``, the same queue long polling fills, so
+per-person order (:class:`bot.ordering.PerPersonOrder`) and everything after it are
+unchanged.
 
 Several copies behind one proxy: each update reaches one copy; the person's chat state
 row is locked for the update's transaction and records the newest update id handled,
@@ -17,15 +15,11 @@ one person's updates are applied one at a time in the order they are handled.
 
 from __future__ import annotations
 
-import hmac
-import json
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from urllib.parse import urlsplit
 
-from aiohttp import web
-from telegram import Update
 from telegram.ext import Application
 
 from bot.app import ALLOWED_UPDATES
@@ -38,30 +32,6 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - a header name
 def webhook_path(url: str) -> str:
     """The path the server answers on: the public URL's path (``/`` if none)."""
     return urlsplit(url).path or "/"
-
-
-def _handler(
-    application: Application,  # type: ignore[type-arg]
-    secret: str,
-) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
-    expected = secret.encode()
-
-    async def receive(request: web.Request) -> web.StreamResponse:
-        given = request.headers.get(SECRET_HEADER, "").encode()
-        if not hmac.compare_digest(given, expected):
-            log.warning("webhook request without the right secret token from %s", request.remote)
-            return web.Response(status=403)
-        try:
-            data = await request.json(loads=json.loads)
-            update = Update.de_json(data, application.bot)
-        except (ValueError, TypeError, KeyError):
-            return web.Response(status=400, text="not a Telegram update")
-        if update is None:
-            return web.Response(status=400, text="not a Telegram update")
-        await application.update_queue.put(update)
-        return web.Response(status=200)
-
-    return receive
 
 
 @asynccontextmanager
@@ -84,26 +54,23 @@ async def webhook(
         if application.post_init is not None:
             await application.post_init(application)
         await application.start()
-        server = web.Application(client_max_size=1024 * 1024)
-        server.router.add_post(webhook_path(url), _handler(application, secret))
-        runner = web.AppRunner(server, handle_signals=False, access_log=None)
-        await runner.setup()
+        updater = application.updater
+        assert updater is not None
+        await updater.start_webhook(
+            listen=listen,
+            port=port,
+            url_path=webhook_path(url).lstrip("/"),
+            webhook_url=url,
+            secret_token=secret,
+            allowed_updates=ALLOWED_UPDATES,
+            drop_pending_updates=False,
+            max_connections=max_connections,
+        )
+        log.info("webhook %s served on %s:%d", url, listen, port)
         try:
-            site = web.TCPSite(runner, listen, port)
-            await site.start()
-            bound = int(runner.addresses[0][1])
-            await application.bot.set_webhook(
-                url,
-                secret_token=secret,
-                allowed_updates=ALLOWED_UPDATES,
-                max_connections=max_connections,
-            )
-            log.info("webhook %s served on %s:%d", url, listen, bound)
-            try:
-                yield bound
-            finally:
-                await application.stop()
+            yield port
         finally:
-            await runner.cleanup()
+            await updater.stop()
+            await application.stop()
     finally:
         await application.shutdown()

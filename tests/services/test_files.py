@@ -3,6 +3,7 @@ and a download cut off by a crash is told on the person's next message."""
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -10,7 +11,7 @@ from sqlalchemy import func, select
 from flows import walk
 from storage.db import transaction
 from storage.file_sweep import sweep_unreferenced_files
-from storage.models import Attachment
+from storage.models import Attachment, ChatState
 from tests.services.conftest import NEWCOMER, NOW, REPORTER, STRANGER, Place
 from tests.services.test_answering import PDF, PNG, _to_file_question
 from tidtam.services import answering
@@ -127,7 +128,18 @@ async def test_a_redelivered_update_whose_reply_was_lost_gets_a_reply_of_its_own
     await answering.delivered(place.deps, REPORTER, 40)
     saved = await answering.take_text(place.deps, REPORTER, "12", update_id=41)
     assert saved is not None and saved.saved is not None
-    # the same update comes back: not applied again, but answered with where things are
+    # delivered again at once (two webhook copies took it): maybe on its way, not repeated
+    assert await answering.take_text(place.deps, REPORTER, "12", update_id=41) is None
+    # the process that owed the reply died a minute ago; a new one gets the update again
+    async with transaction(place.deps.sessions) as session:
+        state = await session.get(ChatState, REPORTER)
+        assert state is not None and state.data[answering.OWED] == 41
+        state.data = {
+            **state.data,
+            answering.OWED_BY: "a-dead-process",
+            answering.OWED_SINCE: time.time() - 60,
+        }
+    # not applied again, but answered with where things are
     again = await answering.take_text(place.deps, REPORTER, "12", update_id=41)
     assert again is not None and again.lost_reply and again.saved is None
     assert any(isinstance(e, walk.Ask) and e.question_id == "note" for e in again.events)

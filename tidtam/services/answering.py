@@ -10,10 +10,12 @@ another phone or a second process loses nothing: the database is the only state.
 from __future__ import annotations
 
 import asyncio
+import time
+import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 import filetype
 from sqlalchemy import delete
@@ -380,10 +382,39 @@ DOWNLOADING = "downloading"
 #: ``ChatState.data`` key of the update whose reply is not yet known to be delivered:
 #: set with the update's commit, cleared by :func:`delivered` once the reply went out.
 OWED = "owed_reply"
+#: With :data:`OWED`: which process owes the reply, and since when (wall clock).
+OWED_BY = "owed_by"
+OWED_SINCE = "owed_since"
+
+#: This process, as named in :data:`OWED_BY`.
+PROCESS = uuid.uuid4().hex[:12]
+
+#: A reply owed by another process for longer than this is taken as lost in a crash;
+#: younger, it may still be on its way (two webhook copies took the same update).
+OWED_GRACE_SECONDS = 5.0
 
 #: ``ChatState.data`` key of the newest message to the person that carries buttons:
 #: /cancel takes them away (:func:`take_live_buttons`).
 LIVE_BUTTONS = "live_buttons"
+
+
+def _without_owed(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in data.items() if k not in (OWED, OWED_BY, OWED_SINCE)}
+
+
+def _owed_by_a_dead_process(state: ChatState, update_id: int) -> bool:
+    """Whether ``update_id`` (delivered again) was applied but its reply never went out.
+
+    Only another process can have died owing it; and if that was long enough ago, it
+    did not merely take the same update at the same time as this one (two webhook
+    copies). When in doubt it is not answered here, but the person's next message is
+    (:func:`_reply_lost`).
+    """
+    data = state.data
+    if data.get(OWED) != update_id or data.get(OWED_BY) == PROCESS:
+        return False
+    since = data.get(OWED_SINCE)
+    return isinstance(since, int | float) and time.time() - since >= OWED_GRACE_SECONDS
 
 
 def _reply_lost(state: ChatState, update_id: int | None) -> bool:
@@ -404,7 +435,7 @@ async def delivered(
         state = await load_chat_state(session, user_id)
         data = dict(state.data)
         if update_id is not None and data.get(OWED) == update_id:
-            del data[OWED]
+            data = _without_owed(data)
         if buttons_message is not None:
             data[LIVE_BUTTONS] = buttons_message
         if data != state.data:
@@ -455,8 +486,8 @@ async def _run(
         state = loaded.state
         if update_id is not None:
             if finished and already_handled(state, update_id):
-                if state.data.get(OWED) != update_id:
-                    return None  # handled and answered before a restart: not again
+                if not _owed_by_a_dead_process(state, update_id):
+                    return None  # handled and answered, or being answered: not again
                 # Handled, but the process died before its reply went out and before
                 # Telegram heard it was handled: show where the person is now, once.
                 again = await _owed_again(session, deps, loaded)
@@ -474,9 +505,14 @@ async def _run(
             outcome.lost_file = lost
         outcome.lost_reply = reply_lost
         if update_id is not None and outcome.code != "fetch":  # a reply is owed now
-            state.data = {**state.data, OWED: update_id}
+            state.data = {
+                **state.data,
+                OWED: update_id,
+                OWED_BY: PROCESS,
+                OWED_SINCE: time.time(),
+            }
         elif reply_lost:
-            state.data = {k: v for k, v in state.data.items() if k != OWED}
+            state.data = _without_owed(state.data)
         return outcome
 
     return await in_transaction(deps.sessions, once)
