@@ -8,6 +8,8 @@ out the documents (plain, picklable data) and counts.
 from __future__ import annotations
 
 import os
+import tempfile
+import zipfile
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -15,7 +17,7 @@ from pathlib import Path
 from reports.submission_doc import SubmissionDoc, pdf_file_name
 from reports.submission_pdf import submission_pdf
 
-__all__ = ["write_submission_pdfs"]
+__all__ = ["write_submission_pdfs", "zip_submission_pdfs"]
 
 
 def _write(docs: Sequence[SubmissionDoc], folder: str) -> int:
@@ -39,3 +41,26 @@ def write_submission_pdfs(
     chunks = [docs[i : i + size] for i in range(0, len(docs), size)]
     with ProcessPoolExecutor(max_workers=workers) as pool:
         return sum(pool.map(_write, chunks, [str(folder)] * len(chunks)))
+
+
+def zip_submission_pdfs(
+    docs: Sequence[SubmissionDoc], target: Path, *, workers: int | None = None
+) -> int:
+    """Write every document into one zip archive ``target``; how many were written.
+
+    The PDFs are rendered into a scratch folder beside ``target`` and stored flat in
+    the archive under their safe names (:func:`pdf_file_name`: no folders, nothing
+    that could escape where the archive is unpacked). The archive appears whole or
+    not at all: it is written under a temporary name and renamed when complete.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=target.parent, prefix=".pdfs-") as scratch:
+        folder = Path(scratch) / "pdfs"
+        written = write_submission_pdfs(docs, folder, workers=workers)
+        partial = Path(scratch) / "archive.zip"
+        # PDFs are compressed already: stored as they are, the archive costs no CPU.
+        with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_STORED) as archive:
+            for path in sorted(folder.iterdir()):
+                archive.write(path, arcname=path.name)
+        os.replace(partial, target)
+    return written

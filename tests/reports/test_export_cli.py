@@ -213,6 +213,21 @@ def test_export_pdf_writes_one_file_per_submitted_unit(
     assert bases("ค่ายลูกเสือ") in text and "250" in text and SCHOOL in text
 
 
+def test_export_pdf_into_one_zip(cli: Run, submitted: int, tmp_path: Path) -> None:
+    import zipfile
+
+    from tests.reports.pdfcheck import bases, page_texts
+
+    target = tmp_path / "แบบรายงาน.zip"
+    result = cli("export", "--round", submitted, "--pdf", target)
+    assert result.code == 0, result.err
+    with zipfile.ZipFile(target) as archive:
+        assert archive.namelist() == [f"{SCHOOL}.pdf"]  # flat: no folders to escape by
+        text = bases("".join(page_texts(archive.read(f"{SCHOOL}.pdf"))))
+    assert bases("ค่ายลูกเสือ") in text and SCHOOL in text
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".pdfs-")]  # no scratch left
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -220,6 +235,7 @@ def test_export_pdf_writes_one_file_per_submitted_unit(
         (["--round", "{round}"], "give --out FILE"),
         (["--round", "{round}", "--pdf", "no/such/out"], "does not exist"),
         (["--round", "{round}", "--pdf", "out", "--files"], "--files needs --out"),
+        (["--round", "{round}", "--pdf", "no/such/out.zip"], "does not exist"),
     ],
 )
 def test_export_pdf_errors(

@@ -75,7 +75,10 @@ async def export_command(
     ] = False,
     pdf: Annotated[
         Path | None,
-        typer.Option("--pdf", help="a folder: one PDF per submitted or certified unit"),
+        typer.Option(
+            "--pdf",
+            help="a folder: one PDF per submitted or certified unit; or FILE.zip: all in one zip",
+        ),
     ] = None,
 ) -> None:
     """Export a round: every unit's answers, the summary, the indicators and the files."""
@@ -132,6 +135,9 @@ async def export_command(
 
 
 def _check_folder(folder: Path) -> None:
+    if folder.suffix.lower() == ".zip":
+        check_target(folder, "--pdf")
+        return
     if folder.exists() and not folder.is_dir():
         fail(f"--pdf {folder}: is a file, give a folder")
     if not folder.exists() and not folder.parent.is_dir():
@@ -142,10 +148,13 @@ def _check_folder(folder: Path) -> None:
 
 
 def _write_pdfs(docs: list[SubmissionDoc], folder: Path) -> None:
-    from reports.pdf_batch import write_submission_pdfs
+    from reports.pdf_batch import write_submission_pdfs, zip_submission_pdfs
 
     try:
-        write_submission_pdfs(docs, folder)
+        if folder.suffix.lower() == ".zip":
+            zip_submission_pdfs(docs, folder)
+        else:
+            write_submission_pdfs(docs, folder)
     except OSError as error:
         fail(f"--pdf {folder}: {error.strerror or error}")
 
