@@ -249,6 +249,13 @@ def echo(view: View, question_id: str, answer: AnswerValue) -> str:
     return t(lang, "report.saved", number=q.no, answer=shown)
 
 
+def calculated(view: View, question_id: str, answer: AnswerValue) -> str:
+    """A computed value, said as it follows: "คำนวณให้ ข้อ 3.1.4 งบประมาณคงเหลือ: 12,500.00"."""
+    q = view.form.question(question_id)
+    shown = show_answer(q, answer, view.language)
+    return t(view.language, "report.calculated", number=q.no, text=q.text, answer=shown)
+
+
 def ask(view: View, event: walk.Ask, *, edit: bool = False) -> Reply:
     lang = view.language
     where = view.form.place(event.question_id)
@@ -333,7 +340,9 @@ def review(
                 indicator_no = place.indicator.no
                 heading = _indicator(lang, place.indicator.no, _short(place.indicator.title))
                 line = f"<u>{heading}</u>\n{line}"
-            edits = 1 if editable else 0
+            # a computed (calc) value is changed through the answers it follows from
+            can_edit = editable and place.question.calc is None
+            edits = 1 if can_edit else 0
             if opened and pages.fits(f"\n{line}", edits):
                 pages.add(line, joiner="\n")
             else:
@@ -341,7 +350,7 @@ def review(
                     pages.flush()
                 pages.add(f"{title}\n{line}")
                 opened = True
-            if editable:
+            if can_edit:
                 edit = t(lang, "report.button.edit", number=item.number)
                 pages.button(Button(edit, _q(view, item.question_id, "e")), row_of=section.number)
         if not opened:
@@ -443,11 +452,16 @@ def render(view: View, events: Sequence[walk.Event], *, from_press: bool) -> lis
     message (usually the next question), so that answering costs no extra message.
     """
     replies = _render(view, events, from_press=from_press)
-    echoes = [
-        echo(view, e.question_id, e.answer)
-        for e in events
-        if isinstance(e, walk.Save) and not from_press  # a pressed button shows its answer
-    ]
+    echoes: list[str] = []
+    for e in events:
+        if isinstance(e, walk.Calculated):  # a value that followed: always said
+            echoes.append(calculated(view, e.question_id, e.answer))
+        elif (
+            isinstance(e, walk.Save)
+            and not from_press  # a press shows its own answer
+            and view.form.question(e.question_id).calc is None
+        ):
+            echoes.append(echo(view, e.question_id, e.answer))
     if not echoes or not replies:  # a later part of an album is taken silently
         return replies
     said = "\n".join(echoes)
@@ -464,7 +478,7 @@ def _render(view: View, events: Sequence[walk.Event], *, from_press: bool) -> li
     only_ask = len(events) == 1 and isinstance(events[0], walk.Ask)
     for event in events:
         match event:
-            case walk.Save():
+            case walk.Save() | walk.Calculated():
                 pass
             case walk.Ask():
                 # A toggle of a multi question edits its keyboard in place.

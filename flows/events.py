@@ -21,6 +21,7 @@ __all__ = [
     "AllAnswered",
     "Ask",
     "AskConfirmSubmit",
+    "Calculated",
     "Contradicted",
     "Event",
     "Invalid",
@@ -38,6 +39,17 @@ __all__ = [
 @dataclass(frozen=True, slots=True)
 class Save:
     """Store this answer (replacing any earlier one)."""
+
+    question_id: str
+    answer: AnswerValue
+
+
+@dataclass(frozen=True, slots=True)
+class Calculated:
+    """A ``calc`` question's value followed from the answer just saved (show it).
+
+    Its :class:`Save` comes just before; ``answer`` is "none" when the value cannot
+    be computed (an operand without a number, a division by zero)."""
 
     question_id: str
     answer: AnswerValue
@@ -138,6 +150,7 @@ class AllAnswered:
 
 Event = (
     Save
+    | Calculated
     | Ask
     | Invalid
     | Stale

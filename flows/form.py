@@ -25,6 +25,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
+from flows.calc import CalcExpr, parse_calc
 from flows.when import Expr, parse_when, to_source
 
 __all__ = [
@@ -104,6 +105,13 @@ class Question:
     when_text: str | None = None
     no: str = ""  # item number; "" until the form numbers it (see number_form)
     checks: tuple[Check, ...] = ()
+    calc: CalcExpr | None = None  # computed from earlier answers, never asked
+    calc_text: str | None = None  # the ``calc`` source as written in the file
+
+    @property
+    def computed(self) -> bool:
+        """Whether the question's value follows from others (``calc``): never asked."""
+        return self.calc is not None
 
     def choice(self, choice_id: str) -> Choice:
         """The choice with this id; ``KeyError`` if there is none."""
@@ -315,6 +323,8 @@ def _question_to_dict(q: Question, default_no: str) -> dict[str, Any]:
         out["help"] = q.help
     if q.checks:
         out["check"] = [{"rule": c.source, "message": c.message} for c in q.checks]
+    if q.calc_text is not None:
+        out["calc"] = q.calc_text
     return out
 
 
@@ -384,6 +394,8 @@ def _question_from_dict(d: Mapping[str, Any]) -> Question:
         checks=tuple(
             Check(parse_when(c["rule"]), c["rule"], c["message"]) for c in d.get("check", ())
         ),
+        calc=None if d.get("calc") is None else parse_calc(d["calc"]),
+        calc_text=d.get("calc"),
     )
 
 

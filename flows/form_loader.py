@@ -25,6 +25,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent
 
+from flows.calc import CalcExpr, CalcSyntaxError, operands, parse_calc
 from flows.errors import FormError, FormProblem, WhenSyntaxError
 from flows.form import (
     CHOICE_TYPES,
@@ -84,7 +85,7 @@ _SECTION_KEYS: Final = ("id", "no", "title", "kinds", "indicators")
 _INDICATOR_KEYS: Final = ("id", "no", "title", "kinds", "questions")
 _QUESTION_KEYS: Final = (
     "id", "no", "type", "text", "required", "choices", "min", "max", "accept", "kinds", "when",
-    "help", "check",
+    "help", "check", "calc",
 )  # fmt: skip
 _CHOICE_KEYS: Final = ("id", "label", "exclusive")
 _CHOICE_REQUIRED: Final = ("id", "label")
@@ -134,6 +135,14 @@ class _PendingWhen:
     line: int | None
 
 
+@dataclass(frozen=True, slots=True)
+class _PendingCalc:
+    question_id: str
+    operands: frozenset[str]
+    path: str
+    line: int | None
+
+
 class _Loader:
     def __init__(self, source: str) -> None:
         self.source = source
@@ -143,6 +152,7 @@ class _Loader:
         self.built: dict[str, Question] = {}
         self.whens: list[_PendingWhen] = []
         self.rules: list[_PendingWhen] = []  # check rules, checked once all ids are known
+        self.calcs: list[_PendingCalc] = []  # calc operands, checked once all ids are known
         self.no_places: dict[str, tuple[str, int | None]] = {}  # id -> (path, line) of "no"
 
     # ------------------------------------------------------------- helpers
@@ -439,7 +449,11 @@ class _Loader:
         help_text = self.text(node, "help", path) if "help" in node else None
         when, when_text, when_ok = self.when(node, path, qid)
         checks = self.checks(node, path, qid)
-        ok = ok and no_ok and kinds_ok and when_ok and ("help" not in node or help_text is not None)
+        calc, calc_text, calc_ok = self.calc(node, path, qid, qtype)
+        if calc is not None:
+            required = False  # never asked: "no value" is not a missing answer
+        ok = ok and calc_ok and no_ok and kinds_ok and when_ok
+        ok = ok and ("help" not in node or help_text is not None)
         ok = ok and checks is not None
         if qid is None or qtype is None or text is None or choices is None or bounds is None:
             return None
@@ -460,6 +474,8 @@ class _Loader:
             when_text=when_text,
             no=no,
             checks=checks or (),
+            calc=calc,
+            calc_text=calc_text,
         )
         self.built[qid] = question
         return question
@@ -652,6 +668,58 @@ class _Loader:
         if qid is not None:
             self.whens.append(_PendingWhen(qid, expr, path, line))
         return expr, str(value), True
+
+    def calc(
+        self, node: dict[Any, Any], path: str, qid: str | None, qtype: QuestionType | None
+    ) -> tuple[CalcExpr | None, str | None, bool]:
+        """The ``calc:`` expression of an integer or decimal question, if any."""
+        if "calc" not in node:
+            return None, None, True
+        value, line = node["calc"], _key_line(node, "calc")
+        if qtype is not None and qtype not in NUMBER_TYPES:
+            self.problem(
+                path, line, f"calc is only allowed on integer and decimal questions, not {qtype}"
+            )
+            return None, None, False
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)  # a constant, as YAML reads it
+        if not isinstance(value, str):
+            self.problem(path, line, f"calc must be an expression in text, got {_show(value)}")
+            return None, None, False
+        try:
+            expr = parse_calc(value)
+        except CalcSyntaxError as error:
+            self.problem(
+                path, line, f"calc has a syntax error at column {error.column}: {error.message}"
+            )
+            return None, None, False
+        if qid is not None:
+            self.calcs.append(_PendingCalc(qid, frozenset(operands(expr)), path, line))
+        return expr, str(value), True
+
+    def check_calcs(self) -> None:
+        """A calc reads earlier integer, decimal or calc questions, never itself."""
+        position = {qid: index for index, qid in enumerate(self.question_order)}
+        for pending in self.calcs:
+            own = position[pending.question_id]
+            for ref in sorted(pending.operands, key=lambda r: (position.get(r, -1), r)):
+                if ref == pending.question_id:
+                    message = "calc refers to the question itself"
+                elif ref not in position:
+                    message = f'calc refers to unknown question "{ref}"'
+                elif position[ref] > own:
+                    message = (
+                        f'calc refers to question "{ref}", which comes later; '
+                        "calc must point backwards"
+                    )
+                elif ref in self.built and self.built[ref].type not in NUMBER_TYPES:
+                    message = (
+                        f'calc refers to question "{ref}", a {self.built[ref].type} question; '
+                        "calc computes with integer and decimal questions"
+                    )
+                else:
+                    continue
+                self.problem(pending.path, pending.line, message)
 
     def checks(self, node: dict[Any, Any], path: str, qid: str | None) -> tuple[Check, ...] | None:
         """The ``check:`` rules, ``()`` where there are none, ``None`` if broken."""
@@ -877,6 +945,7 @@ def load_form(text: str, source: str = "<form>") -> Form:
     form = loader.form(data)
     loader.check_whens()
     loader.check_rules()
+    loader.check_calcs()
     if form is not None:
         loader.check_numbers(form)
     if loader.problems or form is None:

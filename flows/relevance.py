@@ -71,16 +71,22 @@ def relevant_answers(form: Form, kind: str, answers: Answers) -> dict[str, Answe
     }
 
 
+def _asked(places: list[QuestionPlace]) -> list[QuestionPlace]:
+    """The places a person answers: all but the computed (``calc``) questions."""
+    return [p for p in places if p.question.calc is None]
+
+
 def first_unanswered(form: Form, kind: str, answers: Answers) -> QuestionPlace | None:
     """The first applicable question without an answer (skipped counts as answered)."""
-    return next((p for p in _applicable(form, kind, answers) if p.question.id not in answers), None)
+    places = _asked(_applicable(form, kind, answers))
+    return next((p for p in places if p.question.id not in answers), None)
 
 
 def missing_required(form: Form, kind: str, answers: Answers) -> list[QuestionPlace]:
     """The required applicable questions without an answer; optional ones are never missing."""
     return [
         p
-        for p in _applicable(form, kind, answers)
+        for p in _asked(_applicable(form, kind, answers))
         if p.question.required and p.question.id not in answers
     ]
 
@@ -99,8 +105,10 @@ class Progress:
 
 
 def progress(form: Form, kind: str, answers: Answers) -> Progress:
-    """How far the unit is: answered / total applicable, missing required by section."""
-    places = _applicable(form, kind, answers)
+    """How far the unit is: answered / total applicable, missing required by section.
+
+    Computed (``calc``) questions are not counted: nobody answers them."""
+    places = _asked(_applicable(form, kind, answers))
     missing: dict[str, int] = {}
     for p in places:
         if p.question.required and p.question.id not in answers:
@@ -130,11 +138,12 @@ class Place:
 def _place_in(form: Form, places: list[QuestionPlace], question_id: str, answers: Answers) -> Place:
     if question_id not in form:
         raise UnknownQuestion(question_id)
+    asked = _asked(places)
     for where in places:
         if where.question.id == question_id:
-            answered = sum(1 for p in places if p.question.id in answers)
+            answered = sum(1 for p in asked if p.question.id in answers)
             return Place(
-                where.section.no, where.section.title, where.question.no, answered, len(places)
+                where.section.no, where.section.title, where.question.no, answered, len(asked)
             )
     raise NotApplicable(question_id)
 

@@ -60,14 +60,18 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Final, Literal
 
-from flows.answers import SKIPPED, AnswerValue, FileRef
+from flows.answers import NONE, SKIPPED, AnswerValue, FileRef, when_value
+from flows.calc import compute
+from flows.calc import operands as calc_operands
 from flows.checks import broken_check, broken_checks
 from flows.events import (
     AllAnswered,
     Ask,
     AskConfirmSubmit,
+    Calculated,
     Contradicted,
     Event,
     Invalid,
@@ -126,6 +130,7 @@ __all__ = [
     "Ask",
     "AskConfirmSubmit",
     "Back",
+    "Calculated",
     "Cancel",
     "ConfirmSubmit",
     "Contradicted",
@@ -262,6 +267,36 @@ class _Walk:
             self._places = _applicable(self.form, self.kind, self.answers)
         return self._places
 
+    @property
+    def asked(self) -> list[QuestionPlace]:
+        """The applicable questions a person answers (not the computed ones)."""
+        return [p for p in self.places if p.question.calc is None]
+
+    def recompute(self) -> list[Event]:
+        """Save and show each applicable ``calc`` value that the answers changed.
+
+        In form order, so that a calc reading an earlier calc sees its new value.
+        Operands are the answers of applicable questions only (as for ``when``).
+        """
+        events: list[Event] = []
+        for where in list(self.places):
+            question = where.question
+            if question.calc is None:
+                continue
+            live = {p.question.id for p in self.places}
+            values = {
+                qid: when_value(self.answers.get(qid))
+                for qid in calc_operands(question.calc)
+                if qid in live
+            }
+            result = compute(question.calc, values)
+            answer = NONE if result is None else AnswerValue(_typed(question, result))
+            if self.answers.get(question.id) == answer:
+                continue
+            self.set_answer(question.id, answer)
+            events += [Save(question.id, answer), Calculated(question.id, answer)]
+        return events
+
     def is_applicable(self, question_id: str | None) -> bool:
         return question_id is not None and any(p.question.id == question_id for p in self.places)
 
@@ -305,7 +340,7 @@ class _Walk:
                 sections.append(ReviewSection(section.id, section.no, section.title, items))
         missing = tuple(
             p.question.id
-            for p in self.places
+            for p in self.asked
             if p.question.required and p.question.id not in self.answers
         )
         return ShowReview(tuple(sections), missing, progress(self.form, self.kind, self.answers))
@@ -337,7 +372,7 @@ class _Walk:
         return WalkState("review"), [self.review()]
 
     def start(self) -> Result:
-        nxt = next((p for p in self.places if p.question.id not in self.answers), None)
+        nxt = next((p for p in self.asked if p.question.id not in self.answers), None)
         if nxt is None:
             return self.to_review()
         return self.asking(nxt.question.id)
@@ -362,8 +397,8 @@ class _Walk:
             state = replace(state, proposed=None)
             return self.invalid(state, question_id, Rejected("check", message=broken.message))
         self.set_answer(question_id, answer)
-        events: list[Event] = [Save(question_id, answer)]
-        unanswered = [p for p in self.places if p.question.id not in self.answers]
+        events: list[Event] = [Save(question_id, answer), *self.recompute()]
+        unanswered = [p for p in self.asked if p.question.id not in self.answers]
         if state.editing:
             wanted = dependents(self.form, question_id)
             if state.origin is not None and state.origin in self.form:
@@ -422,7 +457,7 @@ class _Walk:
                     return WalkState("idle"), [Submitted()]
                 return submitted
             case Edit(question_id):
-                if self.is_applicable(question_id):
+                if self.is_applicable(question_id) and self.form.question(question_id).calc is None:
                     return self.asking(question_id, editing=True, origin=question_id)
                 return self.stale(self.normalize(state), question_id)
             case Files() if event.album is not None and event.album == state.album:
@@ -433,7 +468,7 @@ class _Walk:
 
     def submit(self) -> Result:
         missing = [
-            p for p in self.places if p.question.required and p.question.id not in self.answers
+            p for p in self.asked if p.question.required and p.question.id not in self.answers
         ]
         if missing:
             new_state, shown = self.asking(missing[0].question.id)
@@ -568,6 +603,13 @@ class _Walk:
         if event.album is not None:
             new_state = replace(new_state, album=event.album, album_question=question.id)
         return new_state, events
+
+
+def _typed(question: Question, value: Decimal) -> int | Decimal:
+    """A computed value as its question's type: integers rounded half up."""
+    if question.type is QuestionType.INTEGER:
+        return int(value.to_integral_value(rounding=ROUND_HALF_UP))
+    return value
 
 
 def _has(question: Question, choice_id: str) -> bool:
