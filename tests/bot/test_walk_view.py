@@ -147,3 +147,24 @@ def test_show_answer_in_thai_and_english(
 ) -> None:
     assert show_answer(question, answer, "th") == th
     assert show_answer(question, answer, "en") == (th if en is None else en)
+
+
+def test_a_calc_value_is_said_as_it_follows_and_has_no_edit_button() -> None:
+    from bot.walk_view import render
+    from tests.flows.test_calc import BUDGET, walk_through
+
+    view = View(BUDGET, 7, "โรงเรียนทดสอบ", "2567-Q1", "th", 20)
+    state, answers, _ = walk_through("50,000")
+    state, events = walk.resume(BUDGET, "school", answers, state, walk.Text("12,500.50"))
+    [asked] = render(view, events, from_press=False)
+    lines = asked.text.splitlines()
+    assert lines[0] == "บันทึก ข้อ 1.1.2: 12,500.50 บาท"
+    assert "คำนวณให้ ข้อ 1.1.3 งบประมาณคงเหลือ (บาท): 37,499.50" in lines
+    assert "คำนวณให้ ข้อ 1.1.4 ร้อยละการเบิกจ่าย: 25" in lines
+    for event in events:
+        if isinstance(event, walk.Save):
+            answers[event.question_id] = event.answer
+    _, shown = walk.resume(BUDGET, "school", answers, state, walk.Review())
+    [reviewed] = review(view, next(e for e in shown if isinstance(e, walk.ShowReview)))
+    edits = [b.text for row in reviewed.buttons for b in row]
+    assert any("1.1.2" in text for text in edits) and not any("1.1.3" in t for t in edits)
