@@ -13,7 +13,6 @@ from bot.delivery import send
 from bot.handlers.registration import contact_line
 from bot.i18n import t
 from bot.replies import Button, Reply
-from reports.invite_book import invite_workbook
 from tidtam.core.invite_codes import format_code
 from tidtam.core.thai import format_date_th
 from tidtam.core.vocabulary import Role
@@ -77,6 +76,8 @@ async def on_press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     headers = [
         t(language, f"year.invite_col_{c}") for c in ("code", "unit", "role", "invite", "link")
     ]
+    from reports.invite_book import invite_workbook  # xlsxwriter: loaded when first needed
+
     book = invite_workbook(headers, rows)
     expires = issued.invites[0].expires_at.astimezone(dependencies.settings.tz).date()
     caption = t(

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import html
+from typing import TYPE_CHECKING
 
-import pandas as pd
 from telegram import Update
 from telegram.ext import ContextTypes
 
@@ -17,12 +17,14 @@ from bot.context import deps, user_language
 from bot.delivery import send
 from bot.i18n import escape, join, t
 from bot.replies import Reply
-from reports.chart import status_chart
 from tidtam.core.ids import parse_id
 from tidtam.core.periods import parse_period
 from tidtam.core.thai import format_date_th
 from tidtam.services import status as use_case
 from tidtam.services.status import Refusal, Refused, Scoped
+
+if TYPE_CHECKING:  # pandas loads with the first report asked for
+    import pandas as pd
 
 
 def _round_id(args: list[str] | None) -> int | None:
@@ -105,6 +107,8 @@ async def status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         as_of = dependencies.now().astimezone(dependencies.settings.tz).date()
         date = format_date_th(as_of) if language == "th" else as_of.strftime("%d %b %Y")
         chart_title = f"{title}\n{t(language, 'status.as_of', date=date)}"
+        from reports.chart import status_chart  # matplotlib: loaded when first needed
+
         chart = await asyncio.to_thread(status_chart, groups, html.unescape(chart_title))
         replies.insert(0, Reply(t(language, "status.chart_caption"), photo=chart))
     await send(context.bot, dependencies, chat_id, replies)

@@ -16,9 +16,8 @@ import enum
 import os
 import tempfile
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
 from rich import box
 from rich.console import Console
@@ -29,8 +28,11 @@ from reports.labels import short_name
 from tidtam.cli.common import fail, load_settings
 from tidtam.core.vocabulary import STATE_NAMES, SubmissionState
 from tidtam.demo import narration
-from tidtam.demo.interactive import read_stdin, run_interactive
-from tidtam.demo.run import DemoOptions, DemoResult, run_demo
+
+if TYPE_CHECKING:  # the demo's bot, reports and pandas load only when a demo runs
+    import pandas as pd
+
+    from tidtam.demo.run import DemoResult
 
 
 class Language(enum.StrEnum):
@@ -150,6 +152,9 @@ def demo_command(
 ) -> None:
     """A whole reporting round offline: a fake Telegram, the real bot, simulated people."""
     folder = data_folder(data_dir)
+    from tidtam.demo.interactive import read_stdin, run_interactive
+    from tidtam.demo.run import DemoOptions, run_demo
+
     options = DemoOptions(
         data_dir=folder,
         units=units,

@@ -16,12 +16,11 @@ Rendering (fpdf2, python-docx) is left to the caller, off the event loop.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from reports.snapshot import RoundSnapshot, load_round_snapshot, load_submission_docs
 from reports.submission_doc import SubmissionDoc
 from storage.db import transaction
 from storage.members import members_of_unit, memberships
@@ -29,6 +28,9 @@ from storage.models import Member, Round, Submission, Unit
 from tidtam.core.vocabulary import Role
 from tidtam.services.certification import Person
 from tidtam.services.deps import ServiceDeps
+
+if TYPE_CHECKING:  # pandas: the snapshot is loaded when a document is asked for
+    from reports.snapshot import RoundSnapshot
 
 __all__ = [
     "ANSWERING",
@@ -128,6 +130,8 @@ async def unit_pdf(deps: ServiceDeps, user_id: int, code: str | None) -> PdfOutc
         round_ = await newest_round(session, deps)
         if round_ is None:
             return PdfOutcome("no_round", language)
+        from reports.snapshot import load_submission_docs  # pandas: loaded when first needed
+
         docs = await load_submission_docs(
             session, round_.id, unit_ids=[unit.id], tz=deps.tz, now=deps.now()
         )
@@ -151,6 +155,8 @@ async def unit_copies(
         )
         if not people:
             return None
+        from reports.snapshot import load_submission_docs  # pandas: loaded when first needed
+
         docs = await load_submission_docs(
             session,
             submission.round_id,
@@ -172,6 +178,8 @@ async def committee_scope(deps: ServiceDeps, user_id: int) -> CommitteeOutcome:
         round_ = await newest_round(session, deps)
         if round_ is None:
             return CommitteeOutcome("no_round", language)
+        from reports.snapshot import load_round_snapshot  # pandas: loaded when first needed
+
         snapshot = await load_round_snapshot(
             session, round_.id, subtree_of=asker.unit_id, now=deps.now()
         )

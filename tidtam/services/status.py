@@ -15,19 +15,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-import pandas as pd
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from reports.completion import GroupBy, completion, unit_status
-from reports.snapshot import RoundSnapshot, load_round_snapshot
-from reports.workbook import write_workbook
 from storage.db import transaction
 from storage.rounds import newest_open_round, round_by_id
 from tidtam.core.ids import MAX_ID
 from tidtam.core.vocabulary import Role
 from tidtam.services.people import Membership, load_person
+
+if TYPE_CHECKING:  # pandas and the workbook writer load with the first report asked for
+    import pandas as pd
+
+    from reports.completion import GroupBy
+    from reports.snapshot import RoundSnapshot
 
 OVERSEEING = (Role.OFFICER, Role.SUPERVISOR)
 _WIDEST_FIRST = (Role.OFFICER, Role.SUPERVISOR, Role.HEAD, Role.REPORTER)
@@ -132,6 +135,8 @@ async def _scoped(
             round_ = await round_by_id(session, round_id) if 1 <= round_id <= MAX_ID else None
             if round_ is None or round_.opens_at > now:
                 return Refused(Refusal.UNKNOWN_ROUND, person.language)
+        from reports.snapshot import load_round_snapshot  # pandas: loaded when first needed
+
         snapshot = await load_round_snapshot(
             session, round_.id, subtree_of=scope.root, answers=answers, now=now
         )
@@ -149,6 +154,8 @@ async def status(
     found = await _scoped(sessions, telegram_user_id, round_id, now, roles=None)
     if isinstance(found, Refused):
         return found
+    from reports.completion import completion  # pandas: loaded when first needed
+
     scope = found.scope
     if scope.role in (Role.REPORTER, Role.HEAD):
         frame = completion(found.snapshot, by="unit", root_unit_id=scope.root, total=True)
@@ -169,6 +176,10 @@ async def overdue(
     found = await _scoped(sessions, telegram_user_id, round_id, now, roles=OVERSEEING)
     if isinstance(found, Refused):
         return found
+    import pandas as pd
+
+    from reports.completion import unit_status
+
     units = unit_status(found.snapshot, found.scope.root)
     late = units[~units["done"]]
     groups: list[tuple[str | None, list[LateUnit]]] = []
@@ -221,5 +232,7 @@ def _workbook_bytes(
     reports_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=reports_dir) as folder:
         path = Path(folder) / name
+        from reports.workbook import write_workbook
+
         write_workbook(snapshot, path, files_root=files_root, tz=tz)
         return path.read_bytes()
