@@ -539,6 +539,9 @@ async def gather_bounded(
 
 def start_bot(args: argparse.Namespace, env: dict[str, str], log: Any) -> subprocess.Popen[bytes]:
     """This script again, as the bot (``--serve-bot``), logging to ``log``."""
+    if args.floor:  # the floor instead of tidtam: nothing else applies
+        floor = [sys.executable, str(Path(__file__).resolve().parent / "floor_bot.py")]
+        return subprocess.Popen(floor, env=env, stdout=log, stderr=log)
     command = [sys.executable, str(Path(__file__).resolve()), "--serve-bot"]
     if args.rate_limit:
         command.append("--rate-limit")
@@ -622,6 +625,7 @@ async def _drive(
         person.errors = 0
     print(f"answering: {args.people} people at once, think time {args.think} s", flush=True)
     cpu_before = proc_cpu(process.pid)
+    started_memory = proc_memory(process.pid)  # started and every person registered
     sessions_before = await database_sessions(url)
     machine_before = machine_cpu()
     self_before = resource.getrusage(resource.RUSAGE_SELF)
@@ -678,6 +682,7 @@ async def _drive(
         else sessions_after - sessions_before,
         "bot_peak_rss_mb": round(memory.get("VmHWM", 0) / 1024, 1),
         "bot_rss_mb": round(memory.get("VmRSS", 0) / 1024, 1),
+        "bot_rss_start_mb": round(started_memory.get("VmRSS", 0) / 1024, 1),
         "bench_cpu_percent": round(
             100
             * (
@@ -693,6 +698,16 @@ async def _drive(
         "machine_cpu_percent": round(100 * busy / total, 1) if total else 0.0,
         "cpus": os.cpu_count(),
     }
+
+
+# What the floor is compared on (bench_answering.py --floor).
+FLOOR_FIGURES = (
+    "bot_cpu_ms_per_update",
+    "bot_rss_start_mb",
+    "bot_rss_mb",
+    "bot_peak_rss_mb",
+    "updates_per_s",
+)
 
 
 def main() -> None:
@@ -722,12 +737,27 @@ def main() -> None:
         type=int,
         help="updates the bot handles at once (default: bot.app.MAX_CONCURRENT_UPDATES)",
     )
+    parser.add_argument(
+        "--floor",
+        action="store_true",
+        help="first run the floor (bench/floor_bot.py: the same questions, nothing stored) "
+        "with the same people, then tidtam, and report tidtam's cost as a ratio to it",
+    )
     parser.add_argument("--serve-bot", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve_bot:
         serve_bot(args.rate_limit, args.profile, args.concurrent_updates)
         return
-    result = asyncio.run(run(args))
+    if args.floor:
+        result = asyncio.run(run(args))
+        args.floor = False
+        floor, result = result, asyncio.run(run(args))
+        result["floor"] = {k: floor[k] for k in FLOOR_FIGURES}
+        result["ratio_to_floor"] = {
+            k: round(result[k] / floor[k], 2) if floor[k] else None for k in FLOOR_FIGURES
+        }
+    else:
+        result = asyncio.run(run(args))
     result["date"] = datetime.now(UTC).isoformat(timespec="seconds")
     result["command"] = " ".join(["python", "bench/bench_answering.py", *sys.argv[1:]])
     print(json.dumps(result, ensure_ascii=False, indent=2))

@@ -10,8 +10,9 @@ writes to the bot can be reached again, and only then is that written.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import bindparam, exists, select
+from sqlalchemy import bindparam, case, exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased, joinedload
 
@@ -93,3 +94,34 @@ def already_handled(state: ChatState, update_id: int) -> bool:
         return True
     state.last_update_id = update_id
     return False
+
+
+async def mark_delivered(
+    session: AsyncSession,
+    telegram_user_id: int,
+    update_id: int | None,
+    buttons_message_id: int | None,
+) -> None:
+    """The reply to ``update_id`` went out (and ``buttons_message_id`` carries buttons).
+
+    One UPDATE and no read first: it runs after every answering update. The owed
+    reply is cleared only if it is still this update's (a newer one may owe its own).
+    """
+    values: dict[str, Any] = {}
+    if update_id is not None:
+        ours = ChatState.owed_update_id == update_id
+        values |= {
+            "owed_update_id": case((ours, None), else_=ChatState.owed_update_id),
+            "owed_by": case((ours, None), else_=ChatState.owed_by),
+            "owed_since": case((ours, None), else_=ChatState.owed_since),
+        }
+    if buttons_message_id is not None:
+        values["buttons_message_id"] = buttons_message_id
+    if not values:
+        return
+    await session.execute(
+        update(ChatState)
+        .where(ChatState.telegram_user_id == telegram_user_id)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )

@@ -305,6 +305,13 @@ class ChatState(Base):
     # The newest Telegram update handled for this person, in the same transaction as its
     # effects: an update delivered again after a crash is recognised and not applied twice.
     last_update_id: Mapped[int | None] = mapped_column(BigInteger)
+    # The update whose reply is not yet known to be delivered, which process owes it and
+    # since when: a later update (or the same one delivered again) learns of a crash.
+    owed_update_id: Mapped[int | None] = mapped_column(BigInteger)
+    owed_by: Mapped[str | None] = mapped_column(String(16))
+    owed_since: Mapped[datetime | None]
+    # The newest message to the person that carries buttons (/cancel takes them away).
+    buttons_message_id: Mapped[int | None] = mapped_column(BigInteger)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 

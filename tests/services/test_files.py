@@ -3,7 +3,6 @@ and a download cut off by a crash is told on the person's next message."""
 
 from __future__ import annotations
 
-import time
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -133,12 +132,9 @@ async def test_a_redelivered_update_whose_reply_was_lost_gets_a_reply_of_its_own
     # the process that owed the reply died a minute ago; a new one gets the update again
     async with transaction(place.deps.sessions) as session:
         state = await session.get(ChatState, REPORTER)
-        assert state is not None and state.data[answering.OWED] == 41
-        state.data = {
-            **state.data,
-            answering.OWED_BY: "a-dead-process",
-            answering.OWED_SINCE: time.time() - 60,
-        }
+        assert state is not None and state.owed_update_id == 41
+        state.owed_by = "a-dead-process"
+        state.owed_since = NOW.replace(year=NOW.year - 1)  # long ago, by the wall clock
     # not applied again, but answered with where things are
     again = await answering.take_text(place.deps, REPORTER, "12", update_id=41)
     assert again is not None and again.lost_reply and again.saved is None

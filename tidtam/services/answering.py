@@ -10,12 +10,11 @@ another phone or a second process loses nothing: the database is the only state.
 from __future__ import annotations
 
 import asyncio
-import time
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
-from datetime import date
-from typing import Any, Literal
+from datetime import UTC, date, datetime, timedelta
+from typing import Literal
 
 import filetype
 from sqlalchemy import delete
@@ -25,7 +24,13 @@ from sqlalchemy.orm import joinedload
 from flows import walk
 from flows.answers import AnswerValue, FileRef, encode
 from flows.form import Form, Question, QuestionType
-from storage.chat_states import ChatContext, already_handled, load_chat_context, load_chat_state
+from storage.chat_states import (
+    ChatContext,
+    already_handled,
+    load_chat_context,
+    load_chat_state,
+    mark_delivered,
+)
 from storage.db import in_transaction
 from storage.members import memberships
 from storage.models import Attachment, ChatState, Member, Submission
@@ -379,27 +384,19 @@ Work = Callable[[AsyncSession, ChatContext], Awaitable[Outcome]]
 DOWNLOADING = "downloading"
 
 
-#: ``ChatState.data`` key of the update whose reply is not yet known to be delivered:
-#: set with the update's commit, cleared by :func:`delivered` once the reply went out.
-OWED = "owed_reply"
-#: With :data:`OWED`: which process owes the reply, and since when (wall clock).
-OWED_BY = "owed_by"
-OWED_SINCE = "owed_since"
-
-#: This process, as named in :data:`OWED_BY`.
+#: The process that owes a reply, as named in ``ChatState.owed_by``.
 PROCESS = uuid.uuid4().hex[:12]
 
 #: A reply owed by another process for longer than this is taken as lost in a crash;
 #: younger, it may still be on its way (two webhook copies took the same update).
-OWED_GRACE_SECONDS = 5.0
-
-#: ``ChatState.data`` key of the newest message to the person that carries buttons:
-#: /cancel takes them away (:func:`take_live_buttons`).
-LIVE_BUTTONS = "live_buttons"
+OWED_GRACE = timedelta(seconds=5)
 
 
-def _without_owed(data: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in data.items() if k not in (OWED, OWED_BY, OWED_SINCE)}
+def _owe(state: ChatState, update_id: int | None) -> None:
+    """Record that ``update_id``'s reply is owed (``None``: nothing is owed)."""
+    state.owed_update_id = update_id
+    state.owed_by = None if update_id is None else PROCESS
+    state.owed_since = None if update_id is None else datetime.now(UTC)
 
 
 def _owed_by_a_dead_process(state: ChatState, update_id: int) -> bool:
@@ -408,18 +405,17 @@ def _owed_by_a_dead_process(state: ChatState, update_id: int) -> bool:
     Only another process can have died owing it; and if that was long enough ago, it
     did not merely take the same update at the same time as this one (two webhook
     copies). When in doubt it is not answered here, but the person's next message is
-    (:func:`_reply_lost`).
+    (:func:`_reply_lost`). The wall clock, not the use cases' (a demo's runs fast).
     """
-    data = state.data
-    if data.get(OWED) != update_id or data.get(OWED_BY) == PROCESS:
+    if state.owed_update_id != update_id or state.owed_by == PROCESS:
         return False
-    since = data.get(OWED_SINCE)
-    return isinstance(since, int | float) and time.time() - since >= OWED_GRACE_SECONDS
+    since = state.owed_since
+    return since is not None and datetime.now(UTC) - since >= OWED_GRACE
 
 
 def _reply_lost(state: ChatState, update_id: int | None) -> bool:
     """Whether an earlier update committed but its reply never went out (a crash)."""
-    owed = state.data.get(OWED)
+    owed = state.owed_update_id
     return owed is not None and owed != update_id
 
 
@@ -432,14 +428,7 @@ async def delivered(
         return
 
     async def once(session: AsyncSession) -> None:
-        state = await load_chat_state(session, user_id)
-        data = dict(state.data)
-        if update_id is not None and data.get(OWED) == update_id:
-            data = _without_owed(data)
-        if buttons_message is not None:
-            data[LIVE_BUTTONS] = buttons_message
-        if data != state.data:
-            state.data = data
+        await mark_delivered(session, user_id, update_id, buttons_message)
 
     await in_transaction(deps.sessions, once)
 
@@ -449,11 +438,8 @@ async def take_live_buttons(deps: ServiceDeps, user_id: int) -> int | None:
 
     async def once(session: AsyncSession) -> int | None:
         state = await load_chat_state(session, user_id)
-        live = state.data.get(LIVE_BUTTONS)
-        if live is None:
-            return None
-        state.data = {k: v for k, v in state.data.items() if k != LIVE_BUTTONS}
-        return live if isinstance(live, int) else None
+        live, state.buttons_message_id = state.buttons_message_id, None
+        return live
 
     return await in_transaction(deps.sessions, once)
 
@@ -505,14 +491,9 @@ async def _run(
             outcome.lost_file = lost
         outcome.lost_reply = reply_lost
         if update_id is not None and outcome.code != "fetch":  # a reply is owed now
-            state.data = {
-                **state.data,
-                OWED: update_id,
-                OWED_BY: PROCESS,
-                OWED_SINCE: time.time(),
-            }
+            _owe(state, update_id)
         elif reply_lost:
-            state.data = _without_owed(state.data)
+            _owe(state, None)
         return outcome
 
     return await in_transaction(deps.sessions, once)
