@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 from typing import Final
 
-from flows.errors import FlowsError
+from flows.errors import CalcSyntaxError
 
 __all__ = [
     "MAX_LENGTH",
@@ -51,19 +51,6 @@ MAX_NESTING: Final = 32
 MAX_OPERANDS: Final = 64
 PLACES: Final = 2
 _QUANTUM: Final = Decimal(1).scaleb(-PLACES)
-
-
-class CalcSyntaxError(FlowsError):
-    """A ``calc`` expression is not valid: ``message`` and the 0-based ``position``."""
-
-    def __init__(self, message: str, position: int) -> None:
-        self.message = message
-        self.position = position
-        super().__init__(f"column {position + 1}: {message}")
-
-    @property
-    def column(self) -> int:
-        return self.position + 1
 
 
 @dataclass(frozen=True, slots=True)

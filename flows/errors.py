@@ -4,7 +4,9 @@ The tree::
 
     FlowsError                  base of everything ``flows`` raises on purpose
     ├── FormError               a form file is invalid; carries every FormProblem found
-    └── WhenSyntaxError         a ``when`` expression cannot be parsed (message, position)
+    └── ExpressionSyntaxError   an expression cannot be parsed (message, position)
+        ├── WhenSyntaxError     a ``when`` or ``check`` expression
+        └── CalcSyntaxError     a ``calc`` expression
 
 The walk's own errors (:class:`flows.problems.WalkError` and its subclasses for
 typed text, files and places in the form) subclass :class:`FlowsError` too; their
@@ -20,7 +22,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-__all__ = ["FlowsError", "FormError", "FormProblem", "WhenSyntaxError"]
+__all__ = [
+    "CalcSyntaxError",
+    "ExpressionSyntaxError",
+    "FlowsError",
+    "FormError",
+    "FormProblem",
+    "WhenSyntaxError",
+]
 
 
 class FlowsError(Exception):
@@ -57,8 +66,8 @@ class FormError(FlowsError):
         super().__init__("\n".join([f"{head} in the form:", *map(str, self.problems)]))
 
 
-class WhenSyntaxError(FlowsError):
-    """A ``when`` expression is not valid.
+class ExpressionSyntaxError(FlowsError):
+    """An expression of the form file (``when``, ``check``, ``calc``) is not valid.
 
     ``message`` says what was expected and what was found, ``position`` is the
     0-based offset in the expression text, ``column`` the same 1-based.
@@ -73,3 +82,11 @@ class WhenSyntaxError(FlowsError):
     def column(self) -> int:
         """The 1-based column of the problem, as an editor shows it."""
         return self.position + 1
+
+
+class WhenSyntaxError(ExpressionSyntaxError):
+    """A ``when`` (or ``check`` rule) expression is not valid."""
+
+
+class CalcSyntaxError(ExpressionSyntaxError):
+    """A ``calc`` expression is not valid."""
