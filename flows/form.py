@@ -107,6 +107,7 @@ class Question:
     checks: tuple[Check, ...] = ()
     calc: CalcExpr | None = None  # computed from earlier answers, never asked
     calc_text: str | None = None  # the ``calc`` source as written in the file
+    target: Decimal | None = None  # ค่าเป้าหมาย for the whole province (a number question)
 
     @property
     def computed(self) -> bool:
@@ -325,6 +326,8 @@ def _question_to_dict(q: Question, default_no: str) -> dict[str, Any]:
         out["check"] = [{"rule": c.source, "message": c.message} for c in q.checks]
     if q.calc_text is not None:
         out["calc"] = q.calc_text
+    if q.target is not None:
+        out["target"] = str(q.target)
     return out
 
 
@@ -396,6 +399,7 @@ def _question_from_dict(d: Mapping[str, Any]) -> Question:
         ),
         calc=None if d.get("calc") is None else parse_calc(d["calc"]),
         calc_text=d.get("calc"),
+        target=None if d.get("target") is None else Decimal(d["target"]),
     )
 
 

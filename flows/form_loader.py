@@ -85,7 +85,7 @@ _SECTION_KEYS: Final = ("id", "no", "title", "kinds", "indicators")
 _INDICATOR_KEYS: Final = ("id", "no", "title", "kinds", "questions")
 _QUESTION_KEYS: Final = (
     "id", "no", "type", "text", "required", "choices", "min", "max", "accept", "kinds", "when",
-    "help", "check", "calc",
+    "help", "check", "calc", "target",
 )  # fmt: skip
 _CHOICE_KEYS: Final = ("id", "label", "exclusive")
 _CHOICE_REQUIRED: Final = ("id", "label")
@@ -450,6 +450,8 @@ class _Loader:
         when, when_text, when_ok = self.when(node, path, qid)
         checks = self.checks(node, path, qid)
         calc, calc_text, calc_ok = self.calc(node, path, qid, qtype)
+        target, target_ok = self.target(node, path, qtype)
+        calc_ok = calc_ok and target_ok
         if calc is not None:
             required = False  # never asked: "no value" is not a missing answer
         ok = ok and calc_ok and no_ok and kinds_ok and when_ok
@@ -476,6 +478,7 @@ class _Loader:
             checks=checks or (),
             calc=calc,
             calc_text=calc_text,
+            target=target,
         )
         self.built[qid] = question
         return question
@@ -696,6 +699,30 @@ class _Loader:
         if qid is not None:
             self.calcs.append(_PendingCalc(qid, frozenset(operands(expr)), path, line))
         return expr, str(value), True
+
+    def target(
+        self, node: dict[Any, Any], path: str, qtype: QuestionType | None
+    ) -> tuple[Decimal | None, bool]:
+        """The province's target (ค่าเป้าหมาย) of an integer or decimal question, if any."""
+        if "target" not in node:
+            return None, True
+        value, line = node["target"], _key_line(node, "target")
+        if qtype is not None and qtype not in NUMBER_TYPES:
+            self.problem(path, line, "target is only allowed on integer and decimal questions")
+            return None, False
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            self.problem(path, line, f"target must be a number, got {_show(value)}")
+            return None, False
+        number = _bound(value)
+        if not number.is_finite() or number < 0 or abs(number) >= 10**MAX_BOUND_DIGITS:
+            self.problem(
+                path,
+                line,
+                f"target must be a number from 0 with at most {MAX_BOUND_DIGITS} digits "
+                f"before the decimal point, got {_show(value)}",
+            )
+            return None, False
+        return number, True
 
     def check_calcs(self) -> None:
         """A calc reads earlier integer, decimal or calc questions, never itself."""

@@ -326,3 +326,23 @@ class GroupLink(Base):
     title: Mapped[str] = mapped_column(String(255), default="")
     linked_by: Mapped[int | None] = mapped_column(BigInteger)
     linked_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Target(Base):
+    """A unit's target (ค่าเป้าหมาย) for a number question of a form, in a period.
+
+    From ``tidtam targets import``; the province's own target may also come from the
+    form file (``target:``), which a row for the root unit overrides. ``value`` is the
+    decimal as text, exact on every database.
+    """
+
+    __tablename__ = "targets"
+    __table_args__ = (UniqueConstraint("form_code", "question_id", "period", "unit_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    form_code: Mapped[str] = mapped_column(String(64))
+    question_id: Mapped[str] = mapped_column(String(64))
+    period: Mapped[str] = mapped_column(String(16))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"), index=True)
+    value: Mapped[str] = mapped_column(String(40))
+    imported_at: Mapped[datetime] = mapped_column(default=utcnow)

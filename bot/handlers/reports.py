@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import html
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from telegram import Update
@@ -19,7 +20,7 @@ from bot.i18n import escape, join, t
 from bot.replies import Reply
 from tidtam.core.ids import parse_id
 from tidtam.core.periods import parse_period
-from tidtam.core.thai import format_date_th
+from tidtam.core.thai import format_date_th, thai_to_arabic_digits
 from tidtam.services import status as use_case
 from tidtam.services.status import Refusal, Refused, Scoped
 
@@ -87,8 +88,89 @@ def _status_lines(language: str, frame: pd.DataFrame) -> list[str]:
     return lines
 
 
+def _amount(value: Decimal | None) -> str:
+    """1,250 or 1,250.5: thousands separated, no needless decimals."""
+    if value is None:
+        return "-"
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def _target_lines(language: str, found: use_case.IndicatorStatus) -> list[str]:
+    period = parse_period(found.period)
+    if not found.found:
+        return [t(language, "status.target_unknown", number=found.indicator_no)]
+    lines = [
+        t(
+            language,
+            "status.target_title",
+            number=found.indicator_no,
+            title=found.title,
+            scope=found.scope.root_name,
+            period=period.thai() if language == "th" else period.english(),
+        )
+    ]
+    if not found.questions:
+        return [*lines, t(language, "status.target_no_numbers")]
+    for question in found.questions:
+        lines.append(
+            t(language, "status.target_question", number=question.number, text=question.text)
+        )
+        for row in (*question.agencies, question.total):
+            name = row.name if row is not question.total else found.scope.root_name
+            if row.target is None or row.percent is None:
+                lines.append(
+                    t(
+                        language,
+                        "status.target_row_none",
+                        name=name,
+                        achieved=_amount(row.achieved),
+                        reported=row.reported,
+                        units=row.units,
+                    )
+                )
+                continue
+            verdict = "status.target_met" if row.met else "status.target_not_met"
+            lines.append(
+                t(
+                    language,
+                    "status.target_row",
+                    name=name,
+                    achieved=_amount(row.achieved),
+                    target=_amount(row.target),
+                    percent=f"{row.percent:.1f}",
+                    verdict=t(language, verdict),
+                    reported=row.reported,
+                    units=row.units,
+                )
+            )
+    return lines
+
+
+async def indicator_status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Show an indicator's number questions against their targets (``/status 2.1``)."""
+    dependencies = deps(context)
+    user_id, chat_id = _ids(update)
+    args = context.args or []
+    result = await use_case.indicator_status(
+        dependencies.sessions,
+        user_id,
+        thai_to_arabic_digits(args[0]).strip(),
+        round_id=_round_id(args[1:]),
+        now=dependencies.now(),
+    )
+    language = user_language(update, result.language, dependencies.settings.language)
+    if isinstance(result, Refused):
+        await send(context.bot, dependencies, chat_id, _refusal(language, result))
+        return
+    text = "\n".join(_target_lines(language, result))
+    await send(context.bot, dependencies, chat_id, [Reply(text)])
+
+
 async def status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Show reporting progress in the asker's scope, with a chart."""
+    """Show reporting progress in the asker's scope, with a chart (or an indicator's targets)."""
+    if context.args and "." in context.args[0]:  # /status 2.1 [round]: an indicator
+        await indicator_status(update, context)
+        return
     dependencies = deps(context)
     user_id, chat_id = _ids(update)
     result = await use_case.status(

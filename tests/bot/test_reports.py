@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pandas as pd
 from sqlalchemy import select
@@ -66,3 +67,44 @@ async def test_each_role_sees_its_scope(
     for command in ("/overdue", "/export"):
         await teacher.send(command)
         assert "สำหรับ" in (await teacher.wait_reply(timeout=20)).text
+
+
+async def test_status_of_an_indicator_against_targets_in_each_scope(
+    bot: Application,
+    standin: FakeTelegram,
+    province: Province,  # type: ignore[type-arg]
+    tmp_path: Path,
+) -> None:
+    from tidtam.services.targets import import_targets_file
+
+    officer = await registered(standin, province, unit="PBN", role=Role.OFFICER)
+    supervisor = await registered(standin, province, unit="PBN-ESA2", role=Role.SUPERVISOR)
+    teacher = await registered(standin, province, unit="1067010001")  # under PBN-ESA1
+    await answer_and_submit(teacher)  # "๑,๒๕๐ คน" to every number question
+    targets = tmp_path / "targets.csv"
+    period = province.round.period
+    targets.write_text(
+        "unit_code,question,period,target\n"
+        f"PBN-ESA1,1.1.3,{period},1000\n"
+        f"PBN-ESA2,s1i1_students,{period},2500\n",
+        encoding="utf-8",
+    )
+    await import_targets_file(province.sessions, targets, "pb-plan-2567")
+
+    await officer.send("/status 1.1")
+    text = (await wait_for(officer, "ผลการดำเนินงานเทียบค่าเป้าหมาย", timeout=20)).text
+    assert "ข้อ 1.1.3 จำนวนนักเรียนที่เข้าร่วม (คน)" in text
+    esa1 = next(line for line in text.splitlines() if "ประถมศึกษาเพชรบูรณ์ เขต 1:" in line)
+    assert "1,250 จากค่าเป้าหมาย 1,000 (ร้อยละ 125.0) · ✅ บรรลุเป้าหมาย" in esa1
+    esa2 = next(line for line in text.splitlines() if "ประถมศึกษาเพชรบูรณ์ เขต 2:" in line)
+    assert "0 จากค่าเป้าหมาย 2,500 (ร้อยละ 0.0) · ยังไม่บรรลุเป้าหมาย" in esa2
+    total = text.splitlines()[-1]
+    assert "1,250 จากค่าเป้าหมาย 3,500 (ร้อยละ 35.7)" in total  # the province: 1,250 / 3,500
+
+    await supervisor.send("/status ๑.๑")  # Thai digits
+    own = (await wait_for(supervisor, "ผลการดำเนินงานเทียบค่าเป้าหมาย", timeout=20)).text
+    assert "เขต 1" not in own  # never another agency's figures
+    assert "0 จากค่าเป้าหมาย 2,500" in own.splitlines()[-1]
+
+    await officer.send("/status 9.9")
+    assert "ไม่พบตัวชี้วัด 9.9" in (await officer.wait_reply(timeout=20)).text

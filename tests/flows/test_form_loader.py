@@ -143,7 +143,7 @@ CASES: list[tuple[str, str, list[tuple[int | None, str, str]]]] = [
                 16,
                 Q1,
                 'unknown key "requird" (expected one of: id, no, type, text, required, choices, '
-                "min, max, accept, kinds, when, help, check, calc)",
+                "min, max, accept, kinds, when, help, check, calc, target)",
             ),
         ],
     ),
@@ -155,7 +155,7 @@ CASES: list[tuple[str, str, list[tuple[int | None, str, str]]]] = [
                 14,
                 Q1,
                 "must be a mapping with keys id, no, type, text, required, choices, min, max, "
-                'accept, kinds, when, help, check, calc, got "just a question"',
+                'accept, kinds, when, help, check, calc, target, got "just a question"',
             )
         ],
     ),

@@ -16,6 +16,7 @@ from tidtam.cli import (
     reminders,
     rounds,
     summary,
+    targets,
     units,
 )
 
@@ -29,6 +30,7 @@ app.add_typer(db.app, name="db")
 app.add_typer(units.app, name="units")
 app.add_typer(forms.app, name="forms")
 app.add_typer(rounds.app, name="rounds")
+app.add_typer(targets.app, name="targets")
 app.add_typer(invites.app, name="invites")
 app.add_typer(members.app, name="members")
 app.command("export")(export.export_command)

@@ -58,6 +58,7 @@ __all__ = [
     "plan_scan",
     "read_units_file",
     "scan_units_file",
+    "table_rows",
 ]
 
 COLUMNS: tuple[str, ...] = ("code", "name", "kind", "parent_code", "district")
@@ -185,6 +186,16 @@ def scan_units_file(path: Path) -> UnitsFileScan:
     Raises :class:`UnitsFileError` only when no row can be read at all (the type, the
     bytes, the header); :func:`plan_scan` reports the rest with the tree's problems.
     """
+    return _scan(Path(path).name, table_rows(path))
+
+
+def table_rows(path: Path) -> list[tuple[int, list[str]]]:
+    """The rows of a CSV or XLSX table (numbered as Excel shows them), cells as text.
+
+    The reading every admin table shares (units, targets): CSV in UTF-8 or cp874,
+    or the first sheet of a workbook. :class:`UnitsFileError` (a ``ValueError`` with
+    placed problems) if the file cannot be read at all.
+    """
     path = Path(path)
     file = path.name
     suffix = path.suffix.lower()
@@ -198,7 +209,7 @@ def scan_units_file(path: Path) -> UnitsFileScan:
             ]
         )
     try:
-        raw_rows = _csv_rows(path) if suffix == ".csv" else _xlsx_rows(path)
+        return _csv_rows(path) if suffix == ".csv" else _xlsx_rows(path)
     except FileNotFoundError:
         raise UnitsFileError([UnitsFileProblem(file, None, None, "file not found")]) from None
     except OSError as exc:
@@ -206,7 +217,6 @@ def scan_units_file(path: Path) -> UnitsFileScan:
         raise UnitsFileError(
             [UnitsFileProblem(file, None, None, f"cannot read the file: {reason}")]
         ) from None
-    return _scan(file, raw_rows)
 
 
 def _csv_rows(path: Path) -> list[tuple[int, list[str]]]:

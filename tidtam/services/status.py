@@ -20,8 +20,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from flows.form import NUMBER_TYPES
 from storage.db import transaction
 from storage.rounds import newest_open_round, round_by_id
+from storage.targets import targets_of
 from tidtam.core.ids import MAX_ID
 from tidtam.core.vocabulary import Role
 from tidtam.services.people import Membership, load_person
@@ -31,6 +33,7 @@ if TYPE_CHECKING:  # pandas and the workbook writer load with the first report a
 
     from reports.completion import GroupBy
     from reports.snapshot import RoundSnapshot
+    from reports.targets import Achievement
 
 OVERSEEING = (Role.OFFICER, Role.SUPERVISOR)
 _WIDEST_FIRST = (Role.OFFICER, Role.SUPERVISOR, Role.HEAD, Role.REPORTER)
@@ -163,6 +166,63 @@ async def status(
     by: GroupBy = "agency" if scope.role == Role.OFFICER else "unit"
     frame = completion(found.snapshot, by=by, root_unit_id=scope.root, total=True)
     return Status(found.language, scope, found.snapshot, frame, chart=True)
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionTargets:
+    """One number question of an indicator: each agency's figures, then the total."""
+
+    question_id: str
+    number: str
+    text: str
+    agencies: tuple[Achievement, ...]
+    total: Achievement
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorStatus(Scoped):
+    """An indicator's number questions against their targets (``found`` False: no such
+    indicator in the round's form; then ``questions`` is empty)."""
+
+    indicator_no: str
+    title: str
+    found: bool
+    questions: tuple[QuestionTargets, ...]
+
+
+async def indicator_status(
+    sessions: async_sessionmaker[AsyncSession],
+    telegram_user_id: int,
+    indicator_no: str,
+    *,
+    round_id: int | None,
+    now: datetime,
+) -> IndicatorStatus | Refused:
+    """``/status 2.1``: achieved against target for an indicator's number questions."""
+    found = await _scoped(sessions, telegram_user_id, round_id, now, roles=None, answers=True)
+    if isinstance(found, Refused):
+        return found
+    from reports.targets import achievement  # pandas: loaded when first needed
+
+    snapshot = found.snapshot
+    indicator = next(
+        (i for s in snapshot.form.sections for i in s.indicators if i.no == indicator_no), None
+    )
+    if indicator is None:
+        return IndicatorStatus(found.language, found.scope, snapshot, indicator_no, "", False, ())
+    async with transaction(sessions) as session:
+        targets = await targets_of(session, snapshot.form.code, snapshot.round.period)
+    rows: list[QuestionTargets] = []
+    for question in indicator.questions:
+        if question.type not in NUMBER_TYPES:
+            continue
+        agencies, total = achievement(snapshot, question.id, targets, root_id=found.scope.root)
+        rows.append(
+            QuestionTargets(question.id, question.no, question.text, tuple(agencies), total)
+        )
+    return IndicatorStatus(
+        found.language, found.scope, snapshot, indicator.no, indicator.title, True, tuple(rows)
+    )
 
 
 async def overdue(
