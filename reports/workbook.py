@@ -41,8 +41,9 @@ import datetime as dt
 import re
 import unicodedata
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Final
 from zoneinfo import ZoneInfo
@@ -70,6 +71,7 @@ from reports.sheetdata import (
     splice_rows,
     style_indices,
 )
+from reports.targets import achievement
 from tidtam.core.csv_cells import csv_cell
 from tidtam.core.names import kind_name
 from tidtam.core.periods import parse_period
@@ -391,17 +393,77 @@ def _attachments(
     sheet.set_column(7, 8, 40)
 
 
+TARGET_SHEET: Final = "ค่าเป้าหมาย"
+TARGET_HEADERS: Final = (
+    "ข้อ",
+    "คำถาม",
+    "หน่วยงาน",
+    "ผลการดำเนินงาน",
+    "ค่าเป้าหมาย",
+    "ร้อยละของค่าเป้าหมาย",
+    "บรรลุเป้าหมาย",
+    "หน่วยงานที่ตอบ",
+    "หน่วยงานที่ต้องรายงาน",
+)
+
+
+def _targets(
+    book: xlsxwriter.Workbook,
+    w: _Writer,
+    snapshot: RoundSnapshot,
+    targets: Mapping[tuple[int, str], Decimal],
+) -> None:
+    """Achieved against target for every number question that has a target anywhere."""
+    with_target = {q for _, q in targets} | {
+        p.question.id for p in snapshot.form.questions() if p.question.target is not None
+    }
+    questions = [
+        p.question for p in snapshot.form.questions() if p.question.id in with_target
+    ]
+    if not questions:
+        return
+    sheet = book.add_worksheet(TARGET_SHEET)
+    w.headers(sheet, 0, TARGET_HEADERS)
+    row = 1
+    for question in questions:
+        agencies, total = achievement(snapshot, question.id, targets)
+        for figures in (*agencies, total):
+            last = figures is total
+            values: list[object] = [
+                question.no,
+                question.text,
+                "รวม" if last else figures.name,
+                float(figures.achieved),
+                None if figures.target is None else float(figures.target),
+                None if figures.percent is None else float(figures.percent),
+                None if figures.met is None else ("บรรลุ" if figures.met else "ไม่บรรลุ"),
+                figures.reported,
+                figures.units,
+            ]
+            formats = [None, None, None, w.number, w.number, w.percent, None, w.integer, w.integer]
+            for col, (value, fmt) in enumerate(zip(values, formats, strict=True)):
+                w.cell(sheet, row, col, value, w.bold if last and col == 2 else fmt)
+            row += 1
+    sheet.freeze_panes(1, 0)
+    sheet.set_column(0, 0, 8)
+    sheet.set_column(1, 2, 40)
+    sheet.set_column(3, 8, 14)
+
+
 def write_workbook(
     snapshot: RoundSnapshot,
     path: Path,
     *,
     files_root: Path | None = None,
     tz: ZoneInfo = BANGKOK,
+    targets: Mapping[tuple[int, str], Decimal] | None = None,
 ) -> None:
     """Write the workbook (module docstring) to ``path``.
 
     ``files_root``: the file store's folder, to show full stored paths (without it,
-    the storage keys). The snapshot needs its answers loaded.
+    the storage keys). The snapshot needs its answers loaded. ``targets``: the stored
+    targets of the round's form and period; with them, or with targets in the form,
+    a sheet ค่าเป้าหมาย shows achieved against target.
     """
     book = xlsxwriter.Workbook(
         str(path),
@@ -417,6 +479,7 @@ def write_workbook(
         units = _units(book, w, snapshot, tz)
         _indicators(book, w, snapshot)
         _attachments(book, w, snapshot, files_root)
+        _targets(book, w, snapshot, targets or {})
     finally:
         try:
             book.close()

@@ -129,3 +129,31 @@ async def test_an_unknown_form_is_refused(tiny: Tiny, tmp_path: Path) -> None:
     path = write(tmp_path, "unit_code,question,period,target\nS1,students,2567,1\n")
     with pytest.raises(UnitsFileError, match='no stored form "nope"'):
         await import_targets_file(tiny.sessions, path, "nope")
+
+
+async def test_the_workbook_has_a_targets_sheet_with_the_same_figures(
+    tiny: Tiny, tmp_path: Path
+) -> None:
+    import pandas as pd
+
+    from reports.workbook import TARGET_SHEET, write_workbook
+
+    await import_targets_file(
+        tiny.sessions,
+        write(tmp_path, "unit_code,question,period,target\nS1,students,2567,100\n"),
+        "tiny",
+    )
+    async with tiny.sessions() as session:
+        snapshot = await load_round_snapshot(session, tiny.round_id)
+        targets = await targets_of(session, "tiny", "2567")
+    path = tmp_path / "round.xlsx"
+    write_workbook(snapshot, path, targets=targets)
+    sheet = pd.read_excel(path, sheet_name=TARGET_SHEET)
+    rows = {str(r["หน่วยงาน"]): r for r in sheet.to_dict("records")}
+    esa1 = rows["สำนักงานเขตพื้นที่การศึกษาประถมศึกษา เขต 1"]
+    assert (esa1["ข้อ"], esa1["ผลการดำเนินงาน"], esa1["ค่าเป้าหมาย"]) == ("1.1.2", 120, 100)
+    assert (esa1["ร้อยละของค่าเป้าหมาย"], esa1["บรรลุเป้าหมาย"]) == (120.0, "บรรลุ")
+    assert rows["รวม"]["ผลการดำเนินงาน"] == 150 and rows["รวม"]["ค่าเป้าหมาย"] == 100
+    write_workbook(snapshot, tmp_path / "none.xlsx")  # no targets anywhere: no such sheet
+    with pd.ExcelFile(tmp_path / "none.xlsx") as book:
+        assert TARGET_SHEET not in book.sheet_names

@@ -86,6 +86,7 @@ async def export_command(
     from reports.errors import UnknownRound
     from reports.snapshot import load_round_snapshot
     from reports.workbook import write_csv, write_files_zip, write_workbook
+    from storage.targets import targets_of
 
     settings = load_settings()
     if out is None and pdf is None:
@@ -110,16 +111,23 @@ async def export_command(
             snapshot = await load_round_snapshot(session, round_id)
         except UnknownRound:
             fail(f"--round: there is no round {round_id}; see `tidtam rounds list`")
+        goals = await targets_of(session, snapshot.form.code, snapshot.round.period)
     try:
         if export_format is ExportFormat.XLSX:
-            write_workbook(snapshot, out, files_root=settings.files_dir.resolve(), tz=settings.tz)
+            write_workbook(
+                snapshot,
+                out,
+                files_root=settings.files_dir.resolve(),
+                tz=settings.tz,
+                targets=goals,
+            )
         else:
             write_csv(snapshot, out, tz=settings.tz)
     except OSError as error:
         fail(f"--out {out}: {error.strerror or error}")
-    targets = int(snapshot.targets.shape[0])
+    units = int(snapshot.targets.shape[0])
     typer.echo(
-        f"wrote {out}: round {round_id}, {targets} units, "
+        f"wrote {out}: round {round_id}, {units} units, "
         f"{len(snapshot.form)} questions ({export_format.value})"
     )
     if files:

@@ -11,9 +11,10 @@ from __future__ import annotations
 import asyncio
 import enum
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -278,15 +279,24 @@ async def workbook(
     if isinstance(found, Refused):
         return found
     snapshot, scope = found.snapshot, found.scope
+    async with transaction(sessions) as session:
+        targets = await targets_of(session, snapshot.form.code, snapshot.round.period)
     name = f"tidtam-round{snapshot.round.id}-{snapshot.round.period}-{scope.root}.xlsx"
-    content = await asyncio.to_thread(_workbook_bytes, snapshot, name, reports_dir, files_root, tz)
+    content = await asyncio.to_thread(
+        _workbook_bytes, snapshot, name, reports_dir, files_root, tz, targets
+    )
     return Workbook(
         found.language, scope, snapshot, name, content, units=int(snapshot.targets.shape[0])
     )
 
 
 def _workbook_bytes(
-    snapshot: RoundSnapshot, name: str, reports_dir: Path, files_root: Path, tz: ZoneInfo
+    snapshot: RoundSnapshot,
+    name: str,
+    reports_dir: Path,
+    files_root: Path,
+    tz: ZoneInfo,
+    targets: Mapping[tuple[int, str], Decimal],
 ) -> bytes:
     """Write the workbook in a scratch folder under ``reports_dir`` and read it back."""
     reports_dir.mkdir(parents=True, exist_ok=True)
@@ -294,5 +304,5 @@ def _workbook_bytes(
         path = Path(folder) / name
         from reports.workbook import write_workbook
 
-        write_workbook(snapshot, path, files_root=files_root, tz=tz)
+        write_workbook(snapshot, path, files_root=files_root, tz=tz, targets=targets)
         return path.read_bytes()
