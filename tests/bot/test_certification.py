@@ -10,7 +10,7 @@ from storage.db import transaction
 from storage.models import Attachment, AuditEvent, Round, Submission
 from tidtam.core.vocabulary import Certify, Role
 from tidtam.fake_telegram import FakeTelegram
-from tidtam.fake_telegram.driver import DriverUser
+from tidtam.fake_telegram.driver import BotMessage, DriverUser
 
 from .conftest import SAMPLES, Province
 from .scripted import Reporter, question_of, wait_for
@@ -36,15 +36,24 @@ async def state_of(province: Province) -> str:
         return submission.state
 
 
+async def submitted_to_the_head(
+    standin: FakeTelegram, province: Province
+) -> tuple[DriverUser, DriverUser, BotMessage]:
+    """ผอ.สมชาย heads the school, ครูสมศรี submits; (head, teacher, the teacher's notice)."""
+    head = await registered(standin, province, role=Role.HEAD, name="ผอ.สมชาย")
+    teacher = await registered(standin, province, name="ครูสมศรี")
+    await answer_and_submit(teacher)
+    sent = await wait_for(teacher, "ส่งให้ผู้รับรองข้อมูลแล้ว")
+    assert "ผอ.สมชาย" in sent.text
+    return head, teacher, sent
+
+
 async def test_head_returns_then_certifies_with_a_letter(
     bot: Application,
     standin: FakeTelegram,
     province: Province,  # type: ignore[type-arg]
 ) -> None:
-    head = await registered(standin, province, role=Role.HEAD, name="ผอ.สมชาย")
-    teacher = await registered(standin, province, name="ครูสมศรี")
-    await answer_and_submit(teacher)
-    assert "ผอ.สมชาย" in (await wait_for(teacher, "ส่งให้ผู้รับรองข้อมูลแล้ว")).text
+    head, teacher, _ = await submitted_to_the_head(standin, province)
 
     decide = await wait_for(head, "หรือส่งกลับให้แก้ไข")
     await head.click("↩️ ส่งกลับให้แก้ไข", decide)
@@ -122,10 +131,7 @@ async def test_unit_asks_its_certifier_to_return_the_report_once_a_day(
     standin: FakeTelegram,
     province: Province,  # type: ignore[type-arg]
 ) -> None:
-    head = await registered(standin, province, role=Role.HEAD, name="ผอ.สมชาย")
-    teacher = await registered(standin, province, name="ครูสมศรี")
-    await answer_and_submit(teacher)
-    sent = await wait_for(teacher, "ส่งให้ผู้รับรองข้อมูลแล้ว")
+    head, teacher, sent = await submitted_to_the_head(standin, province)
     assert sent.button_texts == ["ขอให้ส่งกลับเพื่อแก้ไข"]
     await wait_for(head, "หรือส่งกลับให้แก้ไข")
 
@@ -159,9 +165,7 @@ async def test_a_letter_that_is_not_a_pdf_is_refused_before_it_is_fetched(
     standin: FakeTelegram,
     province: Province,  # type: ignore[type-arg]
 ) -> None:
-    head = await registered(standin, province, role=Role.HEAD, name="ผอ.สมชาย")
-    teacher = await registered(standin, province, name="ครูสมศรี")
-    await answer_and_submit(teacher)
+    head, _, _ = await submitted_to_the_head(standin, province)
     await head.click("✅ รับรองข้อมูล", await wait_for(head, "หรือส่งกลับให้แก้ไข"))
     await wait_for(head, "ถ้ามีหนังสือรับรอง")
     fetched = len(standin.calls_to("getFile"))
