@@ -21,8 +21,10 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
+from decimal import Decimal
 from typing import Final, Literal
 
 import numpy as np
@@ -33,6 +35,7 @@ from reports.aggregates import choice_aggregates, completion, question_aggregate
 from reports.labels import STATE_TH
 from reports.relevant import VALUE, answer_table
 from reports.round_snapshot import RoundSnapshot, unit_parents
+from reports.targets import Achievement, achievement
 from tidtam.core.periods import PeriodError, parse_period
 
 __all__ = [
@@ -72,6 +75,17 @@ class GroupNumber:
 
 
 @dataclass(frozen=True, slots=True)
+class TargetLine:
+    """Achieved against target for one group (the last line of a question: the total)."""
+
+    group: str
+    achieved: float
+    target: float | None
+    percent: float | None
+    met: bool | None
+
+
+@dataclass(frozen=True, slots=True)
 class TextCount:
     text: str
     count: int
@@ -97,6 +111,7 @@ class QuestionSummary:
     texts: tuple[TextCount, ...] = ()
     more_texts: int = 0  # distinct texts left out of ``texts``
     files: int = 0
+    targets: tuple[TargetLine, ...] = ()  # a number question with a target anywhere
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,6 +211,26 @@ def _period(text: str) -> str:
         return text
 
 
+def _target_lines(
+    snapshot: RoundSnapshot,
+    question_id: str,
+    targets: Mapping[tuple[int, str], Decimal],
+    root_unit_id: int | None,
+) -> tuple[TargetLine, ...]:
+    agencies, total = achievement(snapshot, question_id, targets, root_id=root_unit_id)
+
+    def line(row: Achievement, group: str) -> TargetLine:
+        return TargetLine(
+            group,
+            float(row.achieved),
+            None if row.target is None else float(row.target),
+            None if row.percent is None else float(row.percent),
+            row.met,
+        )
+
+    return (*(line(a, a.name) for a in agencies), line(total, "รวม"))
+
+
 def committee_report(
     snapshot: RoundSnapshot,
     *,
@@ -203,8 +238,17 @@ def committee_report(
     by: Literal["agency", "unit"] = "agency",
     root_unit_id: int | None = None,
     tz: tzinfo,
+    targets: Mapping[tuple[int, str], Decimal] | None = None,
 ) -> CommitteeReport:
-    """The committee report of a snapshot (see the module docstring)."""
+    """The committee report of a snapshot (see the module docstring).
+
+    ``targets``: the stored targets of the round's form and period; a number question
+    with a target (there or in the form) gets its achieved-against-target lines.
+    """
+    goals = targets or {}
+    with_target = {q for _, q in goals} | {
+        p.question.id for p in snapshot.form.questions() if p.question.target is not None
+    }
     form = snapshot.form
     done = completion(snapshot, by=by, root_unit_id=root_unit_id, total=True)
     questions = question_aggregates(snapshot)
@@ -238,6 +282,10 @@ def committee_report(
                         "maximum": _nan_none(row["max"]),
                         "by_group": _numbers_by_group(values, ok, groups),
                     }
+                    if question.id in with_target:
+                        extra["targets"] = _target_lines(
+                            snapshot, question.id, goals, root_unit_id
+                        )
                 elif question.type is QuestionType.TEXT:
                     extra["texts"], extra["more_texts"] = _texts(values, ok)
                 elif question.type is QuestionType.FILE:

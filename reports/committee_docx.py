@@ -32,13 +32,20 @@ from docx.table import Table
 
 from flows.form import QuestionType
 from reports.chart import status_chart
-from reports.committee import CommitteeReport, QuestionSummary
+from reports.committee import CommitteeReport, QuestionSummary, TargetLine
 from reports.committee_chart import choice_chart
 from reports.labels import STATE_TH, numbered
 from reports.thai_pdf import thai_datetime
 from tidtam.core.thai import format_date_th_long
 
-__all__ = ["FONT_NAME", "committee_docx", "number", "percent", "write_committee_docx"]
+__all__ = [
+    "FONT_NAME",
+    "committee_docx",
+    "number",
+    "percent",
+    "target_row",
+    "write_committee_docx",
+]
 
 FONT_NAME: Final = "TH Sarabun New"
 BODY_PT: Final = 16
@@ -65,6 +72,13 @@ def number(value: float | int | None) -> str:
 
 def percent(value: float) -> str:
     return f"{value:.1f}"
+
+
+def target_row(line: TargetLine) -> list[str]:
+    """A row of the achieved-against-target table: group, achieved, target, %, verdict."""
+    verdict = "-" if line.met is None else "บรรลุ" if line.met else "ไม่บรรลุ"
+    shown = "-" if line.percent is None else percent(line.percent)
+    return [line.group, number(line.achieved), number(line.target), shown, verdict]
 
 
 def _thai_font(style: BaseStyle, size: int, *, bold: bool | None = None) -> None:
@@ -212,6 +226,13 @@ def _question(document: DocumentObject, question: QuestionSummary, label: str) -
                     [g.group, number(g.units), number(g.total), number(g.mean)]
                     for g in question.by_group
                 ],
+            )
+        if question.targets:
+            document.add_paragraph("ผลการดำเนินงานเทียบค่าเป้าหมาย")
+            _table(
+                document,
+                [label, "ผลการดำเนินงาน", "ค่าเป้าหมาย", "ร้อยละของเป้าหมาย", "ผล"],
+                [target_row(t) for t in question.targets],
             )
     if question.type is QuestionType.TEXT and question.texts:
         _table(

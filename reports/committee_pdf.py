@@ -16,7 +16,7 @@ from flows.form import QuestionType
 from reports.chart import status_chart
 from reports.committee import CommitteeReport, QuestionSummary
 from reports.committee_chart import choice_chart
-from reports.committee_docx import COMPLETION_HEADERS, number, percent
+from reports.committee_docx import COMPLETION_HEADERS, number, percent, target_row
 from reports.thai_pdf import BODY_PT, FONT, GridRow, ThaiPDF, thai_datetime
 from tidtam.core.names import short_name
 from tidtam.core.thai import format_date_th_long
@@ -134,6 +134,11 @@ def _question(pdf: ThaiPDF, question: QuestionSummary, label: str) -> None:
                 for g in question.by_group
             ]
             _table(pdf, [label, "หน่วยงานที่ตอบ", "รวม", "เฉลี่ย"], rows, (44, 14, 22, 20))
+        if question.targets:
+            pdf.paragraph("ผลการดำเนินงานเทียบค่าเป้าหมาย")
+            rows = [target_row(t) for t in question.targets]
+            headers = [label, "ผลการดำเนินงาน", "ค่าเป้าหมาย", "ร้อยละของเป้าหมาย", "ผล"]
+            _table(pdf, headers, rows, (40, 15, 15, 15, 15))
     if question.type is QuestionType.TEXT and question.texts:
         rows = [[t.text, number(t.count)] for t in question.texts]
         _table(pdf, ["คำตอบ", "จำนวน (แห่ง)"], rows, (82, 18))

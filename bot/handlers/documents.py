@@ -145,6 +145,7 @@ def summary_docx(outcome: documents.CommitteeOutcome, tz: tzinfo) -> bytes:
         by=outcome.by,
         root_unit_id=outcome.root_unit_id,
         tz=tz,
+        targets=outcome.targets,
     )
     buffer = io.BytesIO()
     committee_docx(report).save(buffer)

@@ -157,3 +157,40 @@ async def test_the_workbook_has_a_targets_sheet_with_the_same_figures(
     write_workbook(snapshot, tmp_path / "none.xlsx")  # no targets anywhere: no such sheet
     with pd.ExcelFile(tmp_path / "none.xlsx") as book:
         assert TARGET_SHEET not in book.sheet_names
+
+
+async def test_the_committee_report_shows_achieved_against_target(
+    tiny: Tiny, tmp_path: Path
+) -> None:
+    from datetime import UTC
+
+    from reports.committee import committee_report
+    from reports.committee_docx import committee_docx
+    from reports.committee_pdf import committee_pdf
+    from tests.reports.pdfcheck import bases, page_texts
+
+    await import_targets_file(
+        tiny.sessions,
+        write(tmp_path, "unit_code,question,period,target\nS1,students,2567,100\n"),
+        "tiny",
+    )
+    async with tiny.sessions() as session:
+        snapshot = await load_round_snapshot(session, tiny.round_id)
+        targets = await targets_of(session, "tiny", "2567")
+    report = committee_report(snapshot, scope_name="จังหวัดทดสอบ", tz=UTC, targets=targets)
+    students = next(
+        q
+        for s in report.sections
+        for i in s.indicators
+        for q in i.questions
+        if q.no == "1.1.2"
+    )
+    assert [(t.group, t.achieved, t.target, t.percent, t.met) for t in students.targets] == [
+        ("สำนักงานเขตพื้นที่การศึกษาประถมศึกษา เขต 1", 120.0, 100.0, 120.0, True),
+        ("สำนักงานเขตพื้นที่การศึกษาประถมศึกษา เขต 2", 30.0, None, None, None),
+        ("รวม", 150.0, 100.0, 150.0, True),
+    ]
+    text = bases("".join(page_texts(committee_pdf(report))))
+    assert bases("ผลการดำเนินงานเทียบค่าเป้าหมาย") in text and bases("ไม่บรรลุ") not in text
+    cells = [c.text for t in committee_docx(report).tables for r in t.rows for c in r.cells]
+    assert "ค่าเป้าหมาย" in cells and "บรรลุ" in cells

@@ -8,7 +8,9 @@ round is covered, by agency.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import tzinfo
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -43,7 +45,10 @@ async def summary_command(
             snapshot = await load_round_snapshot(session, round_id)
         except UnknownRound:
             fail(f"--round: there is no round {round_id}; see `tidtam rounds list`")
-    _write(snapshot, out, settings.tz)
+        from storage.targets import targets_of
+
+        goals = await targets_of(session, snapshot.form.code, snapshot.round.period)
+    _write(snapshot, out, settings.tz, goals)
     typer.echo(f"wrote {out}: committee report of round {round_id}")
 
 
@@ -53,10 +58,14 @@ def scope_name(snapshot: RoundSnapshot) -> str:
     return str(roots["name"].iloc[0]) if len(roots) == 1 else "ทุกหน่วยงาน"
 
 
-def _write(snapshot: RoundSnapshot, out: Path, tz: tzinfo) -> None:
+def _write(
+    snapshot: RoundSnapshot, out: Path, tz: tzinfo, targets: Mapping[tuple[int, str], Decimal]
+) -> None:
     from reports.committee import committee_report
 
-    report = committee_report(snapshot, scope_name=scope_name(snapshot), tz=tz)
+    report = committee_report(
+        snapshot, scope_name=scope_name(snapshot), tz=tz, targets=targets
+    )
     try:
         if out.suffix.lower() == ".pdf":
             from reports.committee_pdf import committee_pdf

@@ -16,6 +16,7 @@ Rendering (fpdf2, python-docx) is left to the caller, off the event loop.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import TYPE_CHECKING, Literal
 
 from sqlalchemy import select
@@ -25,6 +26,7 @@ from reports.submission_doc import SubmissionDoc
 from storage.db import transaction
 from storage.members import members_of_unit, memberships
 from storage.models import Member, Round, Submission, Unit
+from storage.targets import targets_of
 from tidtam.core.vocabulary import Role
 from tidtam.services.certification import Person
 from tidtam.services.deps import ServiceDeps
@@ -74,6 +76,7 @@ class CommitteeOutcome:
     scope_name: str = ""
     root_unit_id: int | None = None
     by: Literal["agency", "unit"] = "agency"
+    targets: dict[tuple[int, str], Decimal] = field(default_factory=dict)
 
 
 def _widest(members: list[Member]) -> Member | None:
@@ -185,6 +188,7 @@ async def committee_scope(deps: ServiceDeps, user_id: int) -> CommitteeOutcome:
         )
         root = await session.get(Unit, asker.unit_id)
         assert root is not None
+        targets = await targets_of(session, snapshot.form.code, snapshot.round.period)
     return CommitteeOutcome(
         "ok",
         language,
@@ -192,4 +196,5 @@ async def committee_scope(deps: ServiceDeps, user_id: int) -> CommitteeOutcome:
         scope_name=root.name,
         root_unit_id=asker.unit_id,
         by="agency" if asker.role == Role.OFFICER else "unit",
+        targets=targets,
     )
