@@ -506,10 +506,8 @@ async def _owed_again(session: AsyncSession, deps: ServiceDeps, loaded: ChatCont
     if active is None:
         members = await memberships(session, state.telegram_user_id)
         return Outcome("ignored", members[0].language if members else None)
-    asked = active.walk_state.question_id
-    if active.walk_state.mode == "asking" and asked is not None:
-        return await _step(session, deps, state, active, walk.Edit(asked))
-    return await _step(session, deps, state, active, walk.Review())
+    # where the walk stands now: the first unanswered question, else the review
+    return await _step(session, deps, state, active, walk.Start())
 
 
 # ------------------------------------------------------------------ use cases
