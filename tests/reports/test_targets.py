@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from reports.round_snapshot import RoundSnapshot
 from reports.snapshot import load_round_snapshot
 from reports.targets import achievement
 from storage.models import Target
@@ -131,13 +132,10 @@ async def test_an_unknown_form_is_refused(tiny: Tiny, tmp_path: Path) -> None:
         await import_targets_file(tiny.sessions, path, "nope")
 
 
-async def test_the_workbook_has_a_targets_sheet_with_the_same_figures(
+async def with_a_school_target(
     tiny: Tiny, tmp_path: Path
-) -> None:
-    import pandas as pd
-
-    from reports.workbook import TARGET_SHEET, write_workbook
-
+) -> tuple[RoundSnapshot, dict[tuple[int, str], Decimal]]:
+    """S1's target of 100 students imported; the round's snapshot and stored targets."""
     await import_targets_file(
         tiny.sessions,
         write(tmp_path, "unit_code,question,period,target\nS1,students,2567,100\n"),
@@ -145,7 +143,17 @@ async def test_the_workbook_has_a_targets_sheet_with_the_same_figures(
     )
     async with tiny.sessions() as session:
         snapshot = await load_round_snapshot(session, tiny.round_id)
-        targets = await targets_of(session, "tiny", "2567")
+        return snapshot, await targets_of(session, "tiny", "2567")
+
+
+async def test_the_workbook_has_a_targets_sheet_with_the_same_figures(
+    tiny: Tiny, tmp_path: Path
+) -> None:
+    import pandas as pd
+
+    from reports.workbook import TARGET_SHEET, write_workbook
+
+    snapshot, targets = await with_a_school_target(tiny, tmp_path)
     path = tmp_path / "round.xlsx"
     write_workbook(snapshot, path, targets=targets)
     sheet = pd.read_excel(path, sheet_name=TARGET_SHEET)
@@ -169,14 +177,7 @@ async def test_the_committee_report_shows_achieved_against_target(
     from reports.committee_pdf import committee_pdf
     from tests.reports.pdfcheck import bases, page_texts
 
-    await import_targets_file(
-        tiny.sessions,
-        write(tmp_path, "unit_code,question,period,target\nS1,students,2567,100\n"),
-        "tiny",
-    )
-    async with tiny.sessions() as session:
-        snapshot = await load_round_snapshot(session, tiny.round_id)
-        targets = await targets_of(session, "tiny", "2567")
+    snapshot, targets = await with_a_school_target(tiny, tmp_path)
     report = committee_report(snapshot, scope_name="จังหวัดทดสอบ", tz=UTC, targets=targets)
     students = next(
         q
