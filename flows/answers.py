@@ -12,6 +12,9 @@ integer     ``int``
 decimal     ``Decimal`` (finite; kept as typed, ``12.50`` keeps its places)
 date        ``datetime.date``
 file        ``tuple[FileRef, ...]``: at least one stored attachment
+repeat      :class:`Items`: the group's item ids in order, and whether the
+            person closed the list ("เสร็จ"); each item's answers are stored
+            under their own keys (:mod:`flows.form`)
 ==========  ================================================================
 
 Two answers carry no value (``value is None``) and still count as answered:
@@ -24,7 +27,8 @@ Two answers carry no value (``value is None``) and still count as answered:
 :func:`encode` / :func:`decode` turn an answer into JSON-ready data and back
 exactly: ``{"v": ...}``, ``{"v": null, "none": true}`` or
 ``{"v": null, "skipped": true}``; decimals are strings, dates ISO strings, files
-lists of ``{"id": attachment_id, "name": name}``.
+lists of ``{"id": attachment_id, "name": name}``, a group's items
+``{"items": ["i1", "i3"], "closed": true}``.
 
 :func:`validate` checks that an answer fits its question (choice ids exist,
 bounds hold, skipping only where optional); :func:`when_value` is the value
@@ -47,7 +51,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Final
 
 from flows.errors import FlowsError
-from flows.form import Question, QuestionType
+from flows.form import ITEM_ID, Question, QuestionType
 
 __all__ = [
     "NONE",
@@ -56,10 +60,12 @@ __all__ = [
     "AnswerValue",
     "DisplayWords",
     "FileRef",
+    "Items",
     "Value",
     "decode",
     "display",
     "encode",
+    "is_answered",
     "validate",
     "when_value",
 ]
@@ -77,7 +83,23 @@ class FileRef:
     name: str
 
 
-Value = str | tuple[str, ...] | int | Decimal | dt.date | tuple[FileRef, ...]
+@dataclass(frozen=True, slots=True)
+class Items:
+    """A repeat group's answer: its items in order, and whether the list is closed.
+
+    An item is added (open list) before its questions are answered; the group
+    counts as answered only once the person closes the list ("เสร็จ")."""
+
+    ids: tuple[str, ...]
+    closed: bool = False
+
+    def next_id(self, used: int = 0) -> str:
+        """A new item's id: after every id listed and ``used`` (ids of removed items)."""
+        highest = max((int(i[1:]) for i in self.ids), default=0)
+        return f"i{max(highest, used) + 1}"
+
+
+Value = str | tuple[str, ...] | int | Decimal | dt.date | tuple[FileRef, ...] | Items
 """The Python types an answer's ``value`` may have (see the module docstring)."""
 
 
@@ -131,6 +153,7 @@ def _check_shape(question: Question, value: object) -> None:
         QuestionType.DECIMAL: isinstance(value, Decimal),
         QuestionType.DATE: isinstance(value, dt.date) and not isinstance(value, dt.datetime),
         QuestionType.FILE: _is_file_tuple(value),
+        QuestionType.REPEAT: isinstance(value, Items),
     }[kind]
     if not ok:
         raise AnswerError(f"{question.id}: {type(value).__name__} is not a {kind.value} value")
@@ -180,6 +203,17 @@ def validate(question: Question, answer: AnswerValue) -> None:
         case QuestionType.FILE:
             if not value:
                 raise AnswerError(f"{question.id}: no file")
+        case QuestionType.REPEAT:
+            assert isinstance(value, Items)
+            if len(set(value.ids)) != len(value.ids) or not all(
+                ITEM_ID.fullmatch(i) for i in value.ids
+            ):
+                raise AnswerError(f"{question.id}: item ids {value.ids!r} malformed or repeated")
+            count = len(value.ids)
+            if value.closed and question.min is not None and count < question.min:
+                raise AnswerError(f"{question.id}: {count} items, fewer than {question.min}")
+            if question.max is not None and count > question.max:
+                raise AnswerError(f"{question.id}: {count} items, more than {question.max}")
         case QuestionType.DATE:  # pragma: no branch - the shape check is enough
             pass
 
@@ -209,6 +243,8 @@ def encode(question: Question, answer: AnswerValue) -> dict[str, Any]:
     elif question.type is QuestionType.FILE:
         assert isinstance(value, tuple)
         out = [{"id": f.attachment_id, "name": f.name} for f in value if isinstance(f, FileRef)]
+    elif isinstance(value, Items):
+        out = {"items": list(value.ids), "closed": value.closed}
     else:
         out = value
     return {"v": out}
@@ -245,6 +281,14 @@ def _decode_value(question: Question, raw: object) -> Value:
                 files.append(FileRef(ident, name))
             else:
                 return tuple(files)
+        case QuestionType.REPEAT if isinstance(raw, Mapping):
+            ids, closed = raw.get("items"), raw.get("closed", False)
+            if (
+                isinstance(ids, list)
+                and all(isinstance(i, str) and ITEM_ID.fullmatch(i) for i in ids)
+                and isinstance(closed, bool)
+            ):
+                return Items(tuple(ids), closed)
     raise AnswerError(f"{question.id}: stored value {raw!r} is not a {question.type.value} value")
 
 
@@ -264,8 +308,18 @@ def decode(question: Question, data: Mapping[str, Any]) -> AnswerValue:
 
 
 def when_value(answer: AnswerValue | None) -> object:
-    """The value :func:`flows.when.evaluate` expects: ``None`` for none or skipped."""
+    """The value :func:`flows.when.evaluate` expects: ``None`` for none or skipped,
+    a group's number of items."""
+    if answer is not None and isinstance(answer.value, Items):
+        return len(answer.value.ids)
     return None if answer is None else answer.value
+
+
+def is_answered(answer: AnswerValue | None) -> bool:
+    """Whether a stored answer counts as answered (a group's list only once closed)."""
+    if answer is None:
+        return False
+    return not isinstance(answer.value, Items) or answer.value.closed
 
 
 # ------------------------------------------------------------------ display
@@ -286,6 +340,7 @@ class DisplayWords:
     files_one: str
     files_many: str
     date: Callable[[dt.date], str]
+    items: str = "{count}"  # a group's answer: "{count} รายการ"
 
 
 DISPLAY_TEXT_LIMIT: Final = 120
@@ -328,6 +383,8 @@ def display(question: Question, answer: AnswerValue | None, words: DisplayWords)
         return f"{value:,}"
     if isinstance(value, dt.date):
         return words.date(value)
+    if isinstance(value, Items):
+        return words.items.format(count=len(value.ids))
     if _is_file_tuple(value) and isinstance(value, tuple) and value:
         return _files(tuple(f for f in value if isinstance(f, FileRef)), words)
     text = " ".join(str(value).split())

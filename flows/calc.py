@@ -43,6 +43,7 @@ __all__ = [
     "compute",
     "operands",
     "parse_calc",
+    "rename",
     "to_source",
 ]
 
@@ -170,7 +171,7 @@ class _Parser:
                 )
             return Operand(value=Decimal(text)) if kind == "num" else Operand(question=text)
         raise CalcSyntaxError(
-            f"expected a number, a question id, \"-\" or \"(\", found {_shown(kind, text)}", pos
+            f'expected a number, a question id, "-" or "(", found {_shown(kind, text)}', pos
         )
 
 
@@ -189,6 +190,18 @@ def operands(expr: CalcExpr) -> set[str]:
         case Binary(_, left, right):
             return operands(left) | operands(right)
     return set()  # pragma: no cover - the three shapes above are all there are
+
+
+def rename(expr: CalcExpr, names: Mapping[str, str]) -> CalcExpr:
+    """``expr`` with the question ids in ``names`` renamed (see :func:`flows.when.rename`)."""
+    match expr:
+        case Operand(question=question) if question is not None and question in names:
+            return Operand(question=names[question])
+        case Negate(operand):
+            return Negate(rename(operand, names))
+        case Binary(op, left, right):
+            return Binary(op, rename(left, names), rename(right, names))
+    return expr
 
 
 _PRECEDENCE: Final = {"+": 1, "-": 1, "*": 2, "/": 2}

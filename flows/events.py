@@ -91,6 +91,7 @@ class ReviewItem:
     number: str
     answer: AnswerValue | None
     required: bool
+    items: tuple[int, ...] = ()  # an item's question: its item's position in each group
 
 
 @dataclass(frozen=True, slots=True)

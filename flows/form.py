@@ -15,20 +15,39 @@ section is numbered by its 1-based position ("2"), an indicator by its section's
 number and its position ("2.1"), a question by its indicator's number and its
 position ("2.1.3"). So a given indicator number also prefixes its questions'
 numbers. Numbers depend only on the form, never on the answers or the unit's kind.
+A repeat group's own questions are numbered under the group ("3.1.4.1"); which item
+of the group an answer belongs to is said beside the number ("กิจกรรมที่ 2").
+
+Repeat groups (``type: repeat``): a question whose answer is a list of items, each
+item answering the group's own ``questions`` (which may hold another group). An
+item has a stable id (``i1``, ``i2``, ... never reused within a submission), and
+each of its answers is stored under a *key*, the path to it::
+
+    activities/i2/act_date            projects/i1/activities/i3/photo
+
+A top-level question's key is its id. :meth:`Form.question`, :meth:`Form.place`
+and ``in`` accept keys: a key inside an item resolves to the group's question with
+the key as its id and its ``when``, ``check`` and ``calc`` reading the item's own
+fields by their keys (a field of the item is named by its short id in the file).
+:meth:`Form.ref` / :meth:`Form.key_of` turn a key into the short ASCII reference
+that buttons carry and back.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
+from typing import Any, Final
 
 from flows.calc import CalcExpr, parse_calc
-from flows.when import Expr, parse_when, to_source
+from flows.calc import rename as rename_calc
+from flows.when import Expr, parse_when, rename, to_source
 
 __all__ = [
+    "ITEM_ID",
     "Check",
     "Choice",
     "Form",
@@ -40,6 +59,8 @@ __all__ = [
     "applies_to_kind",
     "form_from_dict",
     "form_to_dict",
+    "item_key",
+    "item_number",
     "number_form",
 ]
 
@@ -55,6 +76,23 @@ class QuestionType(StrEnum):
     DECIMAL = "decimal"
     DATE = "date"
     FILE = "file"
+    REPEAT = "repeat"
+
+
+#: An item's id in its group: ``i`` and a number from 1, never reused in a submission.
+ITEM_ID: Final = re.compile(r"i[1-9][0-9]{0,5}")
+#: The most items a group may have, whatever its ``max`` (buttons and messages stay small).
+MAX_ITEMS: Final = 200
+
+
+def item_key(group_key: str, item_id: str, question_id: str) -> str:
+    """The key of a question of an item: ``activities/i2/act_date``."""
+    return f"{group_key}/{item_id}/{question_id}"
+
+
+def item_number(item_id: str) -> int:
+    """The number in an item id (``i12`` -> 12)."""
+    return int(item_id[1:])
 
 
 CHOICE_TYPES = frozenset({QuestionType.CHOICE, QuestionType.MULTI})
@@ -108,6 +146,13 @@ class Question:
     calc: CalcExpr | None = None  # computed from earlier answers, never asked
     calc_text: str | None = None  # the ``calc`` source as written in the file
     target: Decimal | None = None  # ค่าเป้าหมาย for the whole province (a number question)
+    questions: tuple[Question, ...] = ()  # a repeat group's own questions, asked per item
+    item: str = ""  # a repeat group's word for one item ("กิจกรรม"), shown "กิจกรรมที่ 2"
+
+    @property
+    def repeat(self) -> bool:
+        """Whether this is a repeat group (answered by a list of items)."""
+        return self.type is QuestionType.REPEAT
 
     @property
     def computed(self) -> bool:
@@ -152,12 +197,17 @@ class Section:
 
 @dataclass(frozen=True, slots=True)
 class QuestionPlace:
-    """A question with the section and indicator it belongs to, and its position."""
+    """A question with the section and indicator it belongs to, and its position.
+
+    For a question of a repeat group's item, ``question`` carries the item key as
+    its id, ``index`` is the top-level group's and ``within`` names each enclosing
+    group (its key and the item's id), outermost first."""
 
     section: Section
     indicator: Indicator
     question: Question
-    index: int  # 0-based, in form order
+    index: int  # 0-based, in form order (of the top-level question)
+    within: tuple[tuple[str, str], ...] = ()
 
     def applies_to(self, kind: str) -> bool:
         """Whether section, indicator and question all allow ``kind``."""
@@ -190,6 +240,9 @@ class Form:
         init=False, repr=False, compare=False, hash=False, default=()
     )
     _by_kind: dict[str, tuple[QuestionPlace, ...]] = field(
+        init=False, repr=False, compare=False, hash=False, default_factory=dict
+    )
+    _keyed: dict[str, QuestionPlace | None] = field(
         init=False, repr=False, compare=False, hash=False, default_factory=dict
     )
 
@@ -225,15 +278,111 @@ class Form:
         return self._order[index]
 
     def place(self, question_id: str) -> QuestionPlace:
-        """Where a question is; ``KeyError`` if the form has no such question."""
-        return self._places[question_id]
+        """Where a question (or an item's question, by key) is; ``KeyError`` if nowhere."""
+        found = self._places.get(question_id)
+        if found is None:
+            found = self._item_place(question_id)
+            if found is None:
+                raise KeyError(question_id)
+        return found
 
     def question(self, question_id: str) -> Question:
-        """The question with this id; ``KeyError`` if the form has no such question."""
-        return self._places[question_id].question
+        """The question with this id (or key); ``KeyError`` if the form has no such question."""
+        return self.place(question_id).question
 
     def __contains__(self, question_id: object) -> bool:
-        return question_id in self._places
+        if not isinstance(question_id, str):
+            return False
+        return question_id in self._places or self._item_place(question_id) is not None
+
+    def item_places(self, group: QuestionPlace, item_id: str) -> tuple[QuestionPlace, ...]:
+        """The places of the questions of one item of the repeat group at ``group``."""
+        prefix = f"{group.question.id}/{item_id}/"
+        found = (self._item_place(prefix + q.id) for q in self._template(group).questions)
+        return tuple(p for p in found if p is not None)
+
+    def _template(self, place: QuestionPlace) -> Question:
+        """The group as written in the form (an item's group carries its key as id)."""
+        if not place.within:
+            return place.question
+        template = self._places[place.question.id.split("/", 1)[0]].question
+        for segment in place.question.id.split("/")[2::2]:
+            template = next(q for q in template.questions if q.id == segment)
+        return template
+
+    def _item_place(self, key: str) -> QuestionPlace | None:
+        """The place of an item's question by key, built once (``None``: no such key)."""
+        if key in self._keyed:
+            return self._keyed[key]
+        found = None if "/" not in key else self._resolve(key)
+        if len(self._keyed) < 4096:  # keys repeat across units: i1..i9 of each group
+            self._keyed[key] = found
+        return found
+
+    def _resolve(self, key: str) -> QuestionPlace | None:
+        parts = key.split("/")
+        if len(parts) % 2 == 0:
+            return None
+        top = self._places.get(parts[0])
+        if top is None or not top.question.repeat:
+            return None
+        group, prefix = top.question, parts[0]
+        names: dict[str, str] = {}
+        within: list[tuple[str, str]] = []
+        question = group
+        for item_id, question_id in zip(parts[1::2], parts[2::2], strict=True):
+            if not group.repeat or not ITEM_ID.fullmatch(item_id):
+                return None
+            inner = next((q for q in group.questions if q.id == question_id), None)
+            if inner is None:
+                return None
+            question = inner
+            within.append((prefix, item_id))
+            item_prefix = f"{prefix}/{item_id}/"
+            names = {**names, **{q.id: item_prefix + q.id for q in group.questions}}
+            prefix, group = item_prefix + question_id, question
+        keyed = replace(
+            question,
+            id=key,
+            when=None if question.when is None else rename(question.when, names),
+            checks=tuple(replace(c, rule=rename(c.rule, names)) for c in question.checks),
+            calc=None if question.calc is None else rename_calc(question.calc, names),
+        )
+        return replace(top, question=keyed, within=tuple(within))
+
+    def ref(self, key: str) -> str:
+        """The short ASCII reference of a question's key for buttons: ``12``, ``12-2-0``.
+
+        A top-level question is its index in form order; an item's question adds,
+        per enclosing group, the item's number and the question's position in it."""
+        place = self.place(key)
+        parts = [str(place.index)]
+        template = self._places[key.split("/", 1)[0]].question
+        segments = key.split("/")[1:]
+        for item_id, question_id in zip(segments[0::2], segments[1::2], strict=True):
+            position = next(i for i, q in enumerate(template.questions) if q.id == question_id)
+            parts += [str(item_number(item_id)), str(position)]
+            template = template.questions[position]
+        return "-".join(parts)
+
+    def key_of(self, ref: str) -> str:
+        """The key a :meth:`ref` stands for; ``KeyError`` if it stands for nothing."""
+        try:
+            numbers = [int(part) for part in ref.split("-")]
+            template = self.place_at(numbers[0]).question
+        except (ValueError, IndexError):
+            raise KeyError(ref) from None
+        key = template.id
+        if len(numbers) % 2 == 0:
+            raise KeyError(ref)
+        for number, position in zip(numbers[1::2], numbers[2::2], strict=True):
+            if not template.repeat or not 0 <= position < len(template.questions) or number < 1:
+                raise KeyError(ref)
+            template = template.questions[position]
+            key = item_key(key, f"i{number}", template.id)
+        if key not in self:
+            raise KeyError(ref)
+        return key
 
     def __len__(self) -> int:
         return len(self._places)
@@ -247,13 +396,30 @@ def number_form(sections: tuple[Section, ...]) -> tuple[Section, ...]:
         indicators: list[Indicator] = []
         for i_index, indicator in enumerate(section.indicators, start=1):
             i_no = indicator.no or f"{s_no}.{i_index}"
-            questions = tuple(
-                q if q.no else replace(q, no=f"{i_no}.{q_index}")
-                for q_index, q in enumerate(indicator.questions, start=1)
-            )
+            questions = _number_questions(indicator.questions, i_no)
             indicators.append(replace(indicator, no=i_no, questions=questions))
         numbered.append(replace(section, no=s_no, indicators=tuple(indicators)))
     return tuple(numbered)
+
+
+def _number_questions(questions: tuple[Question, ...], prefix: str) -> tuple[Question, ...]:
+    """Questions numbered under ``prefix`` by position, a group's own under the group."""
+    numbered: list[Question] = []
+    for index, q in enumerate(questions, start=1):
+        no = q.no or f"{prefix}.{index}"
+        inner = _number_questions(q.questions, no) if q.questions else ()
+        numbered.append(replace(q, no=no, questions=inner))
+    return tuple(numbered)
+
+
+def _unnumbered(questions: tuple[Question, ...]) -> tuple[Question, ...]:
+    return tuple(replace(q, no="", questions=_unnumbered(q.questions)) for q in questions)
+
+
+def _all_questions(questions: tuple[Question, ...]) -> Iterator[Question]:
+    for q in questions:
+        yield q
+        yield from _all_questions(q.questions)
 
 
 def default_numbers(form: Form) -> dict[str, str]:
@@ -264,8 +430,7 @@ def default_numbers(form: Form) -> dict[str, str]:
                 s,
                 no="",
                 indicators=tuple(
-                    replace(i, no="", questions=tuple(replace(q, no="") for q in i.questions))
-                    for i in s.indicators
+                    replace(i, no="", questions=_unnumbered(i.questions)) for i in s.indicators
                 ),
             )
             for s in form.sections
@@ -276,7 +441,7 @@ def default_numbers(form: Form) -> dict[str, str]:
         numbers[s.id] = s.no
         for i in s.indicators:
             numbers[i.id] = i.no
-            for q in i.questions:
+            for q in _all_questions(i.questions):
                 numbers[q.id] = q.no
     return numbers
 
@@ -301,7 +466,8 @@ def _no_out(no: str, default: str) -> dict[str, Any]:
     return {} if no == default else {"no": no}
 
 
-def _question_to_dict(q: Question, default_no: str) -> dict[str, Any]:
+def _question_to_dict(q: Question, defaults: Mapping[str, str]) -> dict[str, Any]:
+    default_no = defaults[q.id]
     out: dict[str, Any] = {"id": q.id, **_no_out(q.no, default_no)}
     out |= {"type": q.type.value, "text": q.text}
     if not q.required:
@@ -328,6 +494,10 @@ def _question_to_dict(q: Question, default_no: str) -> dict[str, Any]:
         out["calc"] = q.calc_text
     if q.target is not None:
         out["target"] = str(q.target)
+    if q.item:
+        out["item"] = q.item
+    if q.questions:
+        out["questions"] = [_question_to_dict(inner, defaults) for inner in q.questions]
     return out
 
 
@@ -355,7 +525,7 @@ def form_to_dict(form: Form) -> dict[str, Any]:
                         **_no_out(i.no, defaults[i.id]),
                         "title": i.title,
                         **_kinds_out(i.kinds),
-                        "questions": [_question_to_dict(q, defaults[q.id]) for q in i.questions],
+                        "questions": [_question_to_dict(q, defaults) for q in i.questions],
                     }
                     for i in s.indicators
                 ],
@@ -400,6 +570,8 @@ def _question_from_dict(d: Mapping[str, Any]) -> Question:
         calc=None if d.get("calc") is None else parse_calc(d["calc"]),
         calc_text=d.get("calc"),
         target=None if d.get("target") is None else Decimal(d["target"]),
+        questions=tuple(_question_from_dict(inner) for inner in d.get("questions", ())),
+        item=d.get("item", ""),
     )
 
 

@@ -29,6 +29,7 @@ from flows.calc import CalcExpr, CalcSyntaxError, operands, parse_calc
 from flows.errors import FormError, FormProblem, WhenSyntaxError
 from flows.form import (
     CHOICE_TYPES,
+    MAX_ITEMS,
     NUMBER_TYPES,
     Check,
     Choice,
@@ -85,8 +86,11 @@ _SECTION_KEYS: Final = ("id", "no", "title", "kinds", "indicators")
 _INDICATOR_KEYS: Final = ("id", "no", "title", "kinds", "questions")
 _QUESTION_KEYS: Final = (
     "id", "no", "type", "text", "required", "choices", "min", "max", "accept", "kinds", "when",
-    "help", "check", "calc", "target",
+    "help", "check", "calc", "target", "item", "questions",
 )  # fmt: skip
+#: Keys a repeat group takes (its own questions under ``questions``).
+_REPEAT_KEYS: Final = frozenset({"id", "no", "type", "text", "min", "max", "kinds", "when",
+                                 "help", "item", "questions"})  # fmt: skip
 _CHOICE_KEYS: Final = ("id", "label", "exclusive")
 _CHOICE_REQUIRED: Final = ("id", "label")
 _CHECK_KEYS: Final = ("rule", "message")
@@ -154,6 +158,8 @@ class _Loader:
         self.rules: list[_PendingWhen] = []  # check rules, checked once all ids are known
         self.calcs: list[_PendingCalc] = []  # calc operands, checked once all ids are known
         self.no_places: dict[str, tuple[str, int | None]] = {}  # id -> (path, line) of "no"
+        self.scope: dict[str, tuple[str, ...]] = {}  # question id -> enclosing repeat groups
+        self.groups: tuple[str, ...] = ()  # the repeat groups being read, outermost first
 
     # ------------------------------------------------------------- helpers
 
@@ -255,7 +261,7 @@ class _Loader:
             items.append((s.id, s.no))
             for i in s.indicators:
                 items.append((i.id, i.no))
-                items.extend((q.id, q.no) for q in i.questions)
+                items.extend((q.id, q.no) for q in _every_question(i.questions))
         for ident, no in items:
             path, line = self.no_places.get(ident, ("", None))
             if no in seen:
@@ -427,9 +433,16 @@ class _Loader:
         qid = self.ident(node, path, "question")
         if qid is not None:
             self.question_order.append(qid)
+            self.scope[qid] = self.groups
         no_ok, no = self.number(node, path)
         self.place_number(qid, path, node)
         qtype = self.question_type(node, path)
+        if qtype is QuestionType.REPEAT:
+            return self.repeat(node, path, qid, no_ok, no, enclosing)
+        for key in ("item", "questions"):
+            if key in node:
+                self.problem(path, _key_line(node, key), f"{key} is only allowed on repeat groups")
+                ok = False
         text = self.text(node, "text", path)
         required = True
         if "required" in node:
@@ -482,6 +495,107 @@ class _Loader:
         )
         self.built[qid] = question
         return question
+
+    def repeat(
+        self,
+        node: dict[Any, Any],
+        path: str,
+        qid: str | None,
+        no_ok: bool,
+        no: str,
+        enclosing: frozenset[str] | None,
+    ) -> Question | None:
+        """A repeat group: its word for an item, its count bounds, its own questions."""
+        ok = no_ok
+        for key in node:
+            if key in _QUESTION_KEYS and key not in _REPEAT_KEYS:
+                self.problem(
+                    path,
+                    _key_line(node, key),
+                    f"{key} is not allowed on a repeat group (put it on one of its questions)",
+                )
+                ok = False
+        text = self.text(node, "text", path)
+        item = self.text(node, "item", path)
+        if "item" not in node:
+            self.problem(path, _line(node), 'a repeat group needs "item": the word for one item')
+        count: dict[str, int | None] = {"min": None, "max": None}
+        for key in ("min", "max"):
+            if key not in node:
+                continue
+            value = node[key]
+            if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_ITEMS:
+                self.problem(
+                    path,
+                    _key_line(node, key),
+                    f"{key} must be a whole number of items from 0 to {MAX_ITEMS}, "
+                    f"got {_show(value)}",
+                )
+                ok = False
+            else:
+                count[key] = int(value)
+        low, high = count["min"], count["max"]
+        if low is not None and high is not None and low > high:
+            self.problem(
+                path, _key_line(node, "min"), f"min ({low}) must not be greater than max ({high})"
+            )
+            ok = False
+        if high == 0:
+            self.problem(path, _key_line(node, "max"), "max must be 1 or more")
+            ok = False
+        kinds_ok, kinds = self.kinds(node, path, enclosing)
+        help_text = self.text(node, "help", path) if "help" in node else None
+        when, when_text, when_ok = self.when(node, path, qid)
+        outer = self.groups
+        self.groups = (*outer, qid or "?")
+        inner = _narrow(enclosing, kinds)
+        questions = [
+            self.question(
+                item_node, f"{path}.questions[{i}]", _item_line(node["questions"], i), inner
+            )
+            for i, item_node in enumerate(self.items(node, "questions", path) or ())
+        ]
+        self.groups = outer
+        if "questions" not in node:
+            self.problem(path, _line(node), 'a repeat group needs "questions": what each item asks')
+        ok = ok and kinds_ok and when_ok and ("help" not in node or help_text is not None)
+        if qid is None or text is None or item is None or not questions or None in questions:
+            return None
+        if not ok:
+            return None
+        question = Question(
+            id=qid,
+            type=QuestionType.REPEAT,
+            text=text,
+            min=low,
+            max=high,
+            kinds=kinds,
+            when=when,
+            help=help_text,
+            when_text=when_text,
+            no=no,
+            questions=tuple(q for q in questions if q is not None),
+            item=item,
+        )
+        self.built[qid] = question
+        return question
+
+    def out_of_scope(self, qid: str, ref: str, what: str) -> str | None:
+        """Why ``qid`` may not read ``ref`` across repeat groups, if it may not.
+
+        A question reads questions outside any group and its own groups' fields; a
+        group's fields are a list seen from outside it, and a group is counted only
+        once its items are done."""
+        own, theirs = self.scope.get(qid, ()), self.scope.get(ref, ())
+        if ref in own:
+            return f'{what} refers to the repeat group "{ref}" it is inside'
+        if own[: len(theirs)] != theirs:
+            return (
+                f'{what} refers to "{ref}", a question of the repeat group "{theirs[-1]}": '
+                "outside an item its answers are a list; read the group itself (its number "
+                "of items) instead"
+            )
+        return None
 
     # -------------------------------------------------------- question parts
 
@@ -739,10 +853,12 @@ class _Loader:
                         f'calc refers to question "{ref}", which comes later; '
                         "calc must point backwards"
                     )
-                elif ref in self.built and self.built[ref].type not in NUMBER_TYPES:
+                elif (scoped := self.out_of_scope(pending.question_id, ref, "calc")) is not None:
+                    message = scoped
+                elif ref in self.built and self.built[ref].type not in _COUNTABLE:
                     message = (
                         f'calc refers to question "{ref}", a {self.built[ref].type} question; '
-                        "calc computes with integer and decimal questions"
+                        "calc computes with integer and decimal questions (and counts of items)"
                     )
                 else:
                     continue
@@ -815,6 +931,8 @@ class _Loader:
                         f'rule refers to question "{ref}", which comes later; '
                         "a check reads the question itself and earlier ones"
                     )
+                else:
+                    message = self.out_of_scope(pending.question_id, ref, "rule")
                 if message is not None and message not in said:
                     said.add(message)
                     self.problem(pending.path, pending.line, message)
@@ -847,10 +965,24 @@ class _Loader:
                         f'when refers to question "{ref}", which comes later; '
                         "when must point backwards"
                     )
+                elif (scoped := self.out_of_scope(pending.question_id, ref, "when")) is not None:
+                    say(scoped)
                 elif ref in self.built:
                     message = _type_problem(self.built[ref], op, literal)
                     if message is not None:
                         say(message)
+
+
+_COUNTABLE: Final = NUMBER_TYPES | {QuestionType.REPEAT}
+
+
+def _every_question(questions: Sequence[Question]) -> list[Question]:
+    """The questions with each repeat group's own after it, in file order."""
+    found: list[Question] = []
+    for q in questions:
+        found.append(q)
+        found.extend(_every_question(q.questions))
+    return found
 
 
 def _bound(value: int | float) -> Decimal:
@@ -882,7 +1014,7 @@ def _type_problem(question: Question, op: str, literal: WhenLiteral) -> str | No
     qtype, ref = question.type, question.id
     if qtype is QuestionType.FILE:
         return f'when cannot use file question "{ref}"'
-    if op in ORDERING_OPS and qtype not in NUMBER_TYPES and qtype is not QuestionType.DATE:
+    if op in ORDERING_OPS and qtype not in _COUNTABLE and qtype is not QuestionType.DATE:
         return (
             f'when uses "{op}" on {qtype} question "{ref}"; '
             f"ordering needs an integer, decimal or date question"
@@ -900,7 +1032,7 @@ def _type_problem(question: Question, op: str, literal: WhenLiteral) -> str | No
             shown = _literal_text(literal)
             return f'when compares text question "{ref}" with {shown}; use quoted text'
         return None
-    if qtype in NUMBER_TYPES:
+    if qtype in _COUNTABLE:
         if not isinstance(literal, Number):
             shown = _literal_text(literal)
             return f'when compares {qtype} question "{ref}" with {shown}; expected a number'

@@ -4,7 +4,8 @@ Commands (:class:`Start`, :class:`Review`, :class:`Submit`, :class:`Cancel`),
 typed :class:`Text` for the question being asked, buttons and uploads that name
 the question they answer (:class:`Pick`, :class:`Toggle`, :class:`Done`,
 :class:`Skip`, :class:`Back`; :class:`Files`, which may leave it to the question
-being asked), the review's :class:`Edit` and the submit confirmation
+being asked), a repeat group's :class:`AddItem` (and :class:`Done` to close its
+list), the review's :class:`Edit` and :class:`RemoveItem` and the submit confirmation
 (:class:`ConfirmSubmit`). How the walk answers each is
 described in :mod:`flows.walk`.
 """
@@ -17,6 +18,7 @@ from dataclasses import dataclass, field
 from flows.answers import FileRef
 
 __all__ = [
+    "AddItem",
     "Back",
     "Cancel",
     "ConfirmSubmit",
@@ -25,6 +27,7 @@ __all__ = [
     "Files",
     "Input",
     "Pick",
+    "RemoveItem",
     "Review",
     "Skip",
     "Start",
@@ -107,6 +110,21 @@ class Edit:
 
 
 @dataclass(frozen=True, slots=True)
+class AddItem:
+    """A repeat group's "add" button: a new item, whose questions are asked next."""
+
+    question_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class RemoveItem:
+    """A review button: take the item ``item_id`` out of the group's list."""
+
+    question_id: str
+    item_id: str
+
+
+@dataclass(frozen=True, slots=True)
 class Review:
     """/review."""
 
@@ -127,7 +145,9 @@ class Cancel:
 
 
 Input = (
-    Start
+    AddItem
+    | RemoveItem
+    | Start
     | Text
     | Pick
     | Toggle

@@ -10,8 +10,10 @@ those of :class:`flows.values.ValueProblem` (``empty``, ``not_a_number``,
 the form), ``choose_button`` (``count``), ``use_buttons``, ``send_file``,
 ``send_text``, ``required`` (skip of a required question),
 ``choose_at_least_one``, ``wrong_type`` (``ext``, ``accept``), ``too_large``
-(``size``, ``limit`` in MB), ``empty_file``. The engine holds no sentences: the
-bot's message catalogues word each code (``problem.<code>``).
+(``size``, ``limit`` in MB), ``empty_file``, ``items_min`` (``min``: a repeat
+group closed with fewer items) and ``items_max`` (``max``: an item added past
+it). The engine holds no sentences: the bot's message catalogues word each code
+(``problem.<code>``).
 
 Errors (subclasses of :class:`flows.errors.FlowsError`)::
 

@@ -13,6 +13,12 @@ to :class:`~flows.answers.AnswerValue` (every stored answer, relevant or not):
 * :func:`dependents`: the questions whose ``when`` reads a question, directly or
   through another.
 
+Repeat groups: a group's place comes after the places of its items' questions
+(each item in list order, its questions keyed ``group/item/question``), so that
+walking forward the person answers an item and is then asked to add another or
+close the list. A group counts as answered once its list is closed
+(:func:`flows.answers.is_answered`); ``when`` reads a group as its number of items.
+
 The walk's engine (:mod:`flows.walk`) also uses the private helpers
 ``_applicable`` and ``_place_in``.
 """
@@ -22,7 +28,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from flows.answers import AnswerValue, when_value
+from flows.answers import AnswerValue, Items, is_answered, when_value
 from flows.form import Form, QuestionPlace
 from flows.problems import NotApplicable, UnknownQuestion
 from flows.when import evaluate, references
@@ -47,14 +53,31 @@ def _applicable(form: Form, kind: str, answers: Answers) -> list[QuestionPlace]:
     result: list[QuestionPlace] = []
     seen: dict[str, object] = {}
     for where in form.questions_for(kind):
-        question = where.question
-        if question.when is not None and not evaluate(question.when, seen):
-            continue
-        result.append(where)
-        answer = answers.get(question.id)
-        if answer is not None:
-            seen[question.id] = when_value(answer)
+        _visit(form, kind, where, answers, seen, result)
     return result
+
+
+def _visit(
+    form: Form,
+    kind: str,
+    where: QuestionPlace,
+    answers: Answers,
+    seen: dict[str, object],
+    result: list[QuestionPlace],
+) -> None:
+    """Add ``where`` if its ``when`` holds, a group after its items' questions."""
+    question = where.question
+    if question.when is not None and not evaluate(question.when, seen):
+        return
+    answer = answers.get(question.id)
+    if question.repeat and answer is not None and isinstance(answer.value, Items):
+        for item_id in answer.value.ids:
+            for inner in form.item_places(where, item_id):
+                if inner.question.applies_to(kind):
+                    _visit(form, kind, inner, answers, seen, result)
+    result.append(where)
+    if answer is not None:
+        seen[question.id] = when_value(answer)
 
 
 def applicable(form: Form, kind: str, answers: Answers) -> list[QuestionPlace]:
@@ -79,7 +102,7 @@ def _asked(places: list[QuestionPlace]) -> list[QuestionPlace]:
 def first_unanswered(form: Form, kind: str, answers: Answers) -> QuestionPlace | None:
     """The first applicable question without an answer (skipped counts as answered)."""
     places = _asked(_applicable(form, kind, answers))
-    return next((p for p in places if p.question.id not in answers), None)
+    return next((p for p in places if not is_answered(answers.get(p.question.id))), None)
 
 
 def missing_required(form: Form, kind: str, answers: Answers) -> list[QuestionPlace]:
@@ -87,7 +110,7 @@ def missing_required(form: Form, kind: str, answers: Answers) -> list[QuestionPl
     return [
         p
         for p in _asked(_applicable(form, kind, answers))
-        if p.question.required and p.question.id not in answers
+        if p.question.required and not is_answered(answers.get(p.question.id))
     ]
 
 
@@ -111,9 +134,9 @@ def progress(form: Form, kind: str, answers: Answers) -> Progress:
     places = _asked(_applicable(form, kind, answers))
     missing: dict[str, int] = {}
     for p in places:
-        if p.question.required and p.question.id not in answers:
+        if p.question.required and not is_answered(answers.get(p.question.id)):
             missing[p.section.id] = missing.get(p.section.id, 0) + 1
-    answered = sum(1 for p in places if p.question.id in answers)
+    answered = sum(1 for p in places if is_answered(answers.get(p.question.id)))
     return Progress(answered, len(places), missing)
 
 
@@ -133,6 +156,7 @@ class Place:
     no: str
     answered: int
     total: int
+    items: tuple[tuple[str, int], ...] = ()  # per enclosing group: its item word, the position
 
 
 def _place_in(form: Form, places: list[QuestionPlace], question_id: str, answers: Answers) -> Place:
@@ -141,11 +165,27 @@ def _place_in(form: Form, places: list[QuestionPlace], question_id: str, answers
     asked = _asked(places)
     for where in places:
         if where.question.id == question_id:
-            answered = sum(1 for p in asked if p.question.id in answers)
+            answered = sum(1 for p in asked if is_answered(answers.get(p.question.id)))
             return Place(
-                where.section.no, where.section.title, where.question.no, answered, len(asked)
+                where.section.no,
+                where.section.title,
+                where.question.no,
+                answered,
+                len(asked),
+                _items_of(form, where, answers),
             )
     raise NotApplicable(question_id)
+
+
+def _items_of(form: Form, where: QuestionPlace, answers: Answers) -> tuple[tuple[str, int], ...]:
+    """For each group around an item's question: the group's item word and the position."""
+    found: list[tuple[str, int]] = []
+    for group_key, item_id in where.within:
+        answer = answers.get(group_key)
+        ids = answer.value.ids if answer is not None and isinstance(answer.value, Items) else ()
+        position = ids.index(item_id) + 1 if item_id in ids else 0
+        found.append((form.question(group_key).item, position))
+    return tuple(found)
 
 
 def place(form: Form, kind: str, answers: Answers, question_id: str) -> Place:

@@ -53,6 +53,14 @@ Rules of the conversation:
 * Typed text is read by :func:`interpret_text` (see :mod:`flows.typed_text` for
   what ``ไม่มี`` / ``-`` mean to each type of question); what it rejects is
   answered with :class:`Invalid` and the question again.
+* Repeat groups: the group is asked as "add an item or done". :class:`AddItem`
+  saves the list with a new item (a new id, never one used before in this
+  submission, so that a removed item's old answers never come back) and asks the
+  item's questions; after them the group is asked again. :class:`Done` closes the
+  list (refused below the group's ``min``; :class:`AddItem` is refused at its
+  ``max``). :class:`RemoveItem` (from the review) takes an item out of the list;
+  its answers stay stored but no longer count. Editing a group from the review
+  asks it again, and the items added then, before the review returns.
 """
 
 from __future__ import annotations
@@ -63,7 +71,7 @@ from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Final, Literal
 
-from flows.answers import NONE, SKIPPED, AnswerValue, FileRef, when_value
+from flows.answers import NONE, SKIPPED, AnswerValue, FileRef, Items, is_answered, when_value
 from flows.calc import compute
 from flows.calc import operands as calc_operands
 from flows.checks import broken_check, broken_checks
@@ -85,8 +93,9 @@ from flows.events import (
     Submitted,
 )
 from flows.file_check import check_file
-from flows.form import Form, Question, QuestionPlace, QuestionType
+from flows.form import ITEM_ID, MAX_ITEMS, Form, Question, QuestionPlace, QuestionType
 from flows.inputs import (
+    AddItem,
     Back,
     Cancel,
     ConfirmSubmit,
@@ -95,6 +104,7 @@ from flows.inputs import (
     Files,
     Input,
     Pick,
+    RemoveItem,
     Review,
     Skip,
     Start,
@@ -123,9 +133,11 @@ from flows.relevance import (
     relevant_answers,
 )
 from flows.typed_text import MAX_TEXT_LENGTH, NeedsConfirmation, interpret_text, is_yes
+from flows.when import references
 
 __all__ = [
     "MAX_TEXT_LENGTH",
+    "AddItem",
     "AllAnswered",
     "Ask",
     "AskConfirmSubmit",
@@ -148,6 +160,7 @@ __all__ = [
     "Place",
     "Progress",
     "Rejected",
+    "RemoveItem",
     "Review",
     "ReviewItem",
     "ReviewSection",
@@ -297,11 +310,29 @@ class _Walk:
             events += [Save(question.id, answer), Calculated(question.id, answer)]
         return events
 
+    def answered(self, question_id: str) -> bool:
+        return is_answered(self.answers.get(question_id))
+
     def is_applicable(self, question_id: str | None) -> bool:
         return question_id is not None and any(p.question.id == question_id for p in self.places)
 
     def question(self, question_id: str) -> Question:
         return self.form.question(question_id)
+
+    def item_numbers(self, where: QuestionPlace) -> tuple[int, ...]:
+        """The position of each item ``where`` is in, outermost first (1-based)."""
+        numbers: list[int] = []
+        for group_key, item_id in where.within:
+            ids = self.items(group_key).ids
+            numbers.append(ids.index(item_id) + 1 if item_id in ids else 0)
+        return tuple(numbers)
+
+    def items(self, group_key: str) -> Items:
+        """A group's list as stored (empty and open if none)."""
+        answer = self.answers.get(group_key)
+        if answer is not None and isinstance(answer.value, Items):
+            return answer.value
+        return Items(())
 
     def set_answer(self, question_id: str, answer: AnswerValue) -> None:
         self.answers[question_id] = answer
@@ -332,16 +363,16 @@ class _Walk:
                     p.question.no,
                     self.answers.get(p.question.id),
                     p.question.required,
+                    self.item_numbers(p),
                 )
-                for p in self.places
-                if p.section.id == section.id
+                for p in _groups_first([p for p in self.places if p.section.id == section.id])
             )
             if items:
                 sections.append(ReviewSection(section.id, section.no, section.title, items))
         missing = tuple(
             p.question.id
             for p in self.asked
-            if p.question.required and p.question.id not in self.answers
+            if p.question.required and not is_answered(self.answers.get(p.question.id))
         )
         return ShowReview(tuple(sections), missing, progress(self.form, self.kind, self.answers))
 
@@ -372,7 +403,7 @@ class _Walk:
         return WalkState("review"), [self.review()]
 
     def start(self) -> Result:
-        nxt = next((p for p in self.asked if p.question.id not in self.answers), None)
+        nxt = next((p for p in self.asked if not self.answered(p.question.id)), None)
         if nxt is None:
             return self.to_review()
         return self.asking(nxt.question.id)
@@ -398,23 +429,102 @@ class _Walk:
             return self.invalid(state, question_id, Rejected("check", message=broken.message))
         self.set_answer(question_id, answer)
         events: list[Event] = [Save(question_id, answer), *self.recompute()]
-        unanswered = [p for p in self.asked if p.question.id not in self.answers]
+        return self.move_on(state, question_id, events)
+
+    def move_on(self, state: WalkState, question_id: str, events: list[Event]) -> Result:
+        """After ``question_id`` was answered: the next question, or the review."""
+        unanswered = [p for p in self.asked if not self.answered(p.question.id)]
         if state.editing:
-            wanted = dependents(self.form, question_id)
+            wanted = self.dependents(question_id)
             if state.origin is not None and state.origin in self.form:
-                wanted |= dependents(self.form, state.origin)
+                wanted |= self.dependents(state.origin)
+                if self.form.question(state.origin).repeat:  # and the items added since
+                    wanted |= {state.origin} | {
+                        p.question.id
+                        for p in self.places
+                        if p.question.id.startswith(state.origin + "/")
+                    }
             nxt = next((p for p in unanswered if p.question.id in wanted), None)
             if nxt is None:
                 new_state, shown = self.to_review()
                 return new_state, events + shown
             new_state, shown = self.asking(nxt.question.id, editing=True, origin=state.origin)
             return new_state, events + shown
-        index = self.form.place(question_id).index
-        nxt = next((p for p in unanswered if p.index > index), None) or next(iter(unanswered), None)
+        order = {p.question.id: i for i, p in enumerate(self.places)}
+        at = order.get(question_id, -1)
+        nxt = next((p for p in unanswered if order[p.question.id] > at), None) or next(
+            iter(unanswered), None
+        )
         if nxt is None:
             new_state, shown = self.to_review()
             return new_state, [*events, AllAnswered(), *shown]
         new_state, shown = self.asking(nxt.question.id)
+        return new_state, events + shown
+
+    def dependents(self, question_id: str) -> set[str]:
+        """The applicable questions whose ``when`` reads ``question_id``, or one that does."""
+        found = {question_id}
+        for where in self.places:
+            when = where.question.when
+            if when is not None and references(when) & found:
+                found.add(where.question.id)
+        found.discard(question_id)
+        return found
+
+    def add_item(self, state: WalkState, group_key: str) -> Result:
+        """A new item in the group's list; its first question is asked next."""
+        group = self.question(group_key)
+        items = self.items(group_key)
+        limit = min(group.max if isinstance(group.max, int) else MAX_ITEMS, MAX_ITEMS)
+        if len(items.ids) >= limit:
+            return self.invalid(state, group_key, Rejected("items_max", max=limit))
+        prefix = group_key + "/"
+        used = max(
+            (
+                int(item[1:])
+                for key in self.answers
+                if key.startswith(prefix)
+                and ITEM_ID.fullmatch(item := key[len(prefix) :].split("/", 1)[0])
+            ),
+            default=0,
+        )
+        item_id = items.next_id(used)
+        answer = AnswerValue(Items((*items.ids, item_id), closed=False))
+        self.set_answer(group_key, answer)
+        events: list[Event] = [Save(group_key, answer), *self.recompute()]
+        first = next(
+            (
+                p
+                for p in self.asked
+                if p.question.id.startswith(f"{prefix}{item_id}/")
+                and not self.answered(p.question.id)
+            ),
+            None,
+        )
+        target = group_key if first is None else first.question.id
+        new_state, shown = self.asking(target, editing=state.editing, origin=state.origin)
+        return new_state, events + shown
+
+    def close_group(self, state: WalkState, group_key: str) -> Result:
+        """Close the group's list ("เสร็จ"): at least its ``min`` items."""
+        group = self.question(group_key)
+        items = self.items(group_key)
+        if group.min is not None and len(items.ids) < group.min:
+            return self.invalid(state, group_key, Rejected("items_min", min=group.min))
+        return self.accept(state, group_key, AnswerValue(Items(items.ids, closed=True)))
+
+    def remove_item(self, state: WalkState, group_key: str, item_id: str) -> Result:
+        """Take an item out of the group's list (its answers stay stored, uncounted)."""
+        items = self.items(group_key)
+        if not self.is_applicable(group_key) or item_id not in items.ids:
+            return self.stale(self.normalize(state), group_key)
+        group = self.question(group_key)
+        ids = tuple(i for i in items.ids if i != item_id)
+        closed = items.closed and (group.min is None or len(ids) >= group.min)
+        answer = AnswerValue(Items(ids, closed))
+        self.set_answer(group_key, answer)
+        events: list[Event] = [Save(group_key, answer), *self.recompute()]
+        new_state, shown = self.to_review()
         return new_state, events + shown
 
     def invalid(self, state: WalkState, question_id: str, problem: Rejected) -> Result:
@@ -456,6 +566,8 @@ class _Walk:
                 if submitted[0].mode == "confirm_submit":
                     return WalkState("idle"), [Submitted()]
                 return submitted
+            case RemoveItem(question_id, item_id):
+                return self.remove_item(state, question_id, item_id)
             case Edit(question_id):
                 if self.is_applicable(question_id) and self.form.question(question_id).calc is None:
                     return self.asking(question_id, editing=True, origin=question_id)
@@ -468,7 +580,7 @@ class _Walk:
 
     def submit(self) -> Result:
         missing = [
-            p for p in self.asked if p.question.required and p.question.id not in self.answers
+            p for p in self.asked if p.question.required and not self.answered(p.question.id)
         ]
         if missing:
             new_state, shown = self.asking(missing[0].question.id)
@@ -492,6 +604,8 @@ class _Walk:
         if state.mode != "asking" or state.question_id is None:
             return state, self.present(state)
         qid = state.question_id
+        if self.question(qid).repeat:
+            return self.invalid(state, qid, Rejected("use_buttons"))
         if state.proposed is not None and is_yes(text):
             try:
                 proposed = dt.date.fromisoformat(state.proposed)
@@ -561,6 +675,10 @@ class _Walk:
                 pending = tuple(c.id for c in question.choices if c.id in selected)
                 state = replace(state, pending=pending)
                 return state, [self.ask(state)]
+            case AddItem() if question.repeat:
+                return self.add_item(state, question_id)
+            case Done() if question.repeat:
+                return self.close_group(state, question_id)
             case Done() if question.type is QuestionType.MULTI:
                 chosen = tuple(c.id for c in question.choices if c.id in state.pending)
                 if chosen:
@@ -612,6 +730,18 @@ def _typed(question: Question, value: Decimal) -> int | Decimal:
     return value
 
 
+def _groups_first(places: list[QuestionPlace]) -> list[QuestionPlace]:
+    """``places`` with each group moved before its items' questions (for reading)."""
+    ordered = list(places)
+    for group in [p for p in places if p.question.repeat]:
+        prefix = group.question.id + "/"
+        first = next((i for i, p in enumerate(ordered) if p.question.id.startswith(prefix)), None)
+        if first is not None:
+            ordered.remove(group)
+            ordered.insert(first, group)
+    return ordered
+
+
 def _has(question: Question, choice_id: str) -> bool:
     return any(c.id == choice_id for c in question.choices)
 
@@ -620,7 +750,7 @@ def _expected(question: Question) -> Rejected:
     """The problem for a file sent to a question that is not a file question."""
     if question.type is QuestionType.CHOICE:
         return Rejected("choose_button", count=len(question.choices))
-    if question.type is QuestionType.MULTI:
+    if question.type in (QuestionType.MULTI, QuestionType.REPEAT):
         return Rejected("use_buttons")
     return Rejected("send_text")
 

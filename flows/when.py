@@ -64,6 +64,7 @@ __all__ = [
     "literals_for",
     "parse_when",
     "references",
+    "rename",
     "to_source",
 ]
 
@@ -434,6 +435,27 @@ def iter_comparisons(expr: Expr) -> Iterator[tuple[str, str, Literal]]:
 def references(expr: Expr) -> set[str]:
     """The ids of the questions ``expr`` reads."""
     return {question for question, _, _ in iter_comparisons(expr)}
+
+
+def rename(expr: Expr, names: Mapping[str, str]) -> Expr:
+    """``expr`` with the question ids in ``names`` renamed, on either side of a comparison.
+
+    A repeat group's item reads its own fields by their short ids (``spent``); the
+    walk renames them to the item's answer keys (``projects/i2/spent``)."""
+    match expr:
+        case Compare(question, op, value):
+            if isinstance(value, Word) and value.value in names:
+                value = Word(names[value.value])
+            return Compare(names.get(question, question), op, value)
+        case Member(question, values, negated):
+            return Member(names.get(question, question), values, negated)
+        case Not(operand):
+            return Not(rename(operand, names))
+        case And(left, right):
+            return And(rename(left, names), rename(right, names))
+        case Or(left, right):
+            return Or(rename(left, names), rename(right, names))
+    return expr  # pragma: no cover - the five shapes above are all there are
 
 
 def literals_for(expr: Expr) -> dict[str, set[str]]:

@@ -18,6 +18,7 @@ from flows.answers import (
     AnswerValue,
     DisplayWords,
     FileRef,
+    Items,
     decode,
     display,
     encode,
@@ -51,6 +52,11 @@ VALUES: dict[QuestionType, st.SearchStrategy[Any]] = {
     QuestionType.DECIMAL: st.decimals(allow_nan=False, allow_infinity=False),
     QuestionType.DATE: st.dates(),
     QuestionType.FILE: st.lists(file_refs, min_size=1, max_size=4).map(tuple),
+    QuestionType.REPEAT: st.builds(
+        Items,
+        st.lists(st.integers(1, 999_999).map(lambda n: f"i{n}"), unique=True).map(tuple),
+        st.booleans(),
+    ),
 }
 
 

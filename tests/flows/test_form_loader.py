@@ -52,7 +52,7 @@ def problems(text: str) -> list[tuple[int | None, str, str]]:
     return [(p.line, p.path, p.message) for p in caught.value.problems]
 
 
-TYPES = "choice, multi, text, integer, decimal, date, file"
+TYPES = "choice, multi, text, integer, decimal, date, file, repeat"
 
 CASES: list[tuple[str, str, list[tuple[int | None, str, str]]]] = [
     (
@@ -143,7 +143,7 @@ CASES: list[tuple[str, str, list[tuple[int | None, str, str]]]] = [
                 16,
                 Q1,
                 'unknown key "requird" (expected one of: id, no, type, text, required, choices, '
-                "min, max, accept, kinds, when, help, check, calc, target)",
+                "min, max, accept, kinds, when, help, check, calc, target, item, questions)",
             ),
         ],
     ),
@@ -155,7 +155,7 @@ CASES: list[tuple[str, str, list[tuple[int | None, str, str]]]] = [
                 14,
                 Q1,
                 "must be a mapping with keys id, no, type, text, required, choices, min, max, "
-                'accept, kinds, when, help, check, calc, target, got "just a question"',
+                'accept, kinds, when, help, check, calc, target, item, questions, got "just a question"',
             )
         ],
     ),
