@@ -62,9 +62,7 @@ class Floor:
 
     def step(self, user_id: int, event: walk.Input, pressed: int | None = None) -> list[Reply]:
         person = self.people.setdefault(user_id, Person())
-        person.state, events = walk.resume(
-            self.form, KIND, person.answers, person.state, event
-        )
+        person.state, events = walk.resume(self.form, KIND, person.answers, person.state, event)
         for e in events:
             if isinstance(e, walk.Save):
                 person.answers[e.question_id] = e.answer
@@ -79,8 +77,8 @@ class Floor:
         if not isinstance(press, callbacks.QuestionPress):
             return walk.Review()
         try:
-            question = self.form.place_at(press.question_index).question
-        except IndexError:
+            question = self.form.question(self.form.key_of(press.question_ref))
+        except KeyError:
             return None
         choice = (
             question.choices[press.choice_index].id

@@ -3,7 +3,7 @@
 A button names the submission and the question it belongs to by number, so that a
 press on an old message is recognised and never applied to another question:
 
-    q.<submission>.<question index>.<action>[.<choice index>]   answer buttons
+    q.<submission>.<question ref>.<action>[.<choice index>]     answer buttons
     r.<member>.<round>                                          choose a report
     s.<submission>.<action>                                     review / submit / ask-return buttons
     c.<submission>.<action>                                     certification buttons
@@ -11,6 +11,7 @@ press on an old message is recognised and never applied to another question:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from tidtam.core.ids import parse_id
@@ -25,9 +26,9 @@ class BadCallback(ValueError):
 @dataclass(frozen=True, slots=True)
 class QuestionPress:
     submission_id: int
-    question_index: int
-    action: str  # p pick, t toggle, d done, s skip, b back, e edit
-    choice_index: int | None = None
+    question_ref: str  # flows.form.Form.ref: "12", or "12-2-0" for an item's question
+    action: str  # p pick, t toggle, d done, s skip, b back, e edit, a add item, r remove item
+    choice_index: int | None = None  # the choice's index; the item's number for "r"
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +51,10 @@ class CertifyPress:
 
 Press = QuestionPress | RoundPress | SubmissionPress | CertifyPress
 
-QUESTION_ACTIONS = frozenset("ptdsbe")
+QUESTION_ACTIONS = frozenset("ptdsbear")
+#: A question's reference: its index, then per enclosing group the item and position.
+#: Groups nest two deep at most (flows.form.MAX_GROUP_DEPTH): four more numbers.
+QUESTION_REF = re.compile(r"[0-9]{1,6}(-[0-9]{1,6}){0,4}")
 SUBMISSION_ACTIONS = frozenset("vucxma")
 CERTIFY_ACTIONS = frozenset("arvn")
 
@@ -79,6 +83,12 @@ def _id(text: str) -> int:
     return value
 
 
+def _ref(text: str) -> str:
+    if not QUESTION_REF.fullmatch(text):
+        raise ValueError(text)
+    return text
+
+
 def decode(data: str) -> Press:
     """The press ``data`` describes; :class:`BadCallback` for anything encode() never
     makes, including ids that are not ASCII digits or do not fit the database."""
@@ -86,9 +96,9 @@ def decode(data: str) -> Press:
     try:
         match parts:
             case ["q", sub, index, action] if action in QUESTION_ACTIONS:
-                return QuestionPress(_id(sub), _id(index), action)
+                return QuestionPress(_id(sub), _ref(index), action)
             case ["q", sub, index, action, choice] if action in QUESTION_ACTIONS:
-                return QuestionPress(_id(sub), _id(index), action, _id(choice))
+                return QuestionPress(_id(sub), _ref(index), action, _id(choice))
             case ["r", member, round_id]:
                 return RoundPress(_id(member), _id(round_id))
             case ["s", sub, action] if action in SUBMISSION_ACTIONS:

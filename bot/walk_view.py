@@ -21,8 +21,8 @@ from bot import callbacks
 from bot.i18n import Html, catalog, join, language_of, t
 from bot.replies import Button, Reply
 from flows import walk
-from flows.answers import AnswerValue, DisplayWords, display
-from flows.form import Form, Question, QuestionType
+from flows.answers import AnswerValue, DisplayWords, Items, display, is_answered
+from flows.form import Form, Question, QuestionType, item_number
 from tidtam.core.thai import format_date_th, format_datetime_th
 
 
@@ -41,8 +41,8 @@ class View:
 
 
 def _q(view: View, question_id: str, action: str, choice: int | None = None) -> str:
-    index = view.form.place(question_id).index
-    return callbacks.encode(callbacks.QuestionPress(view.submission_id, index, action, choice))
+    ref = view.form.ref(question_id)
+    return callbacks.encode(callbacks.QuestionPress(view.submission_id, ref, action, choice))
 
 
 def _s(view: View, action: str) -> str:
@@ -156,6 +156,9 @@ def problem_text(view: View, question_id: str, code: str, params: Mapping[str, o
         return t(lang, key, date=shown.get("date", "?"), why=why)
     if code == "check":
         return t(lang, key, message=shown.get("message", ""))
+    if code in ("items_min", "items_max"):
+        bound = shown.get("min" if code == "items_min" else "max", "?")
+        return t(lang, key, count=bound, item=q.item)
     if code == "number_for_none" and not (_zero_allowed(q) and q.required):
         return f"{t(lang, 'problem.not_a_number')} {expected(view, q)}"
     text = t(lang, key, **{k: v for k, v in shown.items() if k in _PARAMS.get(code, ())})
@@ -222,6 +225,7 @@ def answer_words(lang: str) -> DisplayWords:
         files_one=messages["answer.files_one"],
         files_many=messages["answer.files_many"],
         date=format_date_th if language_of(lang) == "th" else western,
+        items=messages["answer.items"],
     )
 
 
@@ -256,14 +260,22 @@ def calculated(view: View, question_id: str, answer: AnswerValue) -> str:
     return t(view.language, "report.calculated", number=q.no, text=q.text, answer=shown)
 
 
+def item_path(lang: str, items: Sequence[tuple[str, int]]) -> str:
+    """Which item a question belongs to: "โครงการที่ 2 › กิจกรรมที่ 1"."""
+    return " › ".join(t(lang, "report.item", item=word, position=n) for word, n in items)
+
+
 def ask(view: View, event: walk.Ask, *, edit: bool = False) -> Reply:
     lang = view.language
     where = view.form.place(event.question_id)
     q = where.question
+    number = event.place.no
+    if event.place.items:
+        number = f"{number} ({item_path(lang, event.place.items)})"
     place = t(
         lang,
         "report.place",
-        number=event.place.no,
+        number=number,
         answered=event.place.answered,
         total=event.place.total,
     )
@@ -277,6 +289,8 @@ def ask(view: View, event: walk.Ask, *, edit: bool = False) -> Reply:
     ]
     if q.help:
         lines.append(f"<i>{html.escape(q.help)}</i>")
+    if q.repeat:
+        return _ask_group(view, event, q, lines, edit=edit)
     lines.append(_hint(view, q.id))
     if event.current is not None:
         lines.append(t(lang, "report.current", answer=show_answer(q, event.current, lang)))
@@ -293,6 +307,35 @@ def ask(view: View, event: walk.Ask, *, edit: bool = False) -> Reply:
     if not q.required:
         nav.append(Button(t(lang, "report.button.skip"), _q(view, q.id, "s")))
     rows.append(tuple(nav))
+    return Reply(
+        "\n".join(lines),
+        tuple(rows),
+        edit_message_id=view.pressed_message_id if edit else None,
+    )
+
+
+def _ask_group(view: View, event: walk.Ask, q: Question, lines: list[str], *, edit: bool) -> Reply:
+    """A repeat group: what is listed so far, a button to add an item and one to finish."""
+    lang = view.language
+    for n, (_, name) in enumerate(event.listed, start=1):
+        label = t(lang, "report.item", item=q.item, position=n)
+        lines.append(
+            f"{n}. {html.escape(label)}" + (f": {html.escape(_short(name, 60))}" if name else "")
+        )
+    if not event.listed:
+        lines.append(t(lang, "report.items_none", item=q.item))
+    count = len(event.listed)
+    can_add = q.max is None or count < q.max
+    lines.append(
+        t(lang, "report.hint.repeat", item=q.item, done=t(lang, "report.button.done"))
+        if can_add
+        else t(lang, "report.hint.repeat_full", max=q.max, item=q.item)
+    )
+    rows: list[tuple[Button, ...]] = []
+    if can_add:
+        rows.append((Button(t(lang, "report.button.add_item", item=q.item), _q(view, q.id, "a")),))
+    rows.append((Button(t(lang, "report.button.done"), _q(view, q.id, "d")),))
+    rows.append((Button(t(lang, "report.button.back"), _q(view, q.id, "b")),))
     return Reply(
         "\n".join(lines),
         tuple(rows),
@@ -342,7 +385,8 @@ def review(
                 line = f"<u>{heading}</u>\n{line}"
             # a computed (calc) value is changed through the answers it follows from
             can_edit = editable and place.question.calc is None
-            edits = 1 if can_edit else 0
+            removals = _removals(view, item) if editable else ()
+            edits = (1 if can_edit else 0) + len(removals)
             if opened and pages.fits(f"\n{line}", edits):
                 pages.add(line, joiner="\n")
             else:
@@ -351,8 +395,13 @@ def review(
                 pages.add(f"{title}\n{line}")
                 opened = True
             if can_edit:
-                edit = t(lang, "report.button.edit", number=item.number)
+                number = item.number
+                if item.items:
+                    number += " (" + "-".join(str(n) for n in item.items) + ")"
+                edit = t(lang, "report.button.edit", number=number)
                 pages.button(Button(edit, _q(view, item.question_id, "e")), row_of=section.number)
+            for removal in removals:
+                pages.button(removal, row_of=item.question_id)
         if not opened:
             pages.add(title)
     if footer is not None:
@@ -362,6 +411,20 @@ def review(
     return pages.finish()
 
 
+def _removals(view: View, item: walk.ReviewItem) -> tuple[Button, ...]:
+    """A group's buttons to take each of its items out of the list."""
+    q = view.form.question(item.question_id)
+    if not q.repeat or item.answer is None or not isinstance(item.answer.value, Items):
+        return ()
+    return tuple(
+        Button(
+            t(view.language, "report.button.remove_item", item=q.item, position=n),
+            _q(view, q.id, "r", item_number(item_id)),
+        )
+        for n, item_id in enumerate(item.answer.value.ids, start=1)
+    )
+
+
 def _review_line(view: View, item: walk.ReviewItem) -> str:
     lang = view.language
     q = view.form.question(item.question_id)
@@ -369,8 +432,13 @@ def _review_line(view: View, item: walk.ReviewItem) -> str:
         answer = show_answer(q, item.answer, lang)
     else:
         answer = t(lang, "report.not_answered")
-    mark = "✔" if item.answer is not None else ("❗" if item.required else "○")
-    return f"{mark} {item.number} {html.escape(_short(q.text))}\n    → {html.escape(answer)}"
+    done = is_answered(item.answer)
+    mark = "✔" if done else ("❗" if item.required else "○")
+    number = item.number
+    if item.items:
+        words = [view.form.question(key).item for key, _ in view.form.place(q.id).within]
+        number += f" ({item_path(lang, list(zip(words, item.items, strict=True)))})"
+    return f"{mark} {number} {html.escape(_short(q.text))}\n    → {html.escape(answer)}"
 
 
 class _Pages:

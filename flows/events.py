@@ -57,12 +57,16 @@ class Calculated:
 
 @dataclass(frozen=True, slots=True)
 class Ask:
-    """Ask this question; ``current`` is its stored answer, ``pending`` the multi selection."""
+    """Ask this question; ``current`` is its stored answer, ``pending`` the multi selection.
+
+    For a repeat group, ``listed`` holds each item's id and its first text answer
+    (its name, "" if none yet), so that the person sees what is already listed."""
 
     question_id: str
     place: Place
     current: AnswerValue | None
     pending: tuple[str, ...]
+    listed: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -81,6 +81,10 @@ class QuestionType(StrEnum):
 
 #: An item's id in its group: ``i`` and a number from 1, never reused in a submission.
 ITEM_ID: Final = re.compile(r"i[1-9][0-9]{0,5}")
+#: Longest answer key (the database column holds 255 characters); see the loader.
+MAX_KEY_LENGTH: Final = 255
+#: How deep repeat groups nest: a group of items may hold one more group, no deeper.
+MAX_GROUP_DEPTH: Final = 2
 #: The most items a group may have, whatever its ``max`` (buttons and messages stay small).
 MAX_ITEMS: Final = 200
 

@@ -29,7 +29,9 @@ from flows.calc import CalcExpr, CalcSyntaxError, operands, parse_calc
 from flows.errors import FormError, FormProblem, WhenSyntaxError
 from flows.form import (
     CHOICE_TYPES,
+    MAX_GROUP_DEPTH,
     MAX_ITEMS,
+    MAX_KEY_LENGTH,
     NUMBER_TYPES,
     Check,
     Choice,
@@ -434,6 +436,14 @@ class _Loader:
         if qid is not None:
             self.question_order.append(qid)
             self.scope[qid] = self.groups
+            longest = sum(len(g) for g in self.groups) + 9 * len(self.groups) + len(qid)
+            if self.groups and longest > MAX_KEY_LENGTH:
+                self.problem(
+                    path,
+                    _key_line(node, "id"),
+                    f"ids too long inside repeat groups: the answer key may reach {longest} "
+                    f"characters, at most {MAX_KEY_LENGTH}; use shorter ids",
+                )
         no_ok, no = self.number(node, path)
         self.place_number(qid, path, node)
         qtype = self.question_type(node, path)
@@ -547,6 +557,14 @@ class _Loader:
         help_text = self.text(node, "help", path) if "help" in node else None
         when, when_text, when_ok = self.when(node, path, qid)
         outer = self.groups
+        if len(outer) >= MAX_GROUP_DEPTH:
+            self.problem(
+                path,
+                _key_line(node, "type"),
+                f"repeat groups nest at most {MAX_GROUP_DEPTH} deep (a list of items whose "
+                "items hold one more list)",
+            )
+            ok = False
         self.groups = (*outer, qid or "?")
         inner = _narrow(enclosing, kinds)
         questions = [

@@ -352,7 +352,19 @@ class _Walk:
         assert state.question_id is not None
         qid = state.question_id
         where = _place_in(self.form, self.places, qid, self.answers)
-        return Ask(qid, where, self.answers.get(qid), state.pending)
+        listed: tuple[tuple[str, str], ...] = ()
+        if self.question(qid).repeat:
+            listed = tuple((i, self.item_name(qid, i)) for i in self.items(qid).ids)
+        return Ask(qid, where, self.answers.get(qid), state.pending, listed)
+
+    def item_name(self, group_key: str, item_id: str) -> str:
+        """An item's first text answer (its name, as a person would call it), else ""."""
+        for inner in self.question(group_key).questions:
+            if inner.type is QuestionType.TEXT:
+                answer = self.answers.get(f"{group_key}/{item_id}/{inner.id}")
+                if answer is not None and isinstance(answer.value, str):
+                    return answer.value
+        return ""
 
     def review(self) -> ShowReview:
         sections: list[ReviewSection] = []

@@ -230,7 +230,7 @@ class Answer(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"))
-    question_id: Mapped[str] = mapped_column(String(64))
+    question_id: Mapped[str] = mapped_column(String(255))
     value: Mapped[dict[str, Any]]
     answered_by: Mapped[int | None] = mapped_column(BigInteger)
     answered_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -244,7 +244,7 @@ class Attachment(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"))
-    question_id: Mapped[str] = mapped_column(String(64))
+    question_id: Mapped[str] = mapped_column(String(255))
     original_name: Mapped[str] = mapped_column(String(255))
     size: Mapped[int] = mapped_column(BigInteger)
     mime_type: Mapped[str] = mapped_column(String(127))
@@ -300,7 +300,7 @@ class ChatState(Base):
         ForeignKey("submissions.id", ondelete="SET NULL")
     )
     mode: Mapped[str] = mapped_column(String(32), default="idle")
-    question_id: Mapped[str | None] = mapped_column(String(64))
+    question_id: Mapped[str | None] = mapped_column(String(255))
     data: Mapped[dict[str, Any]] = mapped_column(default=dict)
     # The newest Telegram update handled for this person, in the same transaction as its
     # effects: an update delivered again after a crash is recognised and not applied twice.

@@ -50,6 +50,8 @@ _QUESTION_ACTIONS: dict[str, answering.Verb] = {
     "s": "skip",
     "b": "back",
     "e": "edit",
+    "a": "add",
+    "r": "remove",
 }
 
 

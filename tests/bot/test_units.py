@@ -37,8 +37,8 @@ ids = st.integers(min_value=0, max_value=MAX_ID)  # what a database integer hold
         st.builds(
             callbacks.QuestionPress,
             ids,
-            st.integers(0, 10_000),
-            st.sampled_from("ptdsbe"),
+            st.lists(st.integers(0, 999_999).map(str), min_size=1, max_size=5).map("-".join),
+            st.sampled_from("ptdsbear"),
             st.one_of(st.none(), st.integers(0, 99)),
         ),
         st.builds(callbacks.RoundPress, ids, ids),

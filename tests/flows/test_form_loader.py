@@ -155,7 +155,8 @@ CASES: list[tuple[str, str, list[tuple[int | None, str, str]]]] = [
                 14,
                 Q1,
                 "must be a mapping with keys id, no, type, text, required, choices, min, max, "
-                'accept, kinds, when, help, check, calc, target, item, questions, got "just a question"',
+                "accept, kinds, when, help, check, calc, target, item, questions, "
+                'got "just a question"',
             )
         ],
     ),

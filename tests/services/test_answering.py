@@ -117,7 +117,7 @@ async def test_answering_a_submitted_report_is_refused(place: Place) -> None:
     assert outcome is not None and outcome.code == "unexpected_text"
     submission = await place.submission()
     edit = await answering.press(
-        place.deps, REPORTER, answering.QuestionAction(submission.id, 0, "edit")
+        place.deps, REPORTER, answering.QuestionAction(submission.id, "0", "edit")
     )
     assert edit is not None and edit.code == "locked" and edit.saved is None
     shown = await answering.command(place.deps, REPORTER, walk.Review())
@@ -161,7 +161,9 @@ async def test_several_reports_ask_which(place: Place) -> None:
 
 async def test_a_button_of_another_report_is_stale(place: Place) -> None:
     await answering.start(place.deps, REPORTER)
-    outcome = await answering.press(place.deps, REPORTER, answering.QuestionAction(9999, 0, "skip"))
+    outcome = await answering.press(
+        place.deps, REPORTER, answering.QuestionAction(9999, "0", "skip")
+    )
     assert outcome is not None and outcome.code == "stale"
 
 
@@ -169,7 +171,7 @@ async def _to_file_question(place: Place) -> int:
     await _answer_all(place)
     submission = await place.submission()
     skipped = await answering.press(
-        place.deps, REPORTER, answering.QuestionAction(submission.id, 1, "skip")
+        place.deps, REPORTER, answering.QuestionAction(submission.id, "1", "skip")
     )
     assert _asked(skipped) == "doc"
     return submission.id

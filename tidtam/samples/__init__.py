@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
@@ -19,6 +20,8 @@ from tidtam.services.units import import_scan
 HERE = Path(__file__).resolve().parent
 UNITS_FILE = HERE / "units.csv"
 FORM_FILE = HERE / "form.yaml"
+#: The quarterly project-progress form (repeat groups of projects and activities).
+PROJECTS_FILE = HERE / "projects.yaml"
 
 
 async def seed_sample_province(
@@ -30,12 +33,12 @@ async def seed_sample_province(
     certify: Certify = Certify.HEAD,
     period: str = "2567",
     units_file: Path = UNITS_FILE,
+    form_file: Path = FORM_FILE,
 ) -> Round:
     """Import the sample units and form and open a round, in the session's transaction."""
     await import_scan(session, scan_units_file(units_file))
-    version = await store_form(
-        session, load_form_file(FORM_FILE), FORM_FILE.read_text(encoding="utf-8")
-    )
+    source = await asyncio.to_thread(form_file.read_text, encoding="utf-8")
+    version = await store_form(session, load_form_file(form_file), source)
     return await open_round(
         session,
         form=version,

@@ -69,16 +69,17 @@ class ChooseRound:
     round_id: int
 
 
-#: What a question's button does.
-Verb = Literal["pick", "toggle", "done", "skip", "back", "edit"]
+#: What a question's button does ("add" / "remove": an item of a repeat group).
+Verb = Literal["pick", "toggle", "done", "skip", "back", "edit", "add", "remove"]
 
 
 @dataclass(frozen=True, slots=True)
 class QuestionAction:
-    """A button of a question: ``question_index`` in the form, ``choice_index`` in it."""
+    """A button of a question: ``question_ref`` (:meth:`flows.form.Form.ref`) names the
+    question, ``choice_index`` the choice in it (for "remove": the item's number)."""
 
     submission_id: int
-    question_index: int
+    question_ref: str
     action: Verb
     choice_index: int | None = None
 
@@ -602,8 +603,8 @@ async def take_text(
 
 def _event_of(form: Form, pressed: QuestionAction) -> walk.Input | None:
     try:
-        question = form.place_at(pressed.question_index).question
-    except IndexError:
+        question = form.question(form.key_of(pressed.question_ref))
+    except KeyError:
         return None
     choice_id: str | None = None
     if pressed.choice_index is not None:
@@ -623,6 +624,10 @@ def _event_of(form: Form, pressed: QuestionAction) -> walk.Input | None:
             return walk.Back(question.id)
         case "edit":
             return walk.Edit(question.id)
+        case "add":
+            return walk.AddItem(question.id)
+        case "remove" if pressed.choice_index is not None:
+            return walk.RemoveItem(question.id, f"i{pressed.choice_index}")
     return None
 
 

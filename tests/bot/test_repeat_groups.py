@@ -1,0 +1,153 @@
+"""A unit reports its projects and their activities on Telegram: repeat groups, end to end."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from telegram.ext import Application
+
+from bot.app import build_application
+from bot.context import Deps
+from bot.runner import polling
+from storage.db import transaction
+from storage.files import FileStore
+from storage.models import Answer, Submission
+from tidtam.fake_telegram import FakeTelegram
+from tidtam.fake_telegram.driver import BotMessage, DriverUser
+from tidtam.samples import PROJECTS_FILE, seed_sample_province
+from tidtam.settings import Settings
+
+from .conftest import Province
+from .scripted import wait_for
+
+SCHOOL = "1067010001"
+
+
+@pytest.fixture
+async def projects(sessions: async_sessionmaker[AsyncSession], settings: Settings) -> Province:
+    now = datetime.now(UTC)
+    async with transaction(sessions) as session:
+        opened = await seed_sample_province(
+            session,
+            opens_at=now - timedelta(days=1),
+            deadline=now + timedelta(days=20),
+            period="2568-Q1",
+            form_file=PROJECTS_FILE,
+        )
+    return Province(sessions, opened, settings)
+
+
+@pytest.fixture
+async def projects_bot(
+    projects: Province, settings: Settings, standin: FakeTelegram
+) -> AsyncIterator[Application]:  # type: ignore[type-arg]
+    dependencies = Deps(settings, projects.sessions, FileStore(settings.files_dir))
+    application = build_application(dependencies, rate_limit=False)
+    async with polling(application, poll_timeout=timedelta(seconds=1)) as running:
+        yield running
+
+
+async def asked(user: DriverUser, text: str) -> BotMessage:
+    """The next message with ``text`` (notes and edits in between skipped)."""
+    return await wait_for(user, text)
+
+
+async def answer(user: DriverUser, typed: str, then: str) -> BotMessage:
+    """Type an answer; the next message with ``then`` (the next question)."""
+    await user.send(typed)
+    return await wait_for(user, then)
+
+
+async def test_two_projects_with_three_activities_are_reported_and_stored(
+    projects_bot: Application,  # type: ignore[type-arg]
+    standin: FakeTelegram,
+    projects: Province,
+) -> None:
+    code = await projects.invite(SCHOOL)
+    clerk = standin.user(first_name="สมใจ")
+    await clerk.send(f"/start {code}")
+    await clerk.wait_reply()
+    await clerk.send("/report")
+    group = await asked(clerk, "ยังไม่มีโครงการในรายการ")
+    assert [b for row in group.buttons for b, _ in row][:2] == ["➕ เพิ่มโครงการ", "เสร็จ ✔"]
+    await clerk.click("เสร็จ ✔", group)  # at least one project
+    refused = await asked(clerk, "ต้องรายงานอย่างน้อย 1 โครงการ")
+    assert "เพิ่มโครงการ" in refused.text
+
+    await clerk.click("➕ เพิ่มโครงการ", group)
+    first = await asked(clerk, "ชื่อโครงการ")
+    assert "(โครงการที่ 1)" in first.text
+    await answer(clerk, "ส่งเสริมการอ่าน", "กลุ่มงาน/ผู้รับผิดชอบ")
+    await answer(clerk, "กลุ่มส่งเสริมการจัดการศึกษา", "วัตถุประสงค์")
+    status = await answer(clerk, "ให้นักเรียนอ่านออกเขียนได้", "สถานะของโครงการ")
+    await clerk.click("2. อยู่ระหว่างดำเนินการ", status)
+    await asked(clerk, "งบประมาณที่ได้รับจัดสรร")
+    await answer(clerk, "50,000", "งบประมาณที่เบิกจ่ายแล้ว")
+    await answer(clerk, "60000", "ต้องไม่เกินงบประมาณที่ได้รับจัดสรร")  # the item's own check
+    listed = await answer(clerk, "20,000", "กิจกรรมของโครงการที่ดำเนินการแล้ว")
+    assert "คำนวณให้ ข้อ 1.1.1.7 งบประมาณคงเหลือ (บาท): 30,000" in listed.text
+    for name, people in (("อบรมครูภาษาไทย", "35"), ("ค่ายรักการอ่าน", "120")):
+        await clerk.click("➕ เพิ่มกิจกรรม", listed)
+        act = await asked(clerk, "ชื่อกิจกรรม")
+        assert "(โครงการที่ 1 › กิจกรรมที่" in act.text
+        await answer(clerk, name, "วันที่ดำเนินกิจกรรม")
+        await answer(clerk, "15/11/2569", "สถานที่")
+        await answer(clerk, "โรงเรียน", "จำนวนกลุ่มเป้าหมาย")
+        await answer(clerk, people, "ผลการดำเนินงานของกิจกรรม")
+        photo = await answer(clerk, "ครูนำไปใช้ในห้องเรียน", "ภาพกิจกรรม")
+        await clerk.click("ข้าม ▶", photo)
+        listed = await asked(clerk, f": {name}")
+    await clerk.click("เสร็จ ✔", listed)
+    await asked(clerk, "ปัญหาอุปสรรค")
+    await answer(clerk, "ไม่มี", "ข้อเสนอแนะ")
+    again = await answer(clerk, "ไม่มี", "1. โครงการที่ 1: ส่งเสริมการอ่าน")
+
+    await clerk.click("➕ เพิ่มโครงการ", again)
+    await asked(clerk, "ชื่อโครงการ")
+    await answer(clerk, "ห้องเรียนคุณภาพ", "กลุ่มงาน/ผู้รับผิดชอบ")
+    await answer(clerk, "กลุ่มนิเทศ", "วัตถุประสงค์")
+    status = await answer(clerk, "ยกระดับผลสัมฤทธิ์", "สถานะของโครงการ")
+    await clerk.click("3. ดำเนินการแล้วเสร็จ", status)
+    await asked(clerk, "งบประมาณที่ได้รับจัดสรร")
+    await answer(clerk, "100000", "งบประมาณที่เบิกจ่ายแล้ว")
+    listed = await answer(clerk, "100000", "กิจกรรมของโครงการ")
+    await clerk.click("➕ เพิ่มกิจกรรม", listed)
+    await asked(clerk, "ชื่อกิจกรรม")
+    await answer(clerk, "นิเทศติดตาม", "วันที่ดำเนินกิจกรรม")
+    await answer(clerk, "1/12/2569", "สถานที่")
+    await answer(clerk, "สพป.", "จำนวนกลุ่มเป้าหมาย")
+    await answer(clerk, "12", "ผลการดำเนินงานของกิจกรรม")
+    photo = await answer(clerk, "ครบทุกโรงเรียน", "ภาพกิจกรรม")
+    await clerk.click("ข้าม ▶", photo)
+    await clerk.click("เสร็จ ✔", await asked(clerk, ": นิเทศติดตาม"))
+    await asked(clerk, "ปัญหาอุปสรรค")
+    await answer(clerk, "งบประมาณโอนล่าช้า", "ข้อเสนอแนะ")
+    both = await answer(clerk, "ควรโอนงบประมาณภายในไตรมาสแรก", "2. โครงการที่ 2: ห้องเรียนคุณภาพ")
+    await clerk.click("เสร็จ ✔", both)
+    await asked(clerk, "สรุปผลการดำเนินงานโครงการในภาพรวม")
+    review = await answer(clerk, "ดำเนินการตามแผน", 'กด "ส่งรายงาน" เมื่อพร้อม')
+    text = "\n".join(m.text for m in clerk.messages)
+    assert "1.1.1.1 (โครงการที่ 2) ชื่อโครงการ" in text
+    assert "1.1.1.9.1 (โครงการที่ 1 › กิจกรรมที่ 2) ชื่อกิจกรรม" in text
+    buttons = [b for m in clerk.messages for row in m.buttons for b, _ in row]
+    assert "🗑 ลบโครงการที่ 2" in buttons and "แก้ข้อ 1.1.1.1 (2)" in buttons
+
+    await clerk.click("ส่งรายงาน", review)
+    await wait_for(clerk, "ต้องการส่งรายงาน")
+    await clerk.click("ยืนยันส่งรายงาน")
+    await wait_for(clerk, "เรียบร้อยแล้ว")
+
+    async with projects.sessions() as session:
+        submission = await session.scalar(select(Submission))
+        assert submission is not None and submission.state == "submitted"
+        rows = {a.question_id: a.value for a in await session.scalars(select(Answer))}
+    assert rows["projects"] == {"v": {"items": ["i1", "i2"], "closed": True}}
+    assert rows["projects/i1/activities"] == {"v": {"items": ["i1", "i2"], "closed": True}}
+    assert rows["projects/i1/activities/i2/act_people"] == {"v": 120}
+    assert rows["projects/i2/activities/i1/act_name"] == {"v": "นิเทศติดตาม"}
+    assert rows["projects/i1/left"] == {"v": "30000.00"}
+    assert rows["projects/i2/disbursed"] == {"v": "100.00"}
