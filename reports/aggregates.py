@@ -41,7 +41,7 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
-from flows.answers import FileRef, Value
+from flows.answers import AnswerValue, FileRef, Items, Value
 from flows.form import CHOICE_TYPES, NUMBER_TYPES, Question, QuestionPlace, QuestionType
 from reports.completion import DONE_STATES, completion, unit_status
 from reports.labels import NONE_TH
@@ -136,7 +136,9 @@ def _question_row(
         "files": 0,
     }
     given = [table.answers[i].value for i in table.index_of(question.id)[mask & (codes == VALUE)]]
-    if question.type in NUMBER_TYPES and given:
+    if question.type is QuestionType.REPEAT:  # a group's figures are its numbers of items
+        given = [len(v.ids) for v in given if isinstance(v, Items)]
+    if (question.type in NUMBER_TYPES or question.type is QuestionType.REPEAT) and given:
         numbers = np.array([_number(v) for v in given], dtype=float)
         row |= {
             "sum": float(numbers.sum()),
@@ -267,7 +269,16 @@ def _cell(question: Question, status: int, value: Value | None) -> object:
             return float(value)
         case QuestionType.DATE if isinstance(value, dt.date):
             return value
+        case QuestionType.REPEAT if isinstance(value, Items):
+            return len(value.ids)
     return str(value)
+
+
+def answer_cell(question: Question, answer: AnswerValue) -> object:
+    """One answer as a table cell: typed as in :func:`unit_answers_wide` ("ไม่มี" for none,
+    empty for skipped, a group's number of items)."""
+    status = NONE if answer.none else SKIPPED if answer.skipped else VALUE
+    return _cell(question, status, answer.value)
 
 
 def _cells(question: Question, table: AnswerTable) -> list[object]:
@@ -312,7 +323,7 @@ def unit_answers_wide(snapshot: RoundSnapshot) -> pd.DataFrame:
     for place in snapshot.form.questions():
         question = place.question
         cells = _cells(question, table)
-        if question.type is QuestionType.INTEGER:
+        if question.type in (QuestionType.INTEGER, QuestionType.REPEAT):
             columns[question.id] = pd.Series(cells, index=index, dtype="Int64")
         elif question.type is QuestionType.DECIMAL:
             columns[question.id] = pd.Series(cells, index=index, dtype="float64")

@@ -38,6 +38,7 @@ QUESTION_TYPE_TH: Final[dict[QuestionType, str]] = {
     QuestionType.DECIMAL: "ตัวเลข",
     QuestionType.DATE: "วันที่",
     QuestionType.FILE: "ไฟล์",
+    QuestionType.REPEAT: "รายการ (จำนวนรายการ)",
 }
 
 ABBREVIATIONS = core_names.ABBREVIATIONS

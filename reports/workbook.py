@@ -21,6 +21,12 @@ header: no English on a Thai screen):
     the files the answers point to: unit, question, position, file name, size,
     type, SHA-256 and the stored path.
 
+A form with repeat groups adds a sheet per group, named by its word for an item
+(``โครงการ``, ``กิจกรรม``): one row per item of every unit, with the unit's code,
+name and agency, the item's position in each list (``โครงการที่``, ``กิจกรรมที่``)
+and a column per question of the group (:func:`reports.items.item_tables`). On the
+units sheet a group's column holds its number of items.
+
 Numbers are written as numbers and dates as Excel dates shown in the Buddhist era
 with Thai month names (number format ``[$-107041E]d mmm yyyy``: locale 041E Thai,
 calendar 07 Thai Buddhist; Excel and LibreOffice both read it). Times are local
@@ -328,7 +334,8 @@ def _units(
     formats = [w.integer, w.number, w.date, w.datetime]
     reserve_formats(sheet, formats)
     types = {p.question.id: p.question.type for p in snapshot.form.questions()}
-    integer_columns = [types.get(str(c)) is QuestionType.INTEGER for c in frame.columns]
+    whole = (QuestionType.INTEGER, QuestionType.REPEAT)
+    integer_columns = [types.get(str(c)) in whole for c in frame.columns]
     sheet.set_row(0, 60)
     sheet.freeze_panes(1, 2)
     sheet.autofilter(0, 0, max(len(frame), 1), len(headers) - 1)
@@ -393,6 +400,49 @@ def _attachments(
     sheet.set_column(7, 8, 40)
 
 
+def _items(book: xlsxwriter.Workbook, w: _Writer, snapshot: RoundSnapshot) -> None:
+    """A sheet per repeat group: a row per item (module docstring)."""
+    from reports.items import item_tables
+
+    used = set(SHEETS) | {TARGET_SHEET}
+    for table in item_tables(snapshot):
+        group = table.group
+        name = _sheet_name(group.item or group.id, used)
+        used.add(name)
+        sheet = book.add_worksheet(name)
+        frame = table.frame
+        headers = [
+            UNIT_HEADERS["code"],
+            UNIT_HEADERS["name"],
+            UNIT_HEADERS["agency_name"],
+            *(f"{g.item}ที่" for g in table.groups),
+            *(question_header(q.no, q.text) for q in group.questions),
+        ]
+        w.headers(sheet, 0, headers)
+        whole = {
+            q.id for q in group.questions if q.type in (QuestionType.INTEGER, QuestionType.REPEAT)
+        }
+        formats = {c: w.integer for c in frame.columns if c in whole or str(c).startswith("#item_")}
+        formats |= {q.id: w.number for q in group.questions if q.type is QuestionType.DECIMAL}
+        w.table(sheet, 1, frame, formats)
+        sheet.set_row(0, 60)
+        sheet.freeze_panes(1, 3 + len(table.groups))
+        sheet.autofilter(0, 0, max(len(frame), 1), len(headers) - 1)
+        sheet.set_column(0, 0, 14)
+        sheet.set_column(1, 2, 30)
+        sheet.set_column(3, 2 + len(table.groups), 10)
+        sheet.set_column(3 + len(table.groups), len(headers) - 1, 20)
+
+
+def _sheet_name(wanted: str, used: set[str]) -> str:
+    """An Excel sheet name: at most 31 characters, none of []:*?/\\, not used yet."""
+    base = re.sub(r"[\[\]:*?/\\]", " ", wanted).strip()[:28] or "รายการ"
+    name, n = base, 2
+    while name in used:
+        name, n = f"{base} {n}", n + 1
+    return name
+
+
 TARGET_SHEET: Final = "ค่าเป้าหมาย"
 TARGET_HEADERS: Final = (
     "ข้อ",
@@ -417,9 +467,7 @@ def _targets(
     with_target = {q for _, q in targets} | {
         p.question.id for p in snapshot.form.questions() if p.question.target is not None
     }
-    questions = [
-        p.question for p in snapshot.form.questions() if p.question.id in with_target
-    ]
+    questions = [p.question for p in snapshot.form.questions() if p.question.id in with_target]
     if not questions:
         return
     sheet = book.add_worksheet(TARGET_SHEET)
@@ -480,6 +528,7 @@ def write_workbook(
         _indicators(book, w, snapshot)
         _attachments(book, w, snapshot, files_root)
         _targets(book, w, snapshot, targets or {})
+        _items(book, w, snapshot)
     finally:
         try:
             book.close()

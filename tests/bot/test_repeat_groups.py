@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
+import openpyxl
 import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -13,6 +15,8 @@ from telegram.ext import Application
 from bot.app import build_application
 from bot.context import Deps
 from bot.runner import polling
+from reports.snapshot import load_round_snapshot
+from reports.workbook import write_workbook
 from storage.db import transaction
 from storage.files import FileStore
 from storage.models import Answer, Submission
@@ -66,6 +70,7 @@ async def test_two_projects_with_three_activities_are_reported_and_stored(
     projects_bot: Application,  # type: ignore[type-arg]
     standin: FakeTelegram,
     projects: Province,
+    tmp_path: Path,
 ) -> None:
     code = await projects.invite(SCHOOL)
     clerk = standin.user(first_name="สมใจ")
@@ -151,3 +156,30 @@ async def test_two_projects_with_three_activities_are_reported_and_stored(
     assert rows["projects/i2/activities/i1/act_name"] == {"v": "นิเทศติดตาม"}
     assert rows["projects/i1/left"] == {"v": "30000.00"}
     assert rows["projects/i2/disbursed"] == {"v": "100.00"}
+
+    # the workbook: a sheet per group, one row per item, read back against what was given
+    async with projects.sessions() as session:
+        snapshot = await load_round_snapshot(session, projects.round.id)
+    book_path = tmp_path / "round.xlsx"
+    write_workbook(snapshot, book_path)
+    book = openpyxl.load_workbook(book_path, read_only=True)
+    project_rows = list(book["โครงการ"].iter_rows(values_only=True))
+    header = project_rows[0]
+    assert header[:4] == ("รหัสหน่วยงาน", "ชื่อหน่วยงาน", "หน่วยงานต้นสังกัด", "โครงการที่")
+    by_item = {row[3]: dict(zip(header, row, strict=True)) for row in project_rows[1:]}
+    assert set(by_item) == {1, 2} and by_item[1]["รหัสหน่วยงาน"] == SCHOOL
+    assert by_item[1]["ข้อ 1.1.1.1 ชื่อโครงการ"] == "ส่งเสริมการอ่าน"
+    assert by_item[2]["ข้อ 1.1.1.5 งบประมาณที่ได้รับจัดสรร (บาท)"] == 100000
+    assert by_item[1]["ข้อ 1.1.1.7 งบประมาณคงเหลือ (บาท)"] == 30000
+    assert by_item[1]["ข้อ 1.1.1.9 กิจกรรมของโครงการที่ดำเนินการแล้ว"] == 2
+    activity_rows = list(book["กิจกรรม"].iter_rows(values_only=True))
+    assert activity_rows[0][3:5] == ("โครงการที่", "กิจกรรมที่")
+    people = {
+        (r[3], r[4]): r[activity_rows[0].index("ข้อ 1.1.1.9.4 จำนวนกลุ่มเป้าหมายที่เข้าร่วม (คน)")]
+        for r in activity_rows[1:]
+    }
+    assert people == {(1, 1): 35, (1, 2): 120, (2, 1): 12}
+    # the units sheet counts the projects; the indicators sheet counts items and totals
+    units = list(book["รายหน่วยงาน"].iter_rows(values_only=True))
+    column = units[0].index("ข้อ 1.1.1 โครงการตามแผนปฏิบัติการที่หน่วยงานดำเนินการในไตรมาสนี้")
+    assert [row[column] for row in units[1:] if row[0] == SCHOOL] == [2]

@@ -1,0 +1,144 @@
+"""The items of repeat groups, one table per group: a row per item of every unit (pure).
+
+A repeat group's answers are stored one per item question under its key
+(``projects/i2/allocated``, :mod:`flows.form`); the units × questions table of
+:mod:`reports.relevant` holds only the group itself (its number of items). Here
+each group, and each group inside a group's items, becomes a table: the unit's
+code, name and agency, the item's position in each enclosing list (1, 2, ... as
+the person saw them), then one column per question of the group, typed as in
+:func:`reports.aggregates.unit_answers_wide` (a group inside counts its items).
+
+Only relevant answers count: those :func:`flows.walk.relevant_answers` keeps, so a
+removed item, or a question its ``when`` no longer asks, is left out.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pandas as pd
+
+from flows.answers import AnswerError, AnswerValue, Items, decode
+from flows.form import Form, Question
+from flows.walk import relevant_answers
+from reports.aggregates import answer_cell
+from reports.completion import unit_status
+from reports.round_snapshot import RoundSnapshot
+
+__all__ = ["ItemTable", "item_tables"]
+
+
+@dataclass(frozen=True, slots=True)
+class ItemTable:
+    """One group's items: ``groups`` are the group and those around it, outermost first
+    (as written in the form); ``frame`` has ``#code, #name, #agency``, one position
+    column per group (``#item_1``, ``#item_2``) and one column per question id of the
+    innermost group (a question id never starts with ``#``)."""
+
+    groups: tuple[Question, ...]
+    frame: pd.DataFrame
+
+    @property
+    def group(self) -> Question:
+        return self.groups[-1]
+
+
+def _chains(form: Form) -> Iterator[tuple[Question, ...]]:
+    """Every group as the chain of groups from the top-level one, in form order."""
+
+    def inner(chain: tuple[Question, ...]) -> Iterator[tuple[Question, ...]]:
+        yield chain
+        for q in chain[-1].questions:
+            if q.repeat:
+                yield from inner((*chain, q))
+
+    for place in form.questions():
+        if place.question.repeat:
+            yield from inner((place.question,))
+
+
+def _unit_answers(form: Form, rows: pd.DataFrame) -> dict[str, AnswerValue]:
+    answers: dict[str, AnswerValue] = {}
+    for key, text in zip(rows["question_id"].tolist(), rows["value"].tolist(), strict=True):
+        if key not in form:
+            continue
+        try:
+            answers[key] = decode(form.question(key), json.loads(text))
+        except (AnswerError, ValueError, TypeError):
+            continue  # unreadable stored data counts as no answer
+    return answers
+
+
+def _items(answers: dict[str, AnswerValue], key: str) -> tuple[str, ...]:
+    answer = answers.get(key)
+    return answer.value.ids if answer is not None and isinstance(answer.value, Items) else ()
+
+
+def _rows(
+    chain: tuple[Question, ...], answers: dict[str, AnswerValue]
+) -> Iterator[tuple[tuple[int, ...], str]]:
+    """(positions, item key prefix) of every item of the innermost group of ``chain``."""
+    prefixes: list[tuple[tuple[int, ...], str]] = [((), "")]
+    for group in chain:
+        nxt: list[tuple[tuple[int, ...], str]] = []
+        for positions, prefix in prefixes:
+            key = prefix + group.id
+            for n, item_id in enumerate(_items(answers, key), start=1):
+                nxt.append(((*positions, n), f"{key}/{item_id}/"))
+        prefixes = nxt
+    yield from prefixes
+
+
+def item_tables(snapshot: RoundSnapshot) -> list[ItemTable]:
+    """A table per repeat group of the form (none if it has none), in form order."""
+    form = snapshot.form
+    chains = list(_chains(form))
+    if not chains:
+        return []
+    status = unit_status(snapshot)
+    answers = snapshot.answers
+    nested = answers[answers["question_id"].astype(str).str.contains("/", regex=False)]
+    with_items = set(nested["unit_id"].astype("int64").tolist())
+    by_unit = answers[answers["unit_id"].isin(with_items)].groupby("unit_id", sort=False)
+    relevant: dict[int, dict[str, AnswerValue]] = {}
+    for unit_id, kind in zip(status["unit_id"].tolist(), status["kind"].tolist(), strict=True):
+        if int(unit_id) in with_items:
+            given = _unit_answers(form, by_unit.get_group(unit_id))
+            relevant[int(unit_id)] = relevant_answers(form, str(kind), given)
+    tables: list[ItemTable] = []
+    for chain in chains:
+        group = chain[-1]
+        records: list[dict[str, object]] = []
+        units = zip(
+            status["unit_id"].tolist(),
+            status["code"].tolist(),
+            status["name"].tolist(),
+            status["agency_name"].tolist(),
+            strict=True,
+        )
+        for unit_id, code, name, agency_name in units:
+            unit_answers = relevant.get(int(unit_id))
+            if not unit_answers:
+                continue
+            for positions, prefix in _rows(chain, unit_answers):
+                record: dict[str, object] = {
+                    "#code": str(code),
+                    "#name": name,
+                    "#agency": agency_name,
+                }
+                record |= {f"#item_{level}": n for level, n in enumerate(positions, start=1)}
+                for q in group.questions:
+                    found = unit_answers.get(prefix + q.id)
+                    record[q.id] = None if found is None else answer_cell(q, found)
+                records.append(record)
+        columns = [
+            "#code",
+            "#name",
+            "#agency",
+            *(f"#item_{level}" for level in range(1, len(chain) + 1)),
+            *(q.id for q in group.questions),
+        ]
+        tables.append(ItemTable(chain, pd.DataFrame(records, columns=columns)))
+    return tables
