@@ -111,3 +111,17 @@ async def cached_form(session: AsyncSession, form_version_id: int) -> Form:
 def form_of(row: FormVersion) -> Form:
     """The form model of a stored version."""
     return form_from_dict(row.definition)
+
+
+async def form_version(session: AsyncSession, code: str, version: int | None) -> FormVersion:
+    """The stored version ``version`` of form ``code`` (the newest if None); NotFound if none."""
+    if version is None:
+        row = await newest_version(session, code)
+    else:
+        row = await session.scalar(
+            select(FormVersion).where(FormVersion.code == code, FormVersion.version == version)
+        )
+    if row is None:
+        which = "any version" if version is None else f"version {version}"
+        raise NotFound(f'no form "{code}" ({which}) is loaded: see tidtam forms load')
+    return row

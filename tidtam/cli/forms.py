@@ -11,15 +11,24 @@ from flows.errors import FormError
 from flows.form import Form
 from flows.form_loader import load_form_file
 from storage.db import transaction
-from storage.errors import Conflict
-from storage.forms import store_form
+from storage.errors import Conflict, NotFound
+from storage.forms import form_of, form_version, store_form
 from tidtam.cli.common import database, fail, load_settings, run
 
 app = typer.Typer(no_args_is_help=True, help="Forms: the questionnaires.")
 
 
 def _load(file: Path) -> tuple[Form, str]:
+    """The form of a YAML or an XLSForm (.xlsx) file, and the YAML text to store.
+
+    A workbook is stored as the YAML it was turned into: that is what was checked.
+    """
     try:
+        if file.suffix.lower() in (".xlsx", ".xlsm"):
+            from flows.xlsform import read_xlsform_file  # pyxform is slow to import
+
+            read = read_xlsform_file(file)
+            return read.form, read.yaml
         return load_form_file(file), file.read_text(encoding="utf-8-sig")
     except FormError as error:
         lines = [str(p) for p in error.problems]
@@ -34,7 +43,9 @@ def _describe(form: Form) -> str:
 
 
 @app.command("check")
-def check_command(file: Annotated[Path, typer.Argument(help="a form file (YAML)")]) -> None:
+def check_command(
+    file: Annotated[Path, typer.Argument(help="a form file (YAML, or an XLSForm workbook .xlsx)")],
+) -> None:
     """Validate a form file and print every problem with its place."""
     form, _ = _load(file)
     typer.echo(f"{file}: form {form.code} is valid: {_describe(form)}")
@@ -42,7 +53,9 @@ def check_command(file: Annotated[Path, typer.Argument(help="a form file (YAML)"
 
 @app.command("load")
 @run
-async def load_command(file: Annotated[Path, typer.Argument(help="a form file (YAML)")]) -> None:
+async def load_command(
+    file: Annotated[Path, typer.Argument(help="a form file (YAML, or an XLSForm workbook .xlsx)")],
+) -> None:
     """Validate a form file and store it as a new version."""
     form, source = _load(file)
     settings = load_settings()
@@ -53,3 +66,29 @@ async def load_command(file: Annotated[Path, typer.Argument(help="a form file (Y
         except Conflict as error:
             fail(str(error))
     typer.echo(f"loaded form {stored.code} version {stored.version}: {_describe(form)}")
+
+
+@app.command("export")
+@run
+async def export_command(
+    code: Annotated[str, typer.Argument(help="the form's code, e.g. pb-plan-2567")],
+    out: Annotated[Path, typer.Option("--out", help="the workbook to write (.xlsx)")],
+    version: Annotated[
+        int | None, typer.Option("--version", help="the version (default: the newest)")
+    ] = None,
+) -> None:
+    """Write a stored form as an XLSForm workbook (survey, choices, settings, คำอธิบาย)."""
+    from flows.xlsform_write import form_to_xlsform
+
+    settings = load_settings()
+    async with database(settings) as sessions, sessions() as session:
+        try:
+            row = await form_version(session, code, version)
+        except NotFound as error:
+            fail(str(error))
+        form, stored = form_of(row), row.version
+    try:
+        out.write_bytes(form_to_xlsform(form))
+    except OSError as error:
+        fail(f"cannot write {out}: {error.strerror}")
+    typer.echo(f"wrote form {code} version {stored} to {out}: {_describe(form)}")
