@@ -43,6 +43,7 @@ __all__ = [
     "missing_required",
     "place",
     "progress",
+    "reading_order",
     "relevant_answers",
 ]
 
@@ -92,6 +93,21 @@ def relevant_answers(form: Form, kind: str, answers: Answers) -> dict[str, Answe
         for p in _applicable(form, kind, answers)
         if p.question.id in answers
     }
+
+
+def reading_order(places: list[QuestionPlace]) -> list[QuestionPlace]:
+    """``places`` as people read them: each group before its items' questions.
+
+    The walk asks a group after its items (to add another or finish); the review
+    and documents show the group first, its items under it."""
+    ordered = list(places)
+    for group in [p for p in places if p.question.repeat]:
+        prefix = group.question.id + "/"
+        first = next((i for i, p in enumerate(ordered) if p.question.id.startswith(prefix)), None)
+        if first is not None:
+            ordered.remove(group)
+            ordered.insert(first, group)
+    return ordered
 
 
 def _asked(places: list[QuestionPlace]) -> list[QuestionPlace]:

@@ -130,6 +130,7 @@ from flows.relevance import (
     missing_required,
     place,
     progress,
+    reading_order,
     relevant_answers,
 )
 from flows.typed_text import MAX_TEXT_LENGTH, NeedsConfirmation, interpret_text, is_yes
@@ -377,7 +378,7 @@ class _Walk:
                     p.question.required,
                     self.item_numbers(p),
                 )
-                for p in _groups_first([p for p in self.places if p.section.id == section.id])
+                for p in reading_order([p for p in self.places if p.section.id == section.id])
             )
             if items:
                 sections.append(ReviewSection(section.id, section.no, section.title, items))
@@ -740,18 +741,6 @@ def _typed(question: Question, value: Decimal) -> int | Decimal:
     if question.type is QuestionType.INTEGER:
         return int(value.to_integral_value(rounding=ROUND_HALF_UP))
     return value
-
-
-def _groups_first(places: list[QuestionPlace]) -> list[QuestionPlace]:
-    """``places`` with each group moved before its items' questions (for reading)."""
-    ordered = list(places)
-    for group in [p for p in places if p.question.repeat]:
-        prefix = group.question.id + "/"
-        first = next((i for i, p in enumerate(ordered) if p.question.id.startswith(prefix)), None)
-        if first is not None:
-            ordered.remove(group)
-            ordered.insert(first, group)
-    return ordered
 
 
 def _has(question: Question, choice_id: str) -> bool:

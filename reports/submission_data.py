@@ -27,9 +27,9 @@ from datetime import datetime, tzinfo
 from decimal import Decimal
 from typing import Any, Final
 
-from flows.answers import AnswerValue, FileRef
-from flows.form import Form, Question, QuestionType
-from flows.relevance import applicable
+from flows.answers import AnswerValue, FileRef, Items
+from flows.form import Form, Question, QuestionPlace, QuestionType
+from flows.relevance import applicable, reading_order
 from reports.labels import NONE_TH, STATE_TH
 from reports.submission_doc import FileEntry, Heading, ItemEntry, Signed, SubmissionDoc
 from tidtam.core.periods import PeriodError, parse_period
@@ -99,7 +99,40 @@ def answer_text(question: Question, answer: AnswerValue | None) -> str:
             return format_date_th_long(value)
         case QuestionType.FILE if isinstance(value, tuple):
             return ", ".join(f.name for f in value if isinstance(f, FileRef))
+        case QuestionType.REPEAT if isinstance(value, Items):
+            return f"{len(value.ids):,} รายการ" if value.ids else "ไม่มีรายการ"
     return str(value)
+
+
+def _item_heading(
+    form: Form, place: QuestionPlace, answers: Mapping[str, AnswerValue]
+) -> Heading | None:
+    """ "โครงการที่ 2: ห้องเรียนคุณภาพ" above the first question of an item."""
+    if not place.within or not place.question.id.endswith("/" + _first_id(form, place)):
+        return None
+    group_key, item_id = place.within[-1]
+    group = form.question(group_key)
+    listed = answers.get(group_key)
+    ids = listed.value.ids if listed is not None and isinstance(listed.value, Items) else ()
+    position = ids.index(item_id) + 1 if item_id in ids else 0
+    name = next(
+        (
+            a.value
+            for q in group.questions
+            if q.type is QuestionType.TEXT
+            and (a := answers.get(f"{group_key}/{item_id}/{q.id}")) is not None
+            and isinstance(a.value, str)
+        ),
+        "",
+    )
+    title = f"{group.item}ที่ {position}" + (f": {name}" if name else "")
+    return Heading("", title, 3)
+
+
+def _first_id(form: Form, place: QuestionPlace) -> str:
+    """The id of the first question of the item ``place`` is in."""
+    group = form.question(place.within[-1][0])
+    return group.questions[0].id if group.questions else ""
 
 
 def _signed(facts: SubmissionFacts, state: str, tz: tzinfo) -> Signed | None:
@@ -118,7 +151,7 @@ def build_doc(
     form: Form, period: str, facts: SubmissionFacts, *, tz: tzinfo, now: datetime
 ) -> SubmissionDoc:
     """The words of one submission's PDF (pure; see the module docstring)."""
-    asked = applicable(form, facts.unit.kind, dict(facts.answers))
+    asked = reading_order(applicable(form, facts.unit.kind, dict(facts.answers)))
     rows: list[Heading | ItemEntry] = []
     section_id = indicator_id = ""
     for place in asked:
@@ -128,6 +161,9 @@ def build_doc(
         if place.indicator.id != indicator_id:
             indicator_id = place.indicator.id
             rows.append(Heading(place.indicator.no, place.indicator.title, 2))
+        heading = _item_heading(form, place, facts.answers)
+        if heading is not None:
+            rows.append(heading)
         question = place.question
         answer = facts.answers.get(question.id)
         files: tuple[FileEntry, ...] = ()

@@ -72,7 +72,20 @@ def _table(pdf: ThaiPDF, doc: SubmissionDoc) -> None:
         else:
             answer = "\n".join(file_lines(entry.files)) if entry.files else entry.answer
             rows.append(GridRow((entry.no, entry.text, answer)))
-    pdf.grid(COLUMNS, ("ข้อ", "ข้อคำถาม", "คำตอบ"), rows)
+    pdf.grid(_columns(pdf, doc), ("ข้อ", "ข้อคำถาม", "คำตอบ"), rows)
+
+
+def _columns(pdf: ThaiPDF, doc: SubmissionDoc) -> tuple[float, float, float]:
+    """:data:`COLUMNS`, the number column widened for long item numbers ("1.1.1.9.4" of
+    a repeat group's question), so that a number is never broken across lines."""
+    pdf.set_font(FONT, "", BODY_PT)
+    longest = max(
+        (pdf.get_string_width(e.no) for e in doc.rows if isinstance(e, ItemEntry)), default=0.0
+    )
+    number, question, answer = COLUMNS
+    room = 2 * 1.5 + 2 * pdf.c_margin + 1.0  # what ThaiPDF.grid keeps around a cell's text
+    extra = max(0.0, longest + room - number)
+    return number + extra, question - extra / 2, answer - extra / 2
 
 
 def _attachments(pdf: ThaiPDF, doc: SubmissionDoc) -> None:
