@@ -11,6 +11,10 @@ answers of responding target units), so that the report and the workbook agree:
   numbers the total, mean, lowest and highest, and the total and mean per group; for
   text (project names, problems, suggestions) the distinct answers, grouped after
   collapsing white space, each with how many units gave it; for files how many;
+  for a repeat group (projects, activities) how many items the units listed (total,
+  mean, lowest, highest, by group), then each of the group's questions summarised
+  over all items the same way (``of_items``: counted in items, not units), so that
+  the project names, their budgets and their statuses are read across the province;
 * the units that did not submit, by group.
 
 :mod:`reports.committee_docx` writes it as a Word document, :mod:`reports.committee_pdf`
@@ -30,8 +34,10 @@ from typing import Final, Literal
 import numpy as np
 import pandas as pd
 
-from flows.form import QuestionType
+from flows.answers import AnswerValue, FileRef, Items
+from flows.form import Question, QuestionType
 from reports.aggregates import choice_aggregates, completion, question_aggregates, unit_status
+from reports.items import ItemTable, item_tables
 from reports.labels import STATE_TH
 from reports.relevant import VALUE, answer_table
 from reports.round_snapshot import RoundSnapshot, unit_parents
@@ -112,6 +118,8 @@ class QuestionSummary:
     more_texts: int = 0  # distinct texts left out of ``texts``
     files: int = 0
     targets: tuple[TargetLine, ...] = ()  # a number question with a target anywhere
+    items: tuple[QuestionSummary, ...] = ()  # a repeat group's questions, over its items
+    of_items: bool = False  # counted in items of a repeat group (not in units)
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,6 +212,91 @@ def _texts(values: list[object], ok: np.ndarray) -> tuple[tuple[TextCount, ...],
     return shown, max(0, len(ordered) - MAX_TEXTS)
 
 
+def _item_summaries(
+    chain: tuple[Question, ...], tables: Mapping[tuple[str, ...], ItemTable]
+) -> tuple[QuestionSummary, ...]:
+    """Each question of the innermost group of ``chain``, over all its items."""
+    table = tables.get(tuple(g.id for g in chain))
+    if table is None:
+        return ()
+    groups = [str(a) for a in table.frame["#agency"].tolist()]
+    return tuple(
+        _item_summary(q, [row.get(q.id) for row in table.answers], groups, (*chain, q), tables)
+        for q in chain[-1].questions
+    )
+
+
+def _item_summary(
+    question: Question,
+    answers: list[AnswerValue | None],
+    groups: list[str],
+    chain: tuple[Question, ...],
+    tables: Mapping[tuple[str, ...], ItemTable],
+) -> QuestionSummary:
+    """One question of a repeat group summarised over every item (counts are items)."""
+    given = [a for a in answers if a is not None]
+    values = [a.value for a in given if not a.empty]
+    ok = np.array([a is not None and not a.empty for a in answers], dtype=bool)
+    extra: dict[str, object] = {}
+    kind = question.type
+    if kind in (QuestionType.CHOICE, QuestionType.MULTI):
+        chosen: Counter[str] = Counter()
+        for value in values:
+            chosen.update([value] if isinstance(value, str) else list(value))  # type: ignore[arg-type]
+        extra["choices"] = tuple(
+            ChoiceCount(c.label, chosen[c.id], chosen[c.id] * 100 / len(values) if values else 0.0)
+            for c in question.choices
+        )
+    elif kind in (QuestionType.INTEGER, QuestionType.DECIMAL, QuestionType.REPEAT):
+        numbers: list[object] = [_item_number(a) for a in answers]
+        picked: list[float] = [
+            float(n)
+            for n, good in zip(numbers, ok.tolist(), strict=True)
+            if good and isinstance(n, int | float | Decimal)
+        ]
+        if picked:
+            extra |= {
+                "total": sum(picked),
+                "mean": sum(picked) / len(picked),
+                "minimum": min(picked),
+                "maximum": max(picked),
+            }
+        extra["by_group"] = _numbers_by_group(numbers, ok, groups)
+        if kind is QuestionType.REPEAT:
+            extra["items"] = _item_summaries(chain, tables)
+    elif kind is QuestionType.TEXT:
+        texts: list[object] = [a.value if a is not None else None for a in answers]
+        extra["texts"], extra["more_texts"] = _texts(texts, ok)
+    elif kind is QuestionType.FILE:
+        extra["files"] = sum(
+            len([f for f in v if isinstance(f, FileRef)]) for v in values if isinstance(v, tuple)
+        )
+    asked = len(answers)
+    answered = len(given)
+    return QuestionSummary(
+        no=question.no,
+        text=question.text,
+        type=kind,
+        asked=asked,
+        answered=answered,
+        none=sum(1 for a in given if a.none),
+        skipped=sum(1 for a in given if a.skipped),
+        unanswered=asked - answered,
+        answered_pct=round(answered * 100 / asked, 1) if asked else 0.0,
+        of_items=True,
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+def _item_number(answer: AnswerValue | None) -> object:
+    """A number answer's value, a group's number of items, 0 for no value."""
+    if answer is None or answer.empty:
+        return 0
+    if isinstance(answer.value, Items):
+        return len(answer.value.ids)
+    return answer.value
+
+
 def _period(text: str) -> str:
     try:
         return parse_period(text).thai()
@@ -257,6 +350,7 @@ def committee_report(
     mask = table.responding()
     groups = _groups(snapshot, by, root_unit_id)
     by_question = {str(q): g for q, g in choices.groupby("question_id", sort=False)}
+    item_table = {tuple(g.id for g in t.groups): t for t in item_tables(snapshot)}
     rows = {str(r["question_id"]): r for r in questions.to_dict("records")}
     sections: list[SectionSummary] = []
     for section in form.sections:
@@ -274,6 +368,18 @@ def committee_report(
                         ChoiceCount(str(c["label"]), int(c["count"]), float(c["percent"]))
                         for c in ([] if group is None else group.to_dict("records"))
                     )
+                elif question.type is QuestionType.REPEAT:
+                    counts: list[object] = [
+                        len(v.ids) if isinstance(v, Items) else 0 for v in values
+                    ]
+                    extra |= {
+                        "total": _nan_none(row["sum"]),
+                        "mean": _nan_none(row["mean"]),
+                        "minimum": _nan_none(row["min"]),
+                        "maximum": _nan_none(row["max"]),
+                        "by_group": _numbers_by_group(counts, ok, groups),
+                        "items": _item_summaries((question,), item_table),
+                    }
                 elif question.type in (QuestionType.INTEGER, QuestionType.DECIMAL):
                     extra |= {
                         "total": _nan_none(row["sum"]),
@@ -283,9 +389,7 @@ def committee_report(
                         "by_group": _numbers_by_group(values, ok, groups),
                     }
                     if question.id in with_target:
-                        extra["targets"] = _target_lines(
-                            snapshot, question.id, goals, root_unit_id
-                        )
+                        extra["targets"] = _target_lines(snapshot, question.id, goals, root_unit_id)
                 elif question.type is QuestionType.TEXT:
                     extra["texts"], extra["more_texts"] = _texts(values, ok)
                 elif question.type is QuestionType.FILE:

@@ -74,6 +74,46 @@ def percent(value: float) -> str:
     return f"{value:.1f}"
 
 
+def _word(question: QuestionSummary) -> str:
+    """What a question's counts count: units (แห่ง), or a repeat group's items (รายการ)."""
+    return "รายการ" if question.of_items else "แห่ง"
+
+
+def counts_line(question: QuestionSummary) -> str:
+    """ "ถามหน่วยงาน 314 แห่ง ตอบแล้ว ..." (over items: "มี 120 รายการ ตอบแล้ว ...")."""
+    w = _word(question)
+    if question.of_items:
+        asked = f"มี {number(question.asked)} {w}"
+    else:
+        asked = f"ถามหน่วยงาน {number(question.asked)} {w}"
+    return (
+        f"{asked} ตอบแล้ว {number(question.answered)} {w} "
+        f"(ร้อยละ {percent(question.answered_pct)}) ตอบว่าไม่มี {number(question.none)} {w} "
+        f"ข้าม {number(question.skipped)} {w} ยังไม่ได้ตอบ {number(question.unanswered)} {w}"
+    )
+
+
+def numbers_line(question: QuestionSummary) -> str:
+    """A number question's total, mean, lowest and highest; a group's in items."""
+    if question.type is QuestionType.REPEAT:
+        return (
+            f"รวม {number(question.total)} รายการ เฉลี่ย {number(question.mean)} รายการ "
+            f"ต่ำสุด {number(question.minimum)} สูงสุด {number(question.maximum)}"
+        )
+    return (
+        f"รวม {number(question.total)} เฉลี่ย {number(question.mean)} "
+        f"ต่ำสุด {number(question.minimum)} สูงสุด {number(question.maximum)}"
+    )
+
+
+def count_header(question: QuestionSummary) -> str:
+    return f"จำนวน ({_word(question)})"
+
+
+def answered_header(question: QuestionSummary) -> str:
+    return "รายการที่ตอบ" if question.of_items else "หน่วยงานที่ตอบ"
+
+
 def target_row(line: TargetLine) -> list[str]:
     """A row of the achieved-against-target table: group, achieved, target, %, verdict."""
     verdict = "-" if line.met is None else "บรรลุ" if line.met else "ไม่บรรลุ"
@@ -198,30 +238,25 @@ def _completion(document: DocumentObject, report: CommitteeReport) -> None:
         document.add_picture(io.BytesIO(png), width=Cm(16))
 
 
-def _question(document: DocumentObject, question: QuestionSummary, label: str) -> None:
-    document.add_heading(f"{question.no} {question.text}", level=3)
-    document.add_paragraph(
-        f"ถามหน่วยงาน {number(question.asked)} แห่ง ตอบแล้ว {number(question.answered)} แห่ง "
-        f"(ร้อยละ {percent(question.answered_pct)}) ตอบว่าไม่มี {number(question.none)} แห่ง "
-        f"ข้าม {number(question.skipped)} แห่ง ยังไม่ได้ตอบ {number(question.unanswered)} แห่ง"
-    )
+def _question(
+    document: DocumentObject, question: QuestionSummary, label: str, level: int = 3
+) -> None:
+    document.add_heading(f"{question.no} {question.text}", level=level)
+    document.add_paragraph(counts_line(question))
     if question.choices:
         _table(
             document,
-            ["ตัวเลือก", "จำนวน (แห่ง)", "ร้อยละ"],
+            ["ตัวเลือก", count_header(question), "ร้อยละ"],
             [[c.label, number(c.count), percent(c.percent)] for c in question.choices],
         )
         if any(c.count for c in question.choices):
             document.add_picture(io.BytesIO(choice_chart(question)), width=Cm(14))
-    if question.type in (QuestionType.INTEGER, QuestionType.DECIMAL):
-        document.add_paragraph(
-            f"รวม {number(question.total)} เฉลี่ย {number(question.mean)} "
-            f"ต่ำสุด {number(question.minimum)} สูงสุด {number(question.maximum)}"
-        )
+    if question.type in (QuestionType.INTEGER, QuestionType.DECIMAL, QuestionType.REPEAT):
+        document.add_paragraph(numbers_line(question))
         if question.by_group:
             _table(
                 document,
-                [label, "หน่วยงานที่ตอบ", "รวม", "เฉลี่ย"],
+                [label, answered_header(question), "รวม", "เฉลี่ย"],
                 [
                     [g.group, number(g.units), number(g.total), number(g.mean)]
                     for g in question.by_group
@@ -237,13 +272,15 @@ def _question(document: DocumentObject, question: QuestionSummary, label: str) -
     if question.type is QuestionType.TEXT and question.texts:
         _table(
             document,
-            ["คำตอบ", "จำนวน (แห่ง)"],
+            ["คำตอบ", count_header(question)],
             [[t.text, number(t.count)] for t in question.texts],
         )
         if question.more_texts:
             document.add_paragraph(f"และคำตอบอื่นอีก {number(question.more_texts)} รายการ")
     if question.type is QuestionType.FILE:
         document.add_paragraph(f"ไฟล์ที่ส่ง {number(question.files)} ไฟล์")
+    for item in question.items:  # a repeat group's questions, over all its items
+        _question(document, item, label, min(level + 1, 9))
 
 
 def _results(document: DocumentObject, report: CommitteeReport) -> None:

@@ -16,7 +16,16 @@ from flows.form import QuestionType
 from reports.chart import status_chart
 from reports.committee import CommitteeReport, QuestionSummary
 from reports.committee_chart import choice_chart
-from reports.committee_docx import COMPLETION_HEADERS, number, percent, target_row
+from reports.committee_docx import (
+    COMPLETION_HEADERS,
+    answered_header,
+    count_header,
+    counts_line,
+    number,
+    numbers_line,
+    percent,
+    target_row,
+)
 from reports.thai_pdf import BODY_PT, FONT, GridRow, ThaiPDF, thai_datetime
 from tidtam.core.names import short_name
 from tidtam.core.thai import format_date_th_long
@@ -54,6 +63,7 @@ def _heading(pdf: ThaiPDF, text: str, size: int) -> None:
     pdf.ln(2)
     pdf.set_font(FONT, "B", size)
     pdf.paragraph(text)
+    pdf.ln(1.2)  # room for the stacked marks of a next line ("ทั้งหมด", "ยั้ง")
     pdf.set_font(FONT, "", BODY_PT)
 
 
@@ -113,27 +123,20 @@ def _completion(pdf: ThaiPDF, report: CommitteeReport) -> None:
 
 def _question(pdf: ThaiPDF, question: QuestionSummary, label: str) -> None:
     _heading(pdf, f"{question.no} {question.text}", BODY_PT)
-    pdf.paragraph(
-        f"ถามหน่วยงาน {number(question.asked)} แห่ง ตอบแล้ว {number(question.answered)} แห่ง "
-        f"(ร้อยละ {percent(question.answered_pct)}) ตอบว่าไม่มี {number(question.none)} แห่ง "
-        f"ข้าม {number(question.skipped)} แห่ง ยังไม่ได้ตอบ {number(question.unanswered)} แห่ง"
-    )
+    pdf.paragraph(counts_line(question))
     if question.choices:
         rows = [[c.label, number(c.count), percent(c.percent)] for c in question.choices]
-        _table(pdf, ["ตัวเลือก", "จำนวน (แห่ง)", "ร้อยละ"], rows, (60, 20, 20))
+        _table(pdf, ["ตัวเลือก", count_header(question), "ร้อยละ"], rows, (60, 20, 20))
         if any(c.count for c in question.choices):
             _image(pdf, choice_chart(question), 120)
-    if question.type in (QuestionType.INTEGER, QuestionType.DECIMAL):
-        pdf.paragraph(
-            f"รวม {number(question.total)} เฉลี่ย {number(question.mean)} "
-            f"ต่ำสุด {number(question.minimum)} สูงสุด {number(question.maximum)}"
-        )
+    if question.type in (QuestionType.INTEGER, QuestionType.DECIMAL, QuestionType.REPEAT):
+        pdf.paragraph(numbers_line(question))
         if question.by_group:
             rows = [
                 [g.group, number(g.units), number(g.total), number(g.mean)]
                 for g in question.by_group
             ]
-            _table(pdf, [label, "หน่วยงานที่ตอบ", "รวม", "เฉลี่ย"], rows, (44, 14, 22, 20))
+            _table(pdf, [label, answered_header(question), "รวม", "เฉลี่ย"], rows, (44, 14, 22, 20))
         if question.targets:
             pdf.paragraph("ผลการดำเนินงานเทียบค่าเป้าหมาย")
             rows = [target_row(t) for t in question.targets]
@@ -141,11 +144,13 @@ def _question(pdf: ThaiPDF, question: QuestionSummary, label: str) -> None:
             _table(pdf, headers, rows, (40, 15, 15, 15, 15))
     if question.type is QuestionType.TEXT and question.texts:
         rows = [[t.text, number(t.count)] for t in question.texts]
-        _table(pdf, ["คำตอบ", "จำนวน (แห่ง)"], rows, (82, 18))
+        _table(pdf, ["คำตอบ", count_header(question)], rows, (82, 18))
         if question.more_texts:
             pdf.paragraph(f"และคำตอบอื่นอีก {number(question.more_texts)} รายการ")
     if question.type is QuestionType.FILE:
         pdf.paragraph(f"ไฟล์ที่ส่ง {number(question.files)} ไฟล์")
+    for item in question.items:  # a repeat group's questions, over all its items
+        _question(pdf, item, label)
 
 
 def committee_pdf(report: CommitteeReport) -> bytes:

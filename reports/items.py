@@ -39,6 +39,7 @@ class ItemTable:
 
     groups: tuple[Question, ...]
     frame: pd.DataFrame
+    answers: tuple[dict[str, AnswerValue], ...] = ()  # per row: question id -> answer
 
     @property
     def group(self) -> Question:
@@ -111,6 +112,7 @@ def item_tables(snapshot: RoundSnapshot) -> list[ItemTable]:
     for chain in chains:
         group = chain[-1]
         records: list[dict[str, object]] = []
+        rows_given: list[dict[str, AnswerValue]] = []
         units = zip(
             status["unit_id"].tolist(),
             status["code"].tolist(),
@@ -129,10 +131,14 @@ def item_tables(snapshot: RoundSnapshot) -> list[ItemTable]:
                     "#agency": agency_name,
                 }
                 record |= {f"#item_{level}": n for level, n in enumerate(positions, start=1)}
+                row_answers: dict[str, AnswerValue] = {}
                 for q in group.questions:
                     found = unit_answers.get(prefix + q.id)
                     record[q.id] = None if found is None else answer_cell(q, found)
+                    if found is not None:
+                        row_answers[q.id] = found
                 records.append(record)
+                rows_given.append(row_answers)
         columns = [
             "#code",
             "#name",
@@ -140,5 +146,5 @@ def item_tables(snapshot: RoundSnapshot) -> list[ItemTable]:
             *(f"#item_{level}" for level in range(1, len(chain) + 1)),
             *(q.id for q in group.questions),
         ]
-        tables.append(ItemTable(chain, pd.DataFrame(records, columns=columns)))
+        tables.append(ItemTable(chain, pd.DataFrame(records, columns=columns), tuple(rows_given)))
     return tables
