@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from flows.errors import FormError
-from flows.form import Form
+from flows.form import Form, Question
 from flows.form_loader import load_form_file
 from storage.db import transaction
 from storage.errors import Conflict, NotFound
@@ -39,7 +39,19 @@ def _describe(form: Form) -> str:
     sections = len(form.sections)
     indicators = sum(len(s.indicators) for s in form.sections)
     questions = len(form)
-    return f"{sections} sections, {indicators} indicators, {questions} questions"
+    groups = [p.question for p in form.questions() if p.question.repeat]
+    if not groups:
+        return f"{sections} sections, {indicators} indicators, {questions} questions"
+    inner = sum(_count(g.questions) for g in groups)
+    return (
+        f"{sections} sections, {indicators} indicators, {questions} questions, "
+        f"{len(groups)} of them repeat groups asking {inner} questions per item"
+    )
+
+
+def _count(questions: tuple[Question, ...]) -> int:
+    """Questions with those of groups inside, each counted once."""
+    return sum(1 + _count(q.questions) for q in questions)
 
 
 @app.command("check")
