@@ -27,7 +27,8 @@ class BadCallback(ValueError):
 class QuestionPress:
     submission_id: int
     question_ref: str  # flows.form.Form.ref: "12", or "12-2-0" for an item's question
-    action: str  # p pick, t toggle, d done, s skip, b back, e edit, a add item, r remove item
+    action: str  # p pick, t toggle, d done, s skip, b back, e edit, a add item, r remove
+    # item, k keep the answer carried from the earlier round
     choice_index: int | None = None  # the choice's index; the item's number for "r"
 
 
@@ -51,7 +52,7 @@ class CertifyPress:
 
 Press = QuestionPress | RoundPress | SubmissionPress | CertifyPress
 
-QUESTION_ACTIONS = frozenset("ptdsbear")
+QUESTION_ACTIONS = frozenset("ptdsbeark")
 #: A question's reference: its index, then per enclosing group the item and position.
 #: Groups nest two deep at most (flows.form.MAX_GROUP_DEPTH): four more numbers.
 QUESTION_REF = re.compile(r"[0-9]{1,6}(-[0-9]{1,6}){0,4}")

@@ -156,6 +156,10 @@ def problem_text(view: View, question_id: str, code: str, params: Mapping[str, o
         return t(lang, key, date=shown.get("date", "?"), why=why)
     if code == "check":
         return t(lang, key, message=shown.get("message", ""))
+    if code == "changed_much":
+        previous, percent = shown.get("previous", "?"), params.get("percent")
+        key = "problem.changed_much" if percent is not None else "problem.changed_from_zero"
+        return t(lang, key, previous=previous, value=shown.get("value", "?"), percent=percent)
     if code in ("items_min", "items_max"):
         bound = shown.get("min" if code == "items_min" else "max", "?")
         return t(lang, key, count=bound, item=q.item)
@@ -292,9 +296,14 @@ def ask(view: View, event: walk.Ask, *, edit: bool = False) -> Reply:
     if q.repeat:
         return _ask_group(view, event, q, lines, edit=edit)
     lines.append(_hint(view, q.id))
+    carried = event.current is not None and event.current.prefilled
     if event.current is not None:
-        lines.append(t(lang, "report.current", answer=show_answer(q, event.current, lang)))
+        shown = show_answer(q, event.current, lang)
+        key = "report.carried" if carried else "report.current"
+        lines.append(t(lang, key, answer=shown))
     rows: list[tuple[Button, ...]] = []
+    if carried:
+        rows.append((Button(t(lang, "report.button.keep"), _q(view, q.id, "k")),))
     if q.type is QuestionType.CHOICE:
         for i, choice in enumerate(q.choices):
             rows.append((Button(f"{i + 1}. {choice.label}", _q(view, q.id, "p", i)),))
@@ -324,6 +333,8 @@ def _ask_group(view: View, event: walk.Ask, q: Question, lines: list[str], *, ed
         )
     if not event.listed:
         lines.append(t(lang, "report.items_none", item=q.item))
+    elif event.current is not None and event.current.prefilled:
+        lines.append(t(lang, "report.items_carried", item=q.item))
     count = len(event.listed)
     can_add = q.max is None or count < q.max
     lines.append(

@@ -26,9 +26,10 @@ Two answers carry no value (``value is None``) and still count as answered:
 
 :func:`encode` / :func:`decode` turn an answer into JSON-ready data and back
 exactly: ``{"v": ...}``, ``{"v": null, "none": true}`` or
-``{"v": null, "skipped": true}``; decimals are strings, dates ISO strings, files
-lists of ``{"id": attachment_id, "name": name}``, a group's items
-``{"items": ["i1", "i3"], "closed": true}``.
+``{"v": null, "skipped": true}``, with ``"prefilled": true`` added to an answer
+carried from an earlier round (:func:`is_answered`: not until confirmed); decimals
+are strings, dates ISO strings, files lists of ``{"id": attachment_id, "name":
+name}``, a group's items ``{"items": ["i1", "i3"], "closed": true}``.
 
 :func:`validate` checks that an answer fits its question (choice ids exist,
 bounds hold, skipping only where optional); :func:`when_value` is the value
@@ -110,6 +111,7 @@ class AnswerValue:
     value: Value | None
     none: bool = False
     skipped: bool = False
+    prefilled: bool = False  # carried from an earlier round; counts once confirmed
 
     def __post_init__(self) -> None:
         if self.none and self.skipped:
@@ -226,6 +228,13 @@ def encode(question: Question, answer: AnswerValue) -> dict[str, Any]:
 
     Raises :class:`AnswerError` if the value's type does not fit the question.
     """
+    data = _encode(question, answer)
+    if answer.prefilled:
+        data["prefilled"] = True
+    return data
+
+
+def _encode(question: Question, answer: AnswerValue) -> dict[str, Any]:
     if answer.skipped:
         return {"v": None, "skipped": True}
     if answer.none:
@@ -300,11 +309,12 @@ def decode(question: Question, data: Mapping[str, Any]) -> AnswerValue:
     if not isinstance(data, Mapping) or "v" not in data:
         raise AnswerError(f"{question.id}: stored answer {data!r} has no 'v'")
     none, skipped = data.get("none", False), data.get("skipped", False)
+    prefilled = data.get("prefilled", False) is True
     if none is True or skipped is True:
         if data["v"] is not None or (none is True and skipped is True):
             raise AnswerError(f"{question.id}: malformed stored answer {data!r}")
-        return NONE if none is True else SKIPPED
-    return AnswerValue(_decode_value(question, data["v"]))
+        return AnswerValue(None, none=none is True, skipped=skipped is True, prefilled=prefilled)
+    return AnswerValue(_decode_value(question, data["v"]), prefilled=prefilled)
 
 
 def when_value(answer: AnswerValue | None) -> object:
@@ -316,8 +326,9 @@ def when_value(answer: AnswerValue | None) -> object:
 
 
 def is_answered(answer: AnswerValue | None) -> bool:
-    """Whether a stored answer counts as answered (a group's list only once closed)."""
-    if answer is None:
+    """Whether a stored answer counts as answered: not one carried from an earlier round
+    and not yet confirmed, and a group's list only once closed."""
+    if answer is None or answer.prefilled:
         return False
     return not isinstance(answer.value, Items) or answer.value.closed
 

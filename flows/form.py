@@ -152,6 +152,7 @@ class Question:
     target: Decimal | None = None  # ค่าเป้าหมาย for the whole province (a number question)
     questions: tuple[Question, ...] = ()  # a repeat group's own questions, asked per item
     item: str = ""  # a repeat group's word for one item ("กิจกรรม"), shown "กิจกรรมที่ 2"
+    cumulative: bool = False  # a number for the period alone: quarters add up to the year
 
     @property
     def repeat(self) -> bool:
@@ -237,6 +238,9 @@ class Form:
     version: int | None
     title: str
     sections: tuple[Section, ...]
+    #: A number that moves by more than this percent from the unit's answer of the
+    #: earlier round it was prefilled from is asked to be confirmed (None: never).
+    change_threshold: Decimal | None = None
     _places: dict[str, QuestionPlace] = field(
         init=False, repr=False, compare=False, hash=False, default_factory=dict
     )
@@ -498,6 +502,8 @@ def _question_to_dict(q: Question, defaults: Mapping[str, str]) -> dict[str, Any
         out["calc"] = q.calc_text
     if q.target is not None:
         out["target"] = str(q.target)
+    if q.cumulative:
+        out["cumulative"] = True
     if q.item:
         out["item"] = q.item
     if q.questions:
@@ -517,6 +523,11 @@ def form_to_dict(form: Form) -> dict[str, Any]:
         "form": form.code,
         "version": form.version,
         "title": form.title,
+        **(
+            {}
+            if form.change_threshold is None
+            else {"change_threshold": str(form.change_threshold)}
+        ),
         "sections": [
             {
                 "id": s.id,
@@ -576,6 +587,7 @@ def _question_from_dict(d: Mapping[str, Any]) -> Question:
         target=None if d.get("target") is None else Decimal(d["target"]),
         questions=tuple(_question_from_dict(inner) for inner in d.get("questions", ())),
         item=d.get("item", ""),
+        cumulative=d.get("cumulative", False),
     )
 
 
@@ -587,6 +599,9 @@ def form_from_dict(d: Mapping[str, Any]) -> Form:
         code=d["form"],
         version=d.get("version"),
         title=d["title"],
+        change_threshold=None
+        if d.get("change_threshold") is None
+        else Decimal(d["change_threshold"]),
         sections=tuple(
             Section(
                 id=s["id"],

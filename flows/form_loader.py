@@ -83,12 +83,12 @@ MAX_BOUND_DIGITS: Final = 40
 #: Python refuses to read integers longer than this many digits (sys.get_int_max_str_digits).
 _LONG_NUMBER: Final = re.compile(r"[0-9_]{4300,}")
 
-_TOP_KEYS: Final = ("form", "version", "title", "sections")
+_TOP_KEYS: Final = ("form", "version", "title", "change_threshold", "sections")
 _SECTION_KEYS: Final = ("id", "no", "title", "kinds", "indicators")
 _INDICATOR_KEYS: Final = ("id", "no", "title", "kinds", "questions")
 _QUESTION_KEYS: Final = (
     "id", "no", "type", "text", "required", "choices", "min", "max", "accept", "kinds", "when",
-    "help", "check", "calc", "target", "item", "questions",
+    "help", "check", "calc", "target", "item", "questions", "cumulative",
 )  # fmt: skip
 #: Keys a repeat group takes (its own questions under ``questions``).
 _REPEAT_KEYS: Final = frozenset({"id", "no", "type", "text", "min", "max", "kinds", "when",
@@ -372,6 +372,24 @@ class _Loader:
                     else f"version must be a whole number of 1 or more, got {_show(value)}",
                 )
         title = self.text(top, "title", "")
+        threshold: Decimal | None = None
+        if "change_threshold" in top:
+            value = top["change_threshold"]
+            number = (
+                None
+                if isinstance(value, bool) or not isinstance(value, int | float)
+                else _bound(value)
+            )
+            if number is None or not number.is_finite() or not 0 < number <= 1000:
+                version_ok = False
+                self.problem(
+                    "",
+                    _key_line(top, "change_threshold"),
+                    "change_threshold must be a percentage above 0 and at most 1000, "
+                    f"got {_show(value)}",
+                )
+            else:
+                threshold = number
         sections: list[Section | None] = []
         for index, node in enumerate(self.items(top, "sections", "") or ()):
             line = _item_line(top["sections"], index)
@@ -380,7 +398,7 @@ class _Loader:
             return None
         if any(s is None for s in sections):
             return None
-        return Form(code, version, title, tuple(s for s in sections if s is not None))
+        return Form(code, version, title, tuple(s for s in sections if s is not None), threshold)
 
     def section(self, data: object, path: str, line: int | None) -> Section | None:
         node = self.mapping(data, path, line, _SECTION_KEYS, ("id", "title", "indicators"))
@@ -474,6 +492,19 @@ class _Loader:
         checks = self.checks(node, path, qid)
         calc, calc_text, calc_ok = self.calc(node, path, qid, qtype)
         target, target_ok = self.target(node, path, qtype)
+        cumulative = node.get("cumulative", False)
+        if "cumulative" in node and (
+            not isinstance(cumulative, bool)
+            or (qtype is not None and qtype not in NUMBER_TYPES)
+            or "calc" in node
+        ):
+            target_ok = False
+            self.problem(
+                path,
+                _key_line(node, "cumulative"),
+                "cumulative must be true or false, on an integer or decimal question "
+                f"that is asked (not a calc), got {_show(cumulative)}",
+            )
         calc_ok = calc_ok and target_ok
         if calc is not None:
             required = False  # never asked: "no value" is not a missing answer
@@ -502,6 +533,7 @@ class _Loader:
             calc=calc,
             calc_text=calc_text,
             target=target,
+            cumulative=cumulative is True,
         )
         self.built[qid] = question
         return question

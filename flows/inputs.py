@@ -26,6 +26,7 @@ __all__ = [
     "Edit",
     "Files",
     "Input",
+    "Keep",
     "Pick",
     "RemoveItem",
     "Review",
@@ -117,6 +118,13 @@ class AddItem:
 
 
 @dataclass(frozen=True, slots=True)
+class Keep:
+    """ "ยังเป็นเหมือนเดิม": the answer carried from the earlier round still holds."""
+
+    question_id: str
+
+
+@dataclass(frozen=True, slots=True)
 class RemoveItem:
     """A review button: take the item ``item_id`` out of the group's list."""
 
@@ -146,6 +154,7 @@ class Cancel:
 
 Input = (
     AddItem
+    | Keep
     | RemoveItem
     | Start
     | Text

@@ -53,6 +53,12 @@ Rules of the conversation:
 * Typed text is read by :func:`interpret_text` (see :mod:`flows.typed_text` for
   what ``ไม่มี`` / ``-`` mean to each type of question); what it rejects is
   answered with :class:`Invalid` and the question again.
+* Rounds that continue: an answer carried from an earlier round (``prefilled``)
+  counts only once confirmed: the question is asked with it, :class:`Keep`
+  ("ยังเป็นเหมือนเดิม") confirms it as it is, any other answer replaces it. A number
+  that moves from the carried one by more than the form's ``change_threshold``
+  percent is asked to be confirmed (``changed_much``, with the earlier value), as
+  an unlikely date is: "ใช่", or the same number again, takes it.
 * Repeat groups: the group is asked as "add an item or done". :class:`AddItem`
   saves the list with a new item (a new id, never one used before in this
   submission, so that a removed item's old answers never come back) and asks the
@@ -103,6 +109,7 @@ from flows.inputs import (
     Edit,
     Files,
     Input,
+    Keep,
     Pick,
     RemoveItem,
     Review,
@@ -153,6 +160,7 @@ __all__ = [
     "Files",
     "Input",
     "Invalid",
+    "Keep",
     "Missing",
     "Mode",
     "NotApplicable",
@@ -518,6 +526,15 @@ class _Walk:
         new_state, shown = self.asking(target, editing=state.editing, origin=state.origin)
         return new_state, events + shown
 
+    def keep(self, state: WalkState, question_id: str) -> Result:
+        """Confirm the answer carried from the earlier round, as it is."""
+        carried = self.answers.get(question_id)
+        if carried is None or not carried.prefilled:
+            return self.stale(state, question_id)
+        if self.question(question_id).repeat:
+            return self.close_group(state, question_id)
+        return self.accept(state, question_id, replace(carried, prefilled=False))
+
     def close_group(self, state: WalkState, group_key: str) -> Result:
         """Close the group's list ("เสร็จ"): at least its ``min`` items."""
         group = self.question(group_key)
@@ -619,15 +636,13 @@ class _Walk:
         qid = state.question_id
         if self.question(qid).repeat:
             return self.invalid(state, qid, Rejected("use_buttons"))
+        question = self.question(qid)
         if state.proposed is not None and is_yes(text):
-            try:
-                proposed = dt.date.fromisoformat(state.proposed)
-            except ValueError:
-                proposed = None
+            proposed = _proposed(question, state.proposed)
             if proposed is not None:
                 return self.accept(replace(state, proposed=None), qid, AnswerValue(proposed))
         try:
-            answer = interpret_text(self.question(qid), text, today=self.today)
+            answer = interpret_text(question, text, today=self.today)
         except NeedsConfirmation as unsure:
             if state.proposed == unsure.value.isoformat():  # typed the same again: sure
                 return self.accept(replace(state, proposed=None), qid, AnswerValue(unsure.value))
@@ -635,7 +650,30 @@ class _Walk:
             return state, [Invalid(qid, unsure.code, dict(unsure.params))]
         except Rejected as problem:
             return self.invalid(replace(state, proposed=None), qid, problem)
+        moved = self.moved_much(qid, answer)
+        if moved is not None and state.proposed != str(answer.value):
+            state = replace(state, proposed=str(answer.value))
+            return state, [Invalid(qid, "changed_much", moved)]
         return self.accept(replace(state, proposed=None), qid, answer)
+
+    def moved_much(self, question_id: str, answer: AnswerValue) -> dict[str, object] | None:
+        """The earlier round's value and the change, if ``answer`` moves from it by more
+        than the form's ``change_threshold`` percent (from 0: any change)."""
+        threshold = self.form.change_threshold
+        carried = self.answers.get(question_id)
+        if threshold is None or carried is None or not carried.prefilled:
+            return None
+        old, new = carried.value, answer.value
+        if not isinstance(old, int | Decimal) or not isinstance(new, int | Decimal):
+            return None
+        if old == new:
+            return None
+        if old == 0:
+            return {"previous": old, "value": new, "percent": None}
+        change = abs(Decimal(new) - Decimal(old)) * 100 / abs(Decimal(old))
+        if change <= threshold:
+            return None
+        return {"previous": old, "value": new, "percent": change.quantize(Decimal(1))}
 
     def album(self, state: WalkState, event: Files) -> Result:
         qid = state.album_question
@@ -688,6 +726,8 @@ class _Walk:
                 pending = tuple(c.id for c in question.choices if c.id in selected)
                 state = replace(state, pending=pending)
                 return state, [self.ask(state)]
+            case Keep():
+                return self.keep(state, question_id)
             case AddItem() if question.repeat:
                 return self.add_item(state, question_id)
             case Done() if question.repeat:
@@ -741,6 +781,20 @@ def _typed(question: Question, value: Decimal) -> int | Decimal:
     if question.type is QuestionType.INTEGER:
         return int(value.to_integral_value(rounding=ROUND_HALF_UP))
     return value
+
+
+def _proposed(question: Question, text: str) -> dt.date | int | Decimal | None:
+    """The value a ``proposed`` state holds for ``question`` (a date or a number)."""
+    try:
+        if question.type is QuestionType.DATE:
+            return dt.date.fromisoformat(text)
+        if question.type is QuestionType.INTEGER:
+            return int(text)
+        if question.type is QuestionType.DECIMAL:
+            return Decimal(text)
+    except (ValueError, ArithmeticError):
+        return None
+    return None
 
 
 def _has(question: Question, choice_id: str) -> bool:

@@ -66,9 +66,11 @@ def _unit_answers(form: Form, rows: pd.DataFrame) -> dict[str, AnswerValue]:
         if key not in form:
             continue
         try:
-            answers[key] = decode(form.question(key), json.loads(text))
+            answer = decode(form.question(key), json.loads(text))
         except (AnswerError, ValueError, TypeError):
             continue  # unreadable stored data counts as no answer
+        if not answer.prefilled:  # carried from an earlier round: not until confirmed
+            answers[key] = answer
     return answers
 
 

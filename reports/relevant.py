@@ -20,7 +20,8 @@ aggregates and the workbook share one pass over the answers.
 
 Status codes: :data:`NOT_APPLICABLE`, :data:`UNANSWERED` (applicable, no answer yet),
 :data:`VALUE`, :data:`NONE` ("ไม่มี" to a text question), :data:`SKIPPED` (an
-optional question skipped). Stored answers that cannot be decoded count as no answer.
+optional question skipped). Stored answers that cannot be decoded, and answers carried
+from an earlier round that the unit has not confirmed, count as no answer.
 """
 
 from __future__ import annotations
@@ -127,9 +128,11 @@ def _decode_distinct(
     for pair in pairs.tolist():
         question = questions[pair // width]
         try:
-            decoded.append(decode(question, loads(text_of[pair % width])))
+            answer = decode(question, loads(text_of[pair % width]))
         except (AnswerError, ValueError, TypeError):
-            decoded.append(None)  # unreadable stored data counts as no answer
+            answer = None  # unreadable stored data counts as no answer
+        # an answer carried from an earlier round counts once the unit confirms it
+        decoded.append(None if answer is None or answer.prefilled else answer)
     return np.asarray(pair_codes, dtype=np.int64), decoded
 
 

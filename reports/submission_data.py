@@ -166,6 +166,8 @@ def build_doc(
             rows.append(heading)
         question = place.question
         answer = facts.answers.get(question.id)
+        if answer is not None and answer.prefilled:  # carried over, not yet confirmed
+            answer = None
         files: tuple[FileEntry, ...] = ()
         if question.type is QuestionType.FILE and answer is not None:
             refs = answer.value if isinstance(answer.value, tuple) else ()

@@ -52,6 +52,7 @@ _QUESTION_ACTIONS: dict[str, answering.Verb] = {
     "e": "edit",
     "a": "add",
     "r": "remove",
+    "k": "keep",
 }
 
 

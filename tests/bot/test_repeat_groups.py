@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
@@ -15,14 +16,21 @@ from telegram.ext import Application
 from bot.app import build_application
 from bot.context import Deps
 from bot.runner import polling
+from flows.answers import NONE, AnswerValue, Items, encode
+from flows.form_loader import load_form_file
 from reports.snapshot import load_round_snapshot
 from reports.workbook import write_workbook
 from storage.db import transaction
 from storage.files import FileStore
 from storage.models import Answer, Submission
+from storage.rounds import open_round, round_by_id
+from storage.submissions import save_answer, submission_for
+from storage.units import unit_by_code
+from tidtam.core.vocabulary import Certify
 from tidtam.fake_telegram import FakeTelegram
 from tidtam.fake_telegram.driver import BotMessage, DriverUser
 from tidtam.samples import PROJECTS_FILE, seed_sample_province
+from tidtam.services import rounds
 from tidtam.settings import Settings
 
 from .conftest import Province
@@ -56,8 +64,12 @@ async def projects_bot(
 
 
 async def asked(user: DriverUser, text: str) -> BotMessage:
-    """The next message with ``text`` (notes and edits in between skipped)."""
-    return await wait_for(user, text)
+    """The next new message with ``text`` (notes and edits in between skipped: a pressed
+    question is edited to show its answer, and may still hold the text)."""
+    while True:
+        message = await wait_for(user, text)
+        if not message.is_edit:
+            return message
 
 
 async def answer(user: DriverUser, typed: str, then: str) -> BotMessage:
@@ -183,3 +195,129 @@ async def test_two_projects_with_three_activities_are_reported_and_stored(
     units = list(book["รายหน่วยงาน"].iter_rows(values_only=True))
     column = units[0].index("ข้อ 1.1.1 โครงการตามแผนปฏิบัติการที่หน่วยงานดำเนินการในไตรมาสนี้")
     assert [row[column] for row in units[1:] if row[0] == SCHOOL] == [2]
+
+
+async def seed_first_quarter(projects: Province) -> None:
+    """The school's first quarter as stored: one project with one activity, certified."""
+    now = datetime.now(UTC)
+    form = load_form_file(PROJECTS_FILE)
+    given = {
+        "projects": Items(("i1",), closed=True),
+        "projects/i1/name": "ส่งเสริมการอ่าน",
+        "projects/i1/owner": "กลุ่มส่งเสริมการจัดการศึกษา",
+        "projects/i1/objective": "อ่านออกเขียนได้",
+        "projects/i1/status": "ongoing",
+        "projects/i1/allocated": Decimal(50000),
+        "projects/i1/spent": Decimal(20000),
+        "projects/i1/left": Decimal("30000.00"),
+        "projects/i1/disbursed": Decimal("40.00"),
+        "projects/i1/activities": Items(("i1",), closed=True),
+        "projects/i1/activities/i1/act_name": "อบรมครูภาษาไทย",
+        "projects/i1/activities/i1/act_date": date(2026, 11, 15),
+        "projects/i1/activities/i1/act_place": "โรงเรียน",
+        "projects/i1/activities/i1/act_people": 35,
+        "projects/i1/activities/i1/act_result": "ครูนำไปใช้",
+        "projects/i1/problems": None,
+        "projects/i1/suggestions": None,
+        "overall": "ตามแผน",
+    }
+    async with transaction(projects.sessions) as session:
+        unit = await unit_by_code(session, SCHOOL)
+        assert unit is not None
+        submission = await submission_for(session, projects.round.id, unit.id)
+        for key, value in given.items():
+            answer = NONE if value is None else AnswerValue(value)
+            data = encode(form.question(key), answer)
+            await save_answer(session, submission, key, data, actor=None, now=now)
+
+
+async def test_the_next_quarter_starts_from_the_last_one_and_a_jump_is_confirmed(
+    projects_bot: Application,  # type: ignore[type-arg]
+    standin: FakeTelegram,
+    projects: Province,
+    tmp_path: Path,
+) -> None:
+    await seed_first_quarter(projects)
+    now = datetime.now(UTC)
+    async with transaction(projects.sessions) as session:
+        first = await round_by_id(session, projects.round.id)
+        assert first is not None
+        second = await open_round(
+            session,
+            form=first.form_version,
+            period="2569-Q2",
+            opens_at=now - timedelta(hours=1),
+            deadline=now + timedelta(days=30),
+            kinds=("esa", "school"),
+            certify=Certify.HEAD,
+        )
+        carried = await rounds.prefill_from(session, second, first.id, now=now)
+        second_id = second.id
+    assert carried.submissions == 1 and carried.answers == 16  # no calc values, no files
+    async with transaction(projects.sessions) as session:
+        first = await round_by_id(session, projects.round.id)
+        assert first is not None
+        first.closed_at = now  # only the new quarter is open
+
+    code = await projects.invite(SCHOOL)
+    clerk = standin.user(first_name="สมใจ")
+    await clerk.send(f"/start {code}")
+    await clerk.wait_reply()
+    await clerk.send("/report")
+    name = await asked(clerk, "คำตอบรอบก่อน: ส่งเสริมการอ่าน")
+    assert "(โครงการที่ 1)" in name.text
+    await clerk.click("✔ ยังเป็นเหมือนเดิม", name)
+    owner = await asked(clerk, "คำตอบรอบก่อน: กลุ่มส่งเสริมการจัดการศึกษา")
+    await clerk.click("✔ ยังเป็นเหมือนเดิม", owner)
+    objective = await asked(clerk, "วัตถุประสงค์ของโครงการ")
+    await clerk.click("✔ ยังเป็นเหมือนเดิม", objective)
+    status = await asked(clerk, "สถานะของโครงการ")
+    await clerk.click("3. ดำเนินการแล้วเสร็จ", status)
+    await asked(clerk, "คำตอบรอบก่อน: 50,000")
+    jumped = await answer(clerk, "80,000", "ต่างจากคำตอบรอบก่อน (50,000) ถึงร้อยละ 60")
+    assert 'พิมพ์ "ใช่"' in jumped.text
+    spent = await answer(clerk, "ใช่", "งบประมาณที่เบิกจ่ายแล้ว")
+    assert "คำตอบรอบก่อน: 20,000" in spent.text
+    await answer(clerk, "64,000", "ต่างจากคำตอบรอบก่อน (20,000) ถึงร้อยละ 220")
+    activity = await answer(clerk, "64000", "คำตอบรอบก่อน: อบรมครูภาษาไทย")  # the same again
+    assert "คำนวณให้ ข้อ 1.1.1.7 งบประมาณคงเหลือ (บาท): 16,000" in activity.text
+    assert "(โครงการที่ 1 › กิจกรรมที่ 1)" in activity.text
+    await clerk.click("✔ ยังเป็นเหมือนเดิม")
+    for carried_text in ("15 พ.ย. 2569", "โรงเรียน", "35", "ครูนำไปใช้"):
+        question = await asked(clerk, f"คำตอบรอบก่อน: {carried_text}")
+        await clerk.click("✔ ยังเป็นเหมือนเดิม", question)
+    await clerk.click("ข้าม ▶", await asked(clerk, "ภาพกิจกรรม"))  # photos are new each time
+    listed = await asked(clerk, "รายการกิจกรรมนี้มาจากรอบก่อน")
+    assert "1. กิจกรรมที่ 1: อบรมครูภาษาไทย" in listed.text
+    await clerk.click("เสร็จ ✔", listed)
+    for _ in ("problems", "suggestions"):
+        await clerk.click("✔ ยังเป็นเหมือนเดิม", await asked(clerk, "คำตอบรอบก่อน: ไม่มี"))
+    await clerk.click("เสร็จ ✔", await asked(clerk, "รายการโครงการนี้มาจากรอบก่อน"))
+    await clerk.click("✔ ยังเป็นเหมือนเดิม", await asked(clerk, "คำตอบรอบก่อน: ตามแผน"))
+    review = await wait_for(clerk, 'กด "ส่งรายงาน" เมื่อพร้อม')
+    await clerk.click("ส่งรายงาน", review)
+    await clerk.click("ยืนยันส่งรายงาน", await wait_for(clerk, "ต้องการส่งรายงาน"))
+    await wait_for(clerk, "เรียบร้อยแล้ว")
+
+    async with projects.sessions() as session:
+        rows = {
+            a.question_id: a.value
+            for a in await session.scalars(
+                select(Answer)
+                .join(Submission, Submission.id == Answer.submission_id)
+                .where(Submission.round_id == second_id)
+            )
+        }
+        snapshot = await load_round_snapshot(session, second_id)
+    assert not [key for key, value in rows.items() if value.get("prefilled")]
+    assert rows["projects/i1/allocated"] == {"v": "80000"}
+    assert rows["projects/i1/left"] == {"v": "16000.00"}
+    assert rows["projects/i1/status"] == {"v": "done"}
+    book_path = tmp_path / "q2.xlsx"
+    write_workbook(snapshot, book_path)
+    book = openpyxl.load_workbook(book_path, read_only=True)
+    [header, row] = list(book["โครงการ"].iter_rows(values_only=True))
+    project = dict(zip(header, row, strict=True))
+    assert project["ข้อ 1.1.1.5 งบประมาณที่ได้รับจัดสรร (บาท)"] == 80000
+    assert project["ข้อ 1.1.1.6 งบประมาณที่เบิกจ่ายแล้วสะสมถึงสิ้นไตรมาส (บาท)"] == 64000
+    assert project["ข้อ 1.1.1.8 ร้อยละการเบิกจ่ายงบประมาณ"] == 80

@@ -65,6 +65,13 @@ async def open_command(
             help="open even if the deadline has passed or does not fit the period",
         ),
     ] = False,
+    prefill_from: Annotated[
+        int | None,
+        typer.Option(
+            "--prefill-from",
+            help="start each unit from its answers in this earlier round (same form)",
+        ),
+    ] = None,
 ) -> None:
     """Open a reporting round and print its id."""
     settings = load_settings()
@@ -113,6 +120,18 @@ async def open_command(
             certify=certify,
         )
         round_id = round_.id
+        if prefill_from is not None:
+            try:
+                carried = await rounds.prefill_from(
+                    session, round_, prefill_from, now=datetime.now(UTC)
+                )
+            except rounds.PrefillRefused as error:
+                fail(str(error))
+    if prefill_from is not None:
+        typer.echo(
+            f"prefilled from round {prefill_from}: {carried.submissions} units start from "
+            f"{carried.answers} answers, each to confirm or change"
+        )
     typer.echo(
         f"opened round {round_id}: {form_version.code} v{form_version.version}, "
         f"{parsed_period.thai()}, deadline {show_moment(deadline_at, settings.tz)}"

@@ -70,7 +70,7 @@ class ChooseRound:
 
 
 #: What a question's button does ("add" / "remove": an item of a repeat group).
-Verb = Literal["pick", "toggle", "done", "skip", "back", "edit", "add", "remove"]
+Verb = Literal["pick", "toggle", "done", "skip", "back", "edit", "add", "remove", "keep"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -626,6 +626,8 @@ def _event_of(form: Form, pressed: QuestionAction) -> walk.Input | None:
             return walk.Edit(question.id)
         case "add":
             return walk.AddItem(question.id)
+        case "keep":
+            return walk.Keep(question.id)
         case "remove" if pressed.choice_index is not None:
             return walk.RemoveItem(question.id, f"i{pressed.choice_index}")
     return None

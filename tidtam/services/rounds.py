@@ -13,6 +13,9 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.db import transaction
+from storage.forms import form_by_version_id
+from storage.models import Round
+from storage.prefill import Prefilled, prefill_round
 from storage.rounds import (
     Progress,
     RoundState,
@@ -21,6 +24,7 @@ from storage.rounds import (
     list_rounds,
     lock_round,
     reopen_round,
+    round_by_id,
     round_progress,
     round_state,
 )
@@ -145,3 +149,32 @@ async def summaries(
                 )
             )
         return result
+
+
+class PrefillRefused(ValueError):
+    """A round cannot start from the one named: ``str()`` says why (for the command line)."""
+
+
+async def prefill_from(
+    session: AsyncSession, new_round: Round, source_round_id: int, *, now: datetime
+) -> Prefilled:
+    """Start ``new_round``'s units from their answers in round ``source_round_id``.
+
+    In the caller's transaction (the round is opened and prefilled at once, or not at
+    all). Refused (:class:`PrefillRefused`) for a round that does not exist, is the
+    new one, or asks another form (a later version of the same form is fine: answers
+    to questions it no longer has are carried but never shown).
+    """
+    source = await round_by_id(session, source_round_id)
+    if source is None or source.id == new_round.id:
+        raise PrefillRefused(f"--prefill-from: there is no earlier round {source_round_id}")
+    source_form = await form_by_version_id(session, source.form_version_id)
+    form = await form_by_version_id(session, new_round.form_version_id)
+    if source_form.code != form.code:
+        raise PrefillRefused(
+            f"--prefill-from: round {source.id} asks form {source_form.code}, "
+            f"not {form.code}; a round continues only from a round of the same form"
+        )
+    prefilled = await prefill_round(session, new_round, source, form, now=now)
+    new_round.policy = {**new_round.policy, "prefill_from": source.id}
+    return prefilled
