@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
 from typing import Final
 
@@ -33,7 +33,8 @@ _EXPLANATIONS: Final = (
     ("survey", "type", "ชนิดของแถว ได้แก่ begin group / end group (กลุ่มชั้นนอกคือยุทธศาสตร์ "
      "กลุ่มชั้นในคือตัวชี้วัด), select_one ชื่อรายการ (เลือกได้ข้อเดียว), select_multiple "
      "ชื่อรายการ (เลือกได้หลายข้อ), text, integer, decimal, date, file, note (ข้อความชี้แจง "
-     "ซึ่งจะแสดงใต้ข้อคำถามถัดไป) และ calculate (ค่าที่คำนวณจากคำตอบก่อนหน้า)"),
+     "ซึ่งจะแสดงใต้ข้อคำถามถัดไป), calculate (ค่าที่คำนวณจากคำตอบก่อนหน้า) และ begin repeat / "
+     "end repeat (กลุ่มข้อคำถามที่ตอบซ้ำได้หลายรายการ เช่น ทีละโครงการ ซ้อนกันได้หนึ่งชั้น)"),
     ("survey", "name", "รหัสของยุทธศาสตร์ ตัวชี้วัด หรือข้อคำถาม ขึ้นต้นด้วยอักษรภาษาอังกฤษ "
      "ตามด้วยอักษร ตัวเลข หรือ _ และต้องไม่ซ้ำกันทั้งแบบ โปรดอย่าเปลี่ยนรหัสเมื่อรอบการรายงานเริ่มแล้ว"),
     ("survey", "label", "ชื่อยุทธศาสตร์หรือตัวชี้วัด หรือข้อความของข้อคำถามตามที่ผู้ตอบจะเห็น"),
@@ -47,12 +48,15 @@ _EXPLANATIONS: Final = (
      "constraint ที่คู่กัน"),
     ("survey", "calculation", "สูตรคำนวณจากคำตอบก่อนหน้า ใช้ได้เฉพาะ + - * div และวงเล็บ เช่น "
      "${allocated} - ${spent} ข้อที่มีสูตรจะไม่ถามผู้ตอบ"),
-    ("survey", "min, max", "ค่าต่ำสุดและค่าสูงสุดที่รับได้ของคำตอบตัวเลข (ของระบบติดตาม)"),
+    ("survey", "min, max", "ค่าต่ำสุดและค่าสูงสุดที่รับได้ของคำตอบตัวเลข หรือจำนวนรายการน้อยที่สุดและ"
+     "มากที่สุดของกลุ่มข้อคำถามที่ตอบซ้ำ (begin repeat) (ของระบบติดตาม)"),
     ("survey", "accept", "นามสกุลไฟล์ที่รับได้ของข้อที่แนบไฟล์ เช่น pdf docx jpg (ของระบบติดตาม)"),
     ("survey", "kinds", "ประเภทหน่วยงานที่ต้องตอบ เช่น esa school หากเว้นว่างจะถามทุกประเภท "
      "(ของระบบติดตาม)"),
     ("survey", "no", "เลขข้อที่กำหนดเอง เช่น 2.4 หากเว้นว่างระบบจะกำหนดเลขข้อตามลำดับ (ของระบบติดตาม)"),
     ("survey", "target", "ค่าเป้าหมายระดับจังหวัดของข้อคำถามตัวเลข (ของระบบติดตาม)"),
+    ("survey", "item", "คำเรียกรายการหนึ่งของกลุ่มข้อคำถามที่ตอบซ้ำ (begin repeat) เช่น กิจกรรม "
+     "ผู้ตอบจะเห็นเป็น กิจกรรมที่ 2 (ต้องระบุทุกกลุ่ม ของระบบติดตาม)"),
     ("choices", "list_name", "ชื่อรายการตัวเลือก ซึ่งอ้างถึงในคอลัมน์ type ของแผ่นงาน survey"),
     ("choices", "name", "รหัสของตัวเลือก ขึ้นต้นด้วยอักษรภาษาอังกฤษ และไม่ซ้ำกันภายในรายการเดียวกัน"),
     ("choices", "label", "ข้อความบนปุ่มตัวเลือกที่ผู้ตอบเห็น"),
@@ -66,7 +70,9 @@ _EXPLANATIONS: Final = (
 _SURVEY_HEAD: Final = (
     "type", "name", "label", "hint", "required", "relevant", "constraint", "constraint_message",
 )  # fmt: skip
-_SURVEY_TAIL: Final = ("calculation", "min", "max", "accept", "kinds", "no", "target")
+_SURVEY_TAIL: Final = (
+    "calculation", "min", "max", "accept", "kinds", "no", "target", "item",
+)  # fmt: skip
 
 
 def _number(value: int | Decimal) -> int | float | str:
@@ -77,10 +83,20 @@ def _number(value: int | Decimal) -> int | float | str:
     return as_float if Decimal(repr(as_float)) == value else format(value, "f")
 
 
+def _every(questions: Iterable[Question]) -> Iterator[Question]:
+    """The questions with each repeat group's own after it, in form order."""
+    for q in questions:
+        yield q
+        yield from _every(q.questions)
+
+
+def _all_questions(form: Form) -> Iterator[Question]:
+    return _every(p.question for p in form.questions())
+
+
 def _infos(form: Form) -> dict[str, QuestionInfo]:
     return {
-        p.question.id: QuestionInfo(p.question.type, tuple(c.id for c in p.question.choices))
-        for p in form.questions()
+        q.id: QuestionInfo(q.type, tuple(c.id for c in q.choices)) for q in _all_questions(form)
     }
 
 
@@ -109,7 +125,7 @@ def form_to_xlsform(form: Form) -> bytes:
     """``form`` as an XLSForm .xlsx (see the module docstring)."""
     infos = _infos(form)
     numbers = default_numbers(form)
-    most_checks = max((len(p.question.checks) for p in form.questions()), default=1)
+    most_checks = max((len(q.checks) for q in _all_questions(form)), default=1)
     extra = tuple(
         h for n in range(2, most_checks + 1) for h in (f"constraint_{n}", f"constraint_message_{n}")
     )
@@ -153,7 +169,10 @@ def form_to_xlsform(form: Form) -> bytes:
                 {"type": "begin group", "name": indicator.id, "label": indicator.title,
                  "kinds": kinds(indicator.kinds), **own(indicator.id, indicator.no)}
             )  # fmt: skip
-            for q in indicator.questions:
+            for q in _every_row(indicator.questions):
+                if q is None:
+                    survey.add({"type": "end repeat"})
+                    continue
                 survey.add(_question_row(q, infos, own(q.id, q.no), kinds(q.kinds), choice_list))
             survey.add({"type": "end group"})
         survey.add({"type": "end group"})
@@ -171,6 +190,16 @@ def form_to_xlsform(form: Form) -> bytes:
     return buffer.getvalue()
 
 
+def _every_row(questions: Iterable[Question]) -> Iterator[Question | None]:
+    """The questions in survey order, each repeat group's own after it and ``None``
+    where the group's ``end repeat`` goes."""
+    for q in questions:
+        yield q
+        if q.repeat:
+            yield from _every_row(q.questions)
+            yield None
+
+
 def _question_row(
     q: Question,
     infos: Mapping[str, QuestionInfo],
@@ -179,17 +208,19 @@ def _question_row(
     choice_list: object,
 ) -> dict[str, object]:
     row: dict[str, object] = {"name": q.id, "label": q.text, "hint": q.help, "kinds": kinds, **no}
-    if q.type in (QuestionType.CHOICE, QuestionType.MULTI):
+    if q.repeat:
+        row |= {"type": "begin repeat", "item": q.item}
+    elif q.type in (QuestionType.CHOICE, QuestionType.MULTI):
         word = "select_one" if q.type is QuestionType.CHOICE else "select_multiple"
         row["type"] = f"{word} {choice_list(q)}"  # type: ignore[operator]
     elif q.calc is not None and q.type is QuestionType.DECIMAL:
         row["type"] = "calculate"
     else:
         row["type"] = q.type.value
-    if q.calc is None:
-        row["required"] = "yes" if q.required else "no"
-    else:
+    if q.calc is not None:
         row["calculation"] = calc_to_xpath(q.calc)
+    elif not q.repeat:  # a group's items are counted by min and max
+        row["required"] = "yes" if q.required else "no"
     if q.when is not None:
         row["relevant"] = when_to_xpath(q.when, infos)
     for index, check in enumerate(q.checks, start=1):

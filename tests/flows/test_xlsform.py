@@ -142,14 +142,17 @@ def survey(*rows: tuple[object, ...]) -> tuple[tuple[object, ...], ...]:
         ),
         (
             book(
-                survey(
-                    ("begin repeat", "r", "R"),
+                (
+                    (*HEAD, "item", "repeat_count"),
+                    *GROUPS,
+                    ("begin repeat", "r", "R", None, None, None, None, "รายการ", 3),
                     ("text", "x", "X"),
                     ("end repeat",),
-                    ("text", "a", "A"),
+                    *END,
                 )
             ),
-            'f.xlsx: survey row 4, column A "type": repeat groups are not supported yet',
+            'f.xlsx: survey row 4, column I "repeat_count": repeat_count is not supported: '
+            "give the number of items with tidtam's min and max columns",
         ),
         (
             book(survey(("text", "1a", "A"))),
