@@ -130,14 +130,13 @@ class Place:
 
 @dataclass(frozen=True, slots=True)
 class XlsForm:
-    """A workbook read: the form, the YAML it was loaded from, the English labels
-    (``label::English (en)``) by section, indicator or question id and by
-    ``(question id, choice id)``, and where each id was written."""
+    """A workbook read: the form, the YAML it was loaded from, and where each id was
+    written. English columns (``label::English (en)``, ``hint::English (en)``,
+    ``item::English (en)``, and ``title_en`` on the settings sheet) are the form's ``text_en``,
+    ``label_en``, ``title_en``, ``help_en`` and ``item_en``."""
 
     form: Form
     yaml: str
-    english: Mapping[str, str]
-    english_choices: Mapping[tuple[str, str], str]
     places: Mapping[str, Place]
 
 
@@ -329,6 +328,7 @@ class _Question:
     list_name: str | None
     calc: bool
     help: list[str] = field(default_factory=list)
+    help_en: list[str] = field(default_factory=list)  # the notes before it, in English
     broken: bool = False  # its type is refused: written without choices, for the rest
     children: list[_Question] = field(default_factory=list)  # a repeat group's own rows
 
@@ -346,8 +346,6 @@ class _Reader:
         self.problems: list[tuple[Place, str]] = []
         self.lines: list[str] = []
         self.places: list[Place | None] = []
-        self.english: dict[str, str] = {}
-        self.english_choices: dict[tuple[str, str], str] = {}
         self.id_places: dict[str, Place] = {}
         self.survey = sheets["survey"]
         self.choices = sheets.get("choices")
@@ -368,6 +366,12 @@ class _Reader:
             if key in row.cells:
                 return key, _text(row.cells[key][0])
         return (f"{base}::th" if f"{base}::th" in sheet.headers else base), None
+
+    def english(self, sheet: _Sheet, row: _Row, base: str, indent: int, key: str) -> None:
+        """The English text of ``base`` (``label::English (en)``) as ``key``, if any."""
+        cell = row.cells.get(f"{base}::en")
+        if cell is not None:
+            self.put(indent, f"{key}: {_string(cell[0])}", sheet.place(row, f"{base}::en"))
 
     # settings ----------------------------------------------------------
     def settings(self) -> None:
@@ -408,6 +412,10 @@ class _Reader:
         else:
             assert title[0] is not None
             self.put(0, f"title: {_string(title[1])}", sheet.place(row, title[0]))
+            english = row.cells.get("title_en") or row.cells.get(title[0].split("::")[0] + "::en")
+            if english is not None:  # tidtam's title_en, or form_title::English (en)
+                column = "title_en" if "title_en" in row.cells else title[0].split("::")[0] + "::en"
+                self.put(0, f"title_en: {_string(english[0])}", sheet.place(row, column))
 
     # choices -----------------------------------------------------------
     def read_lists(self) -> None:
@@ -497,6 +505,9 @@ class _Reader:
                 continue
             if pending_note is not None:
                 question.help.append(pending_note[1])
+                english = pending_note[0].cells.get("label::en")
+                if english is not None:
+                    question.help_en.append(_text(english[0]))
                 pending_note = None
             if repeats:  # (a misplaced repeat group was said at its own row)
                 repeats[-1].children.append(question)
@@ -603,15 +614,13 @@ class _Reader:
         return _Question(row, QuestionType.TEXT, None, False, broken=True)
 
     # YAML ----------------------------------------------------------------
-    def label(self, row: _Row, indent: int, key: str, ident: str | None) -> None:
+    def label(self, row: _Row, indent: int, key: str) -> None:
         column, text = self.language(self.survey, row, "label")
         if text is not None:
             self.put(indent, f"{key}: {_string(text)}", self.survey.place(row, column))
         else:
             self.problem(self.survey.place(row, "label"), f"label is empty: the {key} people read")
-        english = row.cells.get("label::en")
-        if english is not None and ident is not None:
-            self.english[ident] = _text(english[0])
+        self.english(self.survey, row, "label", indent, f"{key}_en")
 
     def common(self, row: _Row, indent: int) -> None:
         for column in ("no",):
@@ -636,9 +645,9 @@ class _Reader:
         return ident
 
     def section(self, group: _Group) -> None:
-        ident = self.name(group.row, 2, "- ")
+        self.name(group.row, 2, "- ")
         self.common(group.row, 4)
-        self.label(group.row, 4, "title", ident)
+        self.label(group.row, 4, "title")
         inner = [g for g in group.children if isinstance(g, _Group)]
         if not inner:
             self.put(4, "indicators: []", self.survey.place(group.row, "type"))
@@ -648,9 +657,9 @@ class _Reader:
             self.indicator(indicator)
 
     def indicator(self, group: _Group) -> None:
-        ident = self.name(group.row, 6, "- ")
+        self.name(group.row, 6, "- ")
         self.common(group.row, 8)
-        self.label(group.row, 8, "title", ident)
+        self.label(group.row, 8, "title")
         questions = [q for q in group.children if isinstance(q, _Question)]
         if not questions:
             self.put(8, "questions: []", self.survey.place(group.row, "type"))
@@ -668,11 +677,12 @@ class _Reader:
         ind = indent + 2
         self.common(row, ind)
         self.put(ind, f"type: {q.qtype.value}", sheet.place(row, "type"))
-        self.label(row, ind, "text", qid)
+        self.label(row, ind, "text")
         if q.qtype is QuestionType.REPEAT:
             item_column, item = self.language(sheet, row, "item")
             if item is not None:
                 self.put(ind, f"item: {_string(item)}", sheet.place(row, item_column))
+            self.english(sheet, row, "item", ind, "item_en")
         elif not q.calc:
             required = row.cells.get("required")
             value = False if required is None else _yes_no(required[0])
@@ -703,6 +713,11 @@ class _Reader:
         if help_lines:
             place = sheet.place(row, hint_column if hint else "type")
             self.put(ind, f"help: {_string(chr(10).join(help_lines))}", place)
+        english_hint = row.cells.get("hint::en")
+        help_en = [*q.help_en, *([_text(english_hint[0])] if english_hint else [])]
+        if help_en:
+            place = sheet.place(row, "hint::en" if english_hint else "type")
+            self.put(ind, f"help_en: {_string(chr(10).join(help_en))}", place)
         self.expression(row, ind, "relevant", "when", lambda t: relevant_to_when(t, infos))
         if q.calc:
             self.expression(row, ind, "calculation", "calc", calculation_to_calc)
@@ -789,6 +804,7 @@ class _Reader:
                 self.put(ind + 4, f"label: {_string(label)}", sheet.place(row, column))
             else:
                 self.problem(sheet.place(row, "label"), "label is empty: the button's words")
+            self.english(sheet, row, "label", ind + 4, "label_en")
             if "exclusive" in row.cells:
                 flag = _yes_no(row.cells["exclusive"][0])
                 place = sheet.place(row, "exclusive")
@@ -799,9 +815,6 @@ class _Reader:
                     )
                 elif flag:
                     self.put(ind + 4, "exclusive: true", place)
-            english = row.cells.get("label::en")
-            if english is not None and qid is not None:
-                self.english_choices[(qid, cid)] = _text(english[0])
 
     def infos_of(self, groups: Sequence[_Group]) -> dict[str, QuestionInfo]:
         infos: dict[str, QuestionInfo] = {}
@@ -908,7 +921,7 @@ def read_xlsform(data: bytes, source: str = "<form.xlsx>") -> XlsForm:
         order = ["settings", "survey", "choices"]
         unique = list(dict.fromkeys(problems))
         raise FormError(sorted(unique, key=lambda p: _order(p, order)))
-    return XlsForm(form, text, reader.english, reader.english_choices, reader.id_places)
+    return XlsForm(form, text, reader.id_places)
 
 
 def read_xlsform_file(path: str | Any) -> XlsForm:

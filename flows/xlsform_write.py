@@ -24,7 +24,7 @@ from xlsxwriter.worksheet import Worksheet  # type: ignore[import-untyped]
 from flows.form import Form, Question, QuestionType, default_numbers
 from flows.xlsform_expr import QuestionInfo, calc_to_xpath, when_to_xpath
 
-__all__ = ["EXPLANATION_SHEET", "form_to_xlsform"]
+__all__ = ["EXPLANATION_SHEET", "HINT_EN", "ITEM_EN", "LABEL_EN", "TITLE_EN", "form_to_xlsform"]
 
 EXPLANATION_SHEET: Final = "คำอธิบาย"
 _FIXED_TIME: Final = dt.datetime(2024, 1, 1)  # the same form gives the same bytes
@@ -39,6 +39,10 @@ _EXPLANATIONS: Final = (
      "ตามด้วยอักษร ตัวเลข หรือ _ และต้องไม่ซ้ำกันทั้งแบบ โปรดอย่าเปลี่ยนรหัสเมื่อรอบการรายงานเริ่มแล้ว"),
     ("survey", "label", "ชื่อยุทธศาสตร์หรือตัวชี้วัด หรือข้อความของข้อคำถามตามที่ผู้ตอบจะเห็น"),
     ("survey", "hint", "คำชี้แจงเพิ่มเติมที่แสดงใต้ข้อคำถาม (ไม่บังคับ)"),
+    ("survey", "label::English (en), hint::English (en), item::English (en)", "ข้อความ คำชี้แจง "
+     "และคำเรียกรายการเป็นภาษาอังกฤษ สำหรับผู้ใช้ที่เลือกภาษาอังกฤษ (ไม่บังคับ หากเว้นว่างจะแสดง"
+     "ภาษาไทย) แผ่นงาน choices มีคอลัมน์ label::English (en) และแผ่นงาน settings มีคอลัมน์ "
+     "title_en สำหรับชื่อแบบติดตามภาษาอังกฤษ เช่นเดียวกัน"),
     ("survey", "required", "yes หมายถึงต้องตอบ ข้ามไม่ได้ ส่วน no หรือเว้นว่างหมายถึงข้ามได้"),
     ("survey", "relevant", "เงื่อนไขการถามข้อนี้ เช่น ${s1i1_done} = 'yes' หรือ "
      "selected(${s1i1_threats}, 'drugs') หากเว้นว่างจะถามทุกครั้ง"),
@@ -73,6 +77,13 @@ _SURVEY_HEAD: Final = (
 _SURVEY_TAIL: Final = (
     "calculation", "min", "max", "accept", "kinds", "no", "target", "item",
 )  # fmt: skip
+#: The English columns, written when the form has English words (``text_en`` ...).
+LABEL_EN: Final = "label::English (en)"
+HINT_EN: Final = "hint::English (en)"
+ITEM_EN: Final = "item::English (en)"
+#: The form's English title: a column of tidtam's own (pyxform refuses a translated
+#: ``form_title``; it ignores other columns of the settings sheet).
+TITLE_EN: Final = "title_en"
 
 
 def _number(value: int | Decimal) -> int | float | str:
@@ -133,13 +144,31 @@ def form_to_xlsform(form: Form) -> bytes:
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})
     book.set_properties({"created": _FIXED_TIME})
     bold = book.add_format({"bold": True})
-    survey = _Sheet(book.add_worksheet("survey"), (*_SURVEY_HEAD, *extra, *_SURVEY_TAIL), bold)
-    choices = _Sheet(
-        book.add_worksheet("choices"), ("list_name", "name", "label", "exclusive"), bold
+    questions = list(_all_questions(form))
+    in_english = any(s.title_en for s in form.sections) or any(
+        i.title_en for s in form.sections for i in s.indicators
     )
-    settings = _Sheet(book.add_worksheet("settings"), ("form_id", "form_title", "version"), bold)
-    settings.add({"form_id": form.code, "form_title": form.title, "version": form.version})
-    lists: dict[tuple[tuple[str, str, bool], ...], str] = {}
+    in_english |= any(q.text_en or q.help_en or q.item_en for q in questions)
+    english = (LABEL_EN, HINT_EN, ITEM_EN) if in_english else ()
+    survey = _Sheet(
+        book.add_worksheet("survey"), (*_SURVEY_HEAD, *extra, *_SURVEY_TAIL, *english), bold
+    )
+    choice_english = any(c.label_en for q in questions for c in q.choices)
+    choices = _Sheet(
+        book.add_worksheet("choices"),
+        ("list_name", "name", "label", "exclusive", *((LABEL_EN,) if choice_english else ())),
+        bold,
+    )
+    settings = _Sheet(
+        book.add_worksheet("settings"),
+        ("form_id", "form_title", "version", *((TITLE_EN,) if form.title_en else ())),
+        bold,
+    )
+    settings.add(
+        {"form_id": form.code, "form_title": form.title, "version": form.version,
+         TITLE_EN: form.title_en}
+    )  # fmt: skip
+    lists: dict[tuple[tuple[str, str, bool, str | None], ...], str] = {}
 
     def own(ident: str, no: str) -> dict[str, object]:
         return {"no": "" if no == numbers[ident] else no}
@@ -148,26 +177,28 @@ def form_to_xlsform(form: Form) -> bytes:
         return "" if value is None else " ".join(sorted(value))
 
     def choice_list(question: Question) -> str:
-        key = tuple((c.id, c.label, c.exclusive) for c in question.choices)
+        key = tuple((c.id, c.label, c.exclusive, c.label_en) for c in question.choices)
         if key not in lists:
             name = question.id
             lists[key] = name
             for c in question.choices:
                 choices.add(
                     {"list_name": name, "name": c.id, "label": c.label,
-                     "exclusive": "yes" if c.exclusive else ""}
+                     "exclusive": "yes" if c.exclusive else "", LABEL_EN: c.label_en}
                 )  # fmt: skip
         return lists[key]
 
     for section in form.sections:
         survey.add(
             {"type": "begin group", "name": section.id, "label": section.title,
-             "kinds": kinds(section.kinds), **own(section.id, section.no)}
+             "kinds": kinds(section.kinds), **own(section.id, section.no),
+             LABEL_EN: section.title_en}
         )  # fmt: skip
         for indicator in section.indicators:
             survey.add(
                 {"type": "begin group", "name": indicator.id, "label": indicator.title,
-                 "kinds": kinds(indicator.kinds), **own(indicator.id, indicator.no)}
+                 "kinds": kinds(indicator.kinds), **own(indicator.id, indicator.no),
+                 LABEL_EN: indicator.title_en}
             )  # fmt: skip
             for q in _every_row(indicator.questions):
                 if q is None:
@@ -208,6 +239,7 @@ def _question_row(
     choice_list: object,
 ) -> dict[str, object]:
     row: dict[str, object] = {"name": q.id, "label": q.text, "hint": q.help, "kinds": kinds, **no}
+    row |= {LABEL_EN: q.text_en, HINT_EN: q.help_en, ITEM_EN: q.item_en}
     if q.repeat:
         row |= {"type": "begin repeat", "item": q.item}
     elif q.type in (QuestionType.CHOICE, QuestionType.MULTI):
