@@ -22,7 +22,7 @@ from bot.i18n import Html, catalog, join, language_of, t
 from bot.replies import Button, Reply
 from flows import walk
 from flows.answers import AnswerValue, DisplayWords, Items, display, is_answered
-from flows.form import Form, Question, QuestionType, item_number
+from flows.form import Form, Question, QuestionType, in_language, item_number
 from tidtam.core.thai import format_date_th, format_datetime_th
 
 
@@ -38,6 +38,21 @@ class View:
     download_limit_mb: int
     pressed_message_id: int | None = None  # the message whose button was pressed
     now: dt.datetime | None = None  # local time of the update (the submitted receipt)
+
+
+def localized(view: View, q: Question) -> Question:
+    """``q`` in the reader's words: its text, help, item word and choice labels in
+    English for a reader of English where the form gives them (:func:`in_language`)."""
+    if view.language != "en":
+        return q
+    lang = view.language
+    return replace(
+        q,
+        text=in_language(q.text, q.text_en, lang),
+        help=in_language(q.help or "", q.help_en, lang) or None,
+        item=in_language(q.item, q.item_en, lang),
+        choices=tuple(replace(c, label=in_language(c.label, c.label_en, lang)) for c in q.choices),
+    )
 
 
 def _q(view: View, question_id: str, action: str, choice: int | None = None) -> str:
@@ -144,7 +159,7 @@ def _hint(view: View, question_id: str) -> str:
 def problem_text(view: View, question_id: str, code: str, params: Mapping[str, object]) -> str:
     """The refusal of an answer: what is wrong, then what to type instead."""
     lang = view.language
-    q = view.form.question(question_id) if question_id in view.form else None
+    q = localized(view, view.form.question(question_id)) if question_id in view.form else None
     shown = {k: _param(lang, v) for k, v in params.items()}
     key = f"problem.{code}"
     if q is None or key not in _problem_keys(lang):
@@ -245,7 +260,7 @@ _UNITS_BEFORE = frozenset({"ร้อยละ"})  # "ร้อยละ 55.5", 
 def echo(view: View, question_id: str, answer: AnswerValue) -> str:
     """What a typed answer was read as: "บันทึก: 1,250 คน", "บันทึก: 15 มี.ค. 2567"."""
     lang = view.language
-    q = view.form.question(question_id)
+    q = localized(view, view.form.question(question_id))
     shown = show_answer(q, answer, lang)
     if q.type in (QuestionType.INTEGER, QuestionType.DECIMAL) and not (
         answer.none or answer.skipped
@@ -259,9 +274,15 @@ def echo(view: View, question_id: str, answer: AnswerValue) -> str:
 
 def calculated(view: View, question_id: str, answer: AnswerValue) -> str:
     """A computed value, said as it follows: "คำนวณให้ ข้อ 3.1.4 งบประมาณคงเหลือ: 12,500.00"."""
-    q = view.form.question(question_id)
+    q = localized(view, view.form.question(question_id))
     shown = show_answer(q, answer, view.language)
     return t(view.language, "report.calculated", number=q.no, text=q.text, answer=shown)
+
+
+def _item_words(view: View, question_id: str) -> list[str]:
+    """The word for an item of each group around an item's question, in the reader's words."""
+    within = view.form.place(question_id).within
+    return [localized(view, view.form.question(key)).item for key, _ in within]
 
 
 def item_path(lang: str, items: Sequence[tuple[str, int]]) -> str:
@@ -272,10 +293,13 @@ def item_path(lang: str, items: Sequence[tuple[str, int]]) -> str:
 def ask(view: View, event: walk.Ask, *, edit: bool = False) -> Reply:
     lang = view.language
     where = view.form.place(event.question_id)
-    q = where.question
+    q = localized(view, where.question)
     number = event.place.no
     if event.place.items:
-        number = f"{number} ({item_path(lang, event.place.items)})"
+        positions = [n for _, n in event.place.items]
+        words = _item_words(view, event.question_id)
+        items = list(zip(words, positions, strict=True)) if len(words) == len(positions) else []
+        number = f"{number} ({item_path(lang, items or event.place.items)})"
     place = t(
         lang,
         "report.place",
@@ -283,10 +307,11 @@ def ask(view: View, event: walk.Ask, *, edit: bool = False) -> Reply:
         answered=event.place.answered,
         total=event.place.total,
     )
-    indicator = _indicator(lang, where.indicator.no, where.indicator.title)
+    section, ind = where.section, where.indicator
+    indicator = _indicator(lang, ind.no, in_language(ind.title, ind.title_en, lang))
     lines = [
         f"<i>{place}</i>",
-        f"{html.escape(where.section.title)}",
+        f"{html.escape(in_language(section.title, section.title_en, lang))}",
         f"<u>{indicator}</u>",
         "",
         f"<b>{html.escape(q.text)}</b>",
@@ -383,8 +408,10 @@ def review(
         footer = _review_footer(view, event)
     pages = _Pages()
     pages.add(header)
+    english = {s.id: s.title_en for s in view.form.sections}
     for section in event.sections:
-        title = t(lang, "report.review_section", number=section.number, title=section.title)
+        words = in_language(section.title, english.get(section.section_id), lang)
+        title = t(lang, "report.review_section", number=section.number, title=words)
         opened = False
         indicator_no: str | None = None
         for item in section.items:
@@ -392,7 +419,8 @@ def review(
             place = view.form.place(item.question_id)
             if place.indicator.no != indicator_no:  # "ตัวชี้วัดนี้" needs its indicator
                 indicator_no = place.indicator.no
-                heading = _indicator(lang, place.indicator.no, _short(place.indicator.title))
+                words = in_language(place.indicator.title, place.indicator.title_en, lang)
+                heading = _indicator(lang, place.indicator.no, _short(words))
                 line = f"<u>{heading}</u>\n{line}"
             # a computed (calc) value is changed through the answers it follows from
             can_edit = editable and place.question.calc is None
@@ -424,7 +452,7 @@ def review(
 
 def _removals(view: View, item: walk.ReviewItem) -> tuple[Button, ...]:
     """A group's buttons to take each of its items out of the list."""
-    q = view.form.question(item.question_id)
+    q = localized(view, view.form.question(item.question_id))
     if not q.repeat or item.answer is None or not isinstance(item.answer.value, Items):
         return ()
     return tuple(
@@ -438,7 +466,7 @@ def _removals(view: View, item: walk.ReviewItem) -> tuple[Button, ...]:
 
 def _review_line(view: View, item: walk.ReviewItem) -> str:
     lang = view.language
-    q = view.form.question(item.question_id)
+    q = localized(view, view.form.question(item.question_id))
     if item.answer is not None:
         answer = show_answer(q, item.answer, lang)
     else:
@@ -447,7 +475,7 @@ def _review_line(view: View, item: walk.ReviewItem) -> str:
     mark = "✔" if done else ("❗" if item.required else "○")
     number = item.number
     if item.items:
-        words = [view.form.question(key).item for key, _ in view.form.place(q.id).within]
+        words = _item_words(view, q.id)
         number += f" ({item_path(lang, list(zip(words, item.items, strict=True)))})"
     return f"{mark} {number} {html.escape(_short(q.text))}\n    → {html.escape(answer)}"
 
@@ -638,7 +666,7 @@ def _is_multi(view: View, event: walk.Ask) -> bool:
 
 def answered_note(view: View, question_id: str, answer: AnswerValue, original_html: str) -> Reply:
     """The pressed question's message, its buttons gone, with the answer given."""
-    q = view.form.question(question_id)
+    q = localized(view, view.form.question(question_id))
     shown = show_answer(q, answer, view.language)
     return Reply(
         Html(f"{original_html}\n\n✅ <b>{html.escape(shown)}</b>"),

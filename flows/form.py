@@ -31,6 +31,15 @@ the key as its id and its ``when``, ``check`` and ``calc`` reading the item's ow
 fields by their keys (a field of the item is named by its short id in the file).
 :meth:`Form.ref` / :meth:`Form.key_of` turn a key into the short ASCII reference
 that buttons carry and back.
+
+English (``text_en``, ``help_en``, ``item_en``, ``label_en``, ``title_en``): the form's
+language is Thai; each word people read may also be given in English, in an
+optional field beside the Thai one (``None``: not given). A person whose language is
+English reads the English where there is some and the Thai elsewhere
+(:func:`in_language`). Fields beside the Thai ones, rather than one mapping of
+languages, because English is the only other language the bot speaks, a missing
+translation falls back one field at a time, and a form without English stores and
+compares exactly as before.
 """
 
 from __future__ import annotations
@@ -59,6 +68,7 @@ __all__ = [
     "applies_to_kind",
     "form_from_dict",
     "form_to_dict",
+    "in_language",
     "item_key",
     "item_number",
     "number_form",
@@ -115,6 +125,7 @@ class Choice:
     id: str
     label: str
     exclusive: bool = False
+    label_en: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +163,9 @@ class Question:
     target: Decimal | None = None  # ค่าเป้าหมาย for the whole province (a number question)
     questions: tuple[Question, ...] = ()  # a repeat group's own questions, asked per item
     item: str = ""  # a repeat group's word for one item ("กิจกรรม"), shown "กิจกรรมที่ 2"
+    text_en: str | None = None  # the text, help and item word in English, where given
+    help_en: str | None = None
+    item_en: str | None = None
     cumulative: bool = False  # a number for the period alone: quarters add up to the year
 
     @property
@@ -183,6 +197,7 @@ class Indicator:
     kinds: frozenset[str] | None
     questions: tuple[Question, ...]
     no: str = ""
+    title_en: str | None = None
 
     def applies_to(self, kind: str) -> bool:
         return _allows(self.kinds, kind)
@@ -195,6 +210,7 @@ class Section:
     kinds: frozenset[str] | None
     indicators: tuple[Indicator, ...]
     no: str = ""
+    title_en: str | None = None
 
     def applies_to(self, kind: str) -> bool:
         return _allows(self.kinds, kind)
@@ -238,6 +254,7 @@ class Form:
     version: int | None
     title: str
     sections: tuple[Section, ...]
+    title_en: str | None = None
     #: A number that moves by more than this percent from the unit's answer of the
     #: earlier round it was prefilled from is asked to be confirmed (None: never).
     change_threshold: Decimal | None = None
@@ -459,6 +476,12 @@ def applies_to_kind(form: Form, question_id: str, kind: str) -> bool:
     return form.place(question_id).applies_to(kind)
 
 
+def in_language(thai: str, english: str | None, language: str) -> str:
+    """The words for a reader of ``language``: the English where it is given and the
+    reader reads English, else the Thai (the form's own language)."""
+    return english if english is not None and language == "en" else thai
+
+
 # ------------------------------------------------------------------ dict form
 
 
@@ -474,15 +497,25 @@ def _no_out(no: str, default: str) -> dict[str, Any]:
     return {} if no == default else {"no": no}
 
 
+def _en_out(key: str, value: str | None) -> dict[str, Any]:
+    """An English field, only where given (a form without English stores as before)."""
+    return {} if value is None else {key: value}
+
+
 def _question_to_dict(q: Question, defaults: Mapping[str, str]) -> dict[str, Any]:
     default_no = defaults[q.id]
     out: dict[str, Any] = {"id": q.id, **_no_out(q.no, default_no)}
-    out |= {"type": q.type.value, "text": q.text}
+    out |= {"type": q.type.value, "text": q.text, **_en_out("text_en", q.text_en)}
     if not q.required:
         out["required"] = False
     if q.choices:
         out["choices"] = [
-            {"id": c.id, "label": c.label, **({"exclusive": True} if c.exclusive else {})}
+            {
+                "id": c.id,
+                "label": c.label,
+                **_en_out("label_en", c.label_en),
+                **({"exclusive": True} if c.exclusive else {}),
+            }
             for c in q.choices
         ]
     if q.min is not None:
@@ -496,6 +529,7 @@ def _question_to_dict(q: Question, defaults: Mapping[str, str]) -> dict[str, Any
         out["when"] = q.when_text if q.when_text is not None else to_source(q.when)
     if q.help is not None:
         out["help"] = q.help
+    out |= _en_out("help_en", q.help_en)
     if q.checks:
         out["check"] = [{"rule": c.source, "message": c.message} for c in q.checks]
     if q.calc_text is not None:
@@ -506,6 +540,7 @@ def _question_to_dict(q: Question, defaults: Mapping[str, str]) -> dict[str, Any
         out["cumulative"] = True
     if q.item:
         out["item"] = q.item
+    out |= _en_out("item_en", q.item_en)
     if q.questions:
         out["questions"] = [_question_to_dict(inner, defaults) for inner in q.questions]
     return out
@@ -523,6 +558,7 @@ def form_to_dict(form: Form) -> dict[str, Any]:
         "form": form.code,
         "version": form.version,
         "title": form.title,
+        **_en_out("title_en", form.title_en),
         **(
             {}
             if form.change_threshold is None
@@ -533,12 +569,14 @@ def form_to_dict(form: Form) -> dict[str, Any]:
                 "id": s.id,
                 **_no_out(s.no, defaults[s.id]),
                 "title": s.title,
+                **_en_out("title_en", s.title_en),
                 **_kinds_out(s.kinds),
                 "indicators": [
                     {
                         "id": i.id,
                         **_no_out(i.no, defaults[i.id]),
                         "title": i.title,
+                        **_en_out("title_en", i.title_en),
                         **_kinds_out(i.kinds),
                         "questions": [_question_to_dict(q, defaults) for q in i.questions],
                     }
@@ -569,7 +607,8 @@ def _question_from_dict(d: Mapping[str, Any]) -> Question:
         text=d["text"],
         required=d.get("required", True),
         choices=tuple(
-            Choice(c["id"], c["label"], c.get("exclusive", False)) for c in d.get("choices", ())
+            Choice(c["id"], c["label"], c.get("exclusive", False), c.get("label_en"))
+            for c in d.get("choices", ())
         ),
         min=_number_in(d.get("min")),
         max=_number_in(d.get("max")),
@@ -587,6 +626,9 @@ def _question_from_dict(d: Mapping[str, Any]) -> Question:
         target=None if d.get("target") is None else Decimal(d["target"]),
         questions=tuple(_question_from_dict(inner) for inner in d.get("questions", ())),
         item=d.get("item", ""),
+        text_en=d.get("text_en"),
+        help_en=d.get("help_en"),
+        item_en=d.get("item_en"),
         cumulative=d.get("cumulative", False),
     )
 
@@ -614,11 +656,14 @@ def form_from_dict(d: Mapping[str, Any]) -> Form:
                         kinds=_kinds_in(i),
                         questions=tuple(_question_from_dict(q) for q in i["questions"]),
                         no=i.get("no", ""),
+                        title_en=i.get("title_en"),
                     )
                     for i in s["indicators"]
                 ),
                 no=s.get("no", ""),
+                title_en=s.get("title_en"),
             )
             for s in d["sections"]
         ),
+        title_en=d.get("title_en"),
     )

@@ -83,17 +83,20 @@ MAX_BOUND_DIGITS: Final = 40
 #: Python refuses to read integers longer than this many digits (sys.get_int_max_str_digits).
 _LONG_NUMBER: Final = re.compile(r"[0-9_]{4300,}")
 
-_TOP_KEYS: Final = ("form", "version", "title", "change_threshold", "sections")
-_SECTION_KEYS: Final = ("id", "no", "title", "kinds", "indicators")
-_INDICATOR_KEYS: Final = ("id", "no", "title", "kinds", "questions")
+_TOP_KEYS: Final = ("form", "version", "title", "title_en", "change_threshold", "sections")
+_SECTION_KEYS: Final = ("id", "no", "title", "title_en", "kinds", "indicators")
+_INDICATOR_KEYS: Final = ("id", "no", "title", "title_en", "kinds", "questions")
 _QUESTION_KEYS: Final = (
-    "id", "no", "type", "text", "required", "choices", "min", "max", "accept", "kinds", "when",
-    "help", "check", "calc", "target", "item", "questions", "cumulative",
+    "id", "no", "type", "text", "text_en", "required", "choices", "min", "max", "accept",
+    "kinds", "when", "help", "help_en", "check", "calc", "target", "item", "item_en", "questions",
+    "cumulative",
 )  # fmt: skip
 #: Keys a repeat group takes (its own questions under ``questions``).
-_REPEAT_KEYS: Final = frozenset({"id", "no", "type", "text", "min", "max", "kinds", "when",
-                                 "help", "item", "questions"})  # fmt: skip
-_CHOICE_KEYS: Final = ("id", "label", "exclusive")
+_REPEAT_KEYS: Final = frozenset(
+    {"id", "no", "type", "text", "text_en", "min", "max", "kinds", "when", "help", "help_en",
+     "item", "item_en", "questions"}
+)  # fmt: skip
+_CHOICE_KEYS: Final = ("id", "label", "label_en", "exclusive")
 _CHOICE_REQUIRED: Final = ("id", "label")
 _CHECK_KEYS: Final = ("rule", "message")
 _TYPE_NAMES: Final = ", ".join(t.value for t in QuestionType)
@@ -204,6 +207,13 @@ class _Loader:
             self.problem(path, _key_line(node, key), f"{key} must not be empty")
             return None
         return str(value)
+
+    def english(self, node: dict[Any, Any], key: str, path: str) -> tuple[bool, str | None]:
+        """``(ok, text)`` of an optional English key (``text_en``, ``title_en`` ...)."""
+        if key not in node:
+            return True, None
+        value = self.text(node, key, path)
+        return value is not None, value
 
     def ident(self, node: dict[Any, Any], path: str, what: str) -> str | None:
         """Check an id and register it as used by ``what`` at ``path``."""
@@ -372,6 +382,7 @@ class _Loader:
                     else f"version must be a whole number of 1 or more, got {_show(value)}",
                 )
         title = self.text(top, "title", "")
+        title_en_ok, title_en = self.english(top, "title_en", "")
         threshold: Decimal | None = None
         if "change_threshold" in top:
             value = top["change_threshold"]
@@ -394,11 +405,18 @@ class _Loader:
         for index, node in enumerate(self.items(top, "sections", "") or ()):
             line = _item_line(top["sections"], index)
             sections.append(self.section(node, f"sections[{index}]", line))
-        if code is None or title is None or not version_ok or not sections:
+        if code is None or title is None or not version_ok or not sections or not title_en_ok:
             return None
         if any(s is None for s in sections):
             return None
-        return Form(code, version, title, tuple(s for s in sections if s is not None), threshold)
+        return Form(
+            code,
+            version,
+            title,
+            tuple(s for s in sections if s is not None),
+            title_en=title_en,
+            change_threshold=threshold,
+        )
 
     def section(self, data: object, path: str, line: int | None) -> Section | None:
         node = self.mapping(data, path, line, _SECTION_KEYS, ("id", "title", "indicators"))
@@ -408,6 +426,7 @@ class _Loader:
         no_ok, no = self.number(node, path)
         self.place_number(sid, path, node)
         title = self.text(node, "title", path)
+        title_en_ok, title_en = self.english(node, "title_en", path)
         kinds_ok, kinds = self.kinds(node, path, None)
         indicators = [
             self.indicator(
@@ -417,9 +436,10 @@ class _Loader:
         ]
         if sid is None or title is None or not kinds_ok or not indicators or None in indicators:
             return None
-        if not no_ok:
+        if not no_ok or not title_en_ok:
             return None
-        return Section(sid, title, kinds, tuple(i for i in indicators if i is not None), no)
+        found = tuple(i for i in indicators if i is not None)
+        return Section(sid, title, kinds, found, no, title_en)
 
     def indicator(
         self, data: object, path: str, line: int | None, enclosing: frozenset[str] | None
@@ -431,6 +451,7 @@ class _Loader:
         no_ok, no = self.number(node, path)
         self.place_number(iid, path, node)
         title = self.text(node, "title", path)
+        title_en_ok, title_en = self.english(node, "title_en", path)
         kinds_ok, kinds = self.kinds(node, path, enclosing)
         inner = _narrow(enclosing, kinds)
         questions = [
@@ -439,9 +460,10 @@ class _Loader:
         ]
         if iid is None or title is None or not kinds_ok or not questions or None in questions:
             return None
-        if not no_ok:
+        if not no_ok or not title_en_ok:
             return None
-        return Indicator(iid, title, kinds, tuple(q for q in questions if q is not None), no)
+        found = tuple(q for q in questions if q is not None)
+        return Indicator(iid, title, kinds, found, no, title_en)
 
     def question(
         self, data: object, path: str, line: int | None, enclosing: frozenset[str] | None
@@ -467,11 +489,13 @@ class _Loader:
         qtype = self.question_type(node, path)
         if qtype is QuestionType.REPEAT:
             return self.repeat(node, path, qid, no_ok, no, enclosing)
-        for key in ("item", "questions"):
+        for key in ("item", "item_en", "questions"):
             if key in node:
                 self.problem(path, _key_line(node, key), f"{key} is only allowed on repeat groups")
                 ok = False
         text = self.text(node, "text", path)
+        text_en_ok, text_en = self.english(node, "text_en", path)
+        help_en_ok, help_en = self.english(node, "help_en", path)
         required = True
         if "required" in node:
             if isinstance(node["required"], bool):
@@ -510,7 +534,7 @@ class _Loader:
             required = False  # never asked: "no value" is not a missing answer
         ok = ok and calc_ok and no_ok and kinds_ok and when_ok
         ok = ok and ("help" not in node or help_text is not None)
-        ok = ok and checks is not None
+        ok = ok and checks is not None and text_en_ok and help_en_ok
         if qid is None or qtype is None or text is None or choices is None or bounds is None:
             return None
         if accept is None or not ok:
@@ -533,6 +557,8 @@ class _Loader:
             calc=calc,
             calc_text=calc_text,
             target=target,
+            text_en=text_en,
+            help_en=help_en,
             cumulative=cumulative is True,
         )
         self.built[qid] = question
@@ -559,6 +585,8 @@ class _Loader:
                 ok = False
         text = self.text(node, "text", path)
         item = self.text(node, "item", path)
+        english = [self.english(node, key, path) for key in ("text_en", "help_en", "item_en")]
+        ok = ok and all(good for good, _ in english)
         if "item" not in node:
             self.problem(path, _line(node), 'a repeat group needs "item": the word for one item')
         count: dict[str, int | None] = {"min": None, "max": None}
@@ -626,6 +654,9 @@ class _Loader:
             no=no,
             questions=tuple(q for q in questions if q is not None),
             item=item,
+            text_en=english[0][1],
+            help_en=english[1][1],
+            item_en=english[2][1],
         )
         self.built[qid] = question
         return question
@@ -692,6 +723,8 @@ class _Loader:
                 continue
             cid = mapping.get("id")
             label = self.text(mapping, "label", item_path)
+            label_en_ok, label_en = self.english(mapping, "label_en", item_path)
+            ok = ok and label_en_ok
             if "id" in mapping and (not isinstance(cid, str) or not ID_PATTERN.fullmatch(cid)):
                 self.problem(
                     item_path,
@@ -728,7 +761,7 @@ class _Loader:
                 ok = False
                 continue
             seen.add(cid)
-            choices.append(Choice(str(cid), label, exclusive is True))
+            choices.append(Choice(str(cid), label, exclusive is True, label_en))
         if len(items) < 2:
             self.problem(
                 path,

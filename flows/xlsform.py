@@ -14,7 +14,10 @@ sections (the outer group) and indicators (the inner one); ``select_one L`` is a
 ``help`` of the next question of its indicator; ``calculate`` is a ``decimal``
 question with ``calc`` (an ``integer`` or ``decimal`` row with a ``calculation`` is
 computed too); the metadata types ODK fills in itself (``start``, ``end``,
-``today``, ``deviceid`` ...) ask nothing and are skipped.
+``today``, ``deviceid`` ...) ask nothing and are skipped. ``begin repeat`` /
+``end repeat`` inside an indicator is a repeat group (``type: repeat``) whose
+questions are the rows between, one more repeat group deep at most; the row's
+tidtam columns ``item``, ``min`` and ``max`` give its word for an item and how many.
 
 Why openpyxl and not pyxform's reader: ``pyxform.xls2json_backends.xlsx_to_dict``
 gives each row as a dict of header to text, without the column each value came
@@ -44,7 +47,7 @@ from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 from pyxform import aliases
 
 from flows.errors import FormError, FormProblem
-from flows.form import Form, QuestionType
+from flows.form import MAX_GROUP_DEPTH, Form, QuestionType
 from flows.form_loader import load_form
 from flows.xlsform_expr import (
     QuestionInfo,
@@ -71,7 +74,8 @@ METADATA_TYPES: Final = frozenset(
 UNSUPPORTED_COLUMNS: Final = {
     "choice_filter": "choices filtered by earlier answers are not supported",
     "default": "default answers are not supported",
-    "repeat_count": "repeat groups are not supported yet",
+    "repeat_count": "repeat_count is not supported: give the number of items with tidtam's "
+    "min and max columns (min 1: at least one item)",
     "trigger": "trigger is not supported",
     "read_only": "leave read_only out: a question with a calculation is never asked",
 }
@@ -88,7 +92,7 @@ _PLAIN_TYPES: Final = {
 _IMAGE_ACCEPT: Final = ("jpg", "jpeg", "png")
 _TYPE_LIST: Final = (
     "select_one LIST, select_multiple LIST, text, integer, decimal, date, file, image, "
-    "note, calculate, begin group, end group"
+    "note, calculate, begin group, end group, begin repeat, end repeat"
 )
 _NUMBER: Final = re.compile(r"-?\d+(\.\d+)?")
 _LANG: Final = re.compile(r"^(?P<base>[^:]+)::.*\((?P<code>[A-Za-z-]+)\)\s*$")
@@ -100,6 +104,7 @@ _COLUMN_OF_KEY: Final = {
     "text": "label",
     "title": "label",
     "rule": "constraint",
+    "check": "constraint",
     "message": "constraint_message",
     "id": "name",
 }
@@ -125,14 +130,13 @@ class Place:
 
 @dataclass(frozen=True, slots=True)
 class XlsForm:
-    """A workbook read: the form, the YAML it was loaded from, the English labels
-    (``label::English (en)``) by section, indicator or question id and by
-    ``(question id, choice id)``, and where each id was written."""
+    """A workbook read: the form, the YAML it was loaded from, and where each id was
+    written. English columns (``label::English (en)``, ``hint::English (en)``,
+    ``item::English (en)``, and ``title_en`` on the settings sheet) are the form's ``text_en``,
+    ``label_en``, ``title_en``, ``help_en`` and ``item_en``."""
 
     form: Form
     yaml: str
-    english: Mapping[str, str]
-    english_choices: Mapping[tuple[str, str], str]
     places: Mapping[str, Place]
 
 
@@ -324,7 +328,9 @@ class _Question:
     list_name: str | None
     calc: bool
     help: list[str] = field(default_factory=list)
+    help_en: list[str] = field(default_factory=list)  # the notes before it, in English
     broken: bool = False  # its type is refused: written without choices, for the rest
+    children: list[_Question] = field(default_factory=list)  # a repeat group's own rows
 
 
 @dataclass
@@ -340,8 +346,6 @@ class _Reader:
         self.problems: list[tuple[Place, str]] = []
         self.lines: list[str] = []
         self.places: list[Place | None] = []
-        self.english: dict[str, str] = {}
-        self.english_choices: dict[tuple[str, str], str] = {}
         self.id_places: dict[str, Place] = {}
         self.survey = sheets["survey"]
         self.choices = sheets.get("choices")
@@ -362,6 +366,12 @@ class _Reader:
             if key in row.cells:
                 return key, _text(row.cells[key][0])
         return (f"{base}::th" if f"{base}::th" in sheet.headers else base), None
+
+    def english(self, sheet: _Sheet, row: _Row, base: str, indent: int, key: str) -> None:
+        """The English text of ``base`` (``label::English (en)``) as ``key``, if any."""
+        cell = row.cells.get(f"{base}::en")
+        if cell is not None:
+            self.put(indent, f"{key}: {_string(cell[0])}", sheet.place(row, f"{base}::en"))
 
     # settings ----------------------------------------------------------
     def settings(self) -> None:
@@ -402,6 +412,17 @@ class _Reader:
         else:
             assert title[0] is not None
             self.put(0, f"title: {_string(title[1])}", sheet.place(row, title[0]))
+            threshold = row.cells.get("change_threshold")  # tidtam's own
+            if threshold is not None:
+                self.put(
+                    0,
+                    f"change_threshold: {_scalar(threshold[0])}",
+                    sheet.place(row, "change_threshold"),
+                )
+            english = row.cells.get("title_en") or row.cells.get(title[0].split("::")[0] + "::en")
+            if english is not None:  # tidtam's title_en, or form_title::English (en)
+                column = "title_en" if "title_en" in row.cells else title[0].split("::")[0] + "::en"
+                self.put(0, f"title_en: {_string(english[0])}", sheet.place(row, column))
 
     # choices -----------------------------------------------------------
     def read_lists(self) -> None:
@@ -416,11 +437,15 @@ class _Reader:
 
     # survey ------------------------------------------------------------
     def tree(self) -> list[_Group]:
-        """The survey as groups of groups of questions, problems noted on the way."""
+        """The survey as groups of groups of questions, problems noted on the way.
+
+        A ``begin repeat`` inside an indicator opens a repeat group: a question whose
+        ``children`` are the rows up to its ``end repeat`` (one more may nest inside)."""
         top = _Group(_Row(0, {}))
         stack: list[_Group] = [top]
+        repeats: list[_Question] = []  # the open repeat groups, outermost first
+        grouped_in_repeat = 0  # groups opened inside a repeat group (refused)
         pending_note: tuple[_Row, str] | None = None
-        skipping: list[_Row] = []  # open repeats: their rows are not read
         for row in self.survey.rows:
             raw = row.cells.get("type")
             if raw is None:
@@ -428,25 +453,31 @@ class _Reader:
                 continue
             kind = " ".join(_text(raw[0]).lower().replace("_", " ").split())
             place = self.survey.place(row, "type")
-            if kind in ("begin repeat", "begin loop"):
-                self.problem(place, "repeat groups are not supported yet")
-                skipping.append(row)
-                continue
-            if kind in ("end repeat", "end loop"):
-                if skipping:
-                    skipping.pop()
-                else:
-                    self.problem(place, f'"{_text(raw[0])}" without its "begin repeat"')
-                continue
-            if skipping:
-                continue
             for column, why in UNSUPPORTED_COLUMNS.items():
                 if column in row.cells:
                     self.problem(self.survey.place(row, column), why)
+            closing = kind in ("begin group", "end group", "end repeat", "end loop")
+            if closing and pending_note is not None:
+                self.note_problem(*pending_note)
+                pending_note = None
+            if kind in ("end repeat", "end loop"):
+                if repeats:
+                    repeats.pop()
+                else:
+                    self.problem(place, f'"{_text(raw[0])}" without its "begin repeat"')
+                continue
+            if kind == "begin group" and repeats:
+                self.problem(
+                    place,
+                    "a group inside a repeat group is not supported: put its questions in "
+                    "the repeat group itself",
+                )
+                grouped_in_repeat += 1  # its rows are read as the repeat group's
+                continue
+            if kind == "end group" and grouped_in_repeat:
+                grouped_in_repeat -= 1
+                continue
             if kind == "begin group":
-                if pending_note is not None:
-                    self.note_problem(*pending_note)
-                    pending_note = None
                 if len(stack) >= 3:
                     self.problem(
                         place,
@@ -458,10 +489,9 @@ class _Reader:
                 stack.append(group)
                 continue
             if kind == "end group":
-                if pending_note is not None:
-                    self.note_problem(*pending_note)
-                    pending_note = None
-                if len(stack) == 1:
+                if repeats:
+                    self.problem(place, '"end group" where the repeat group needs its "end repeat"')
+                elif len(stack) == 1:
                     self.problem(place, '"end group" without its "begin group"')
                 else:
                     stack.pop()
@@ -474,29 +504,71 @@ class _Reader:
                     self.note_problem(*pending_note)
                 pending_note = (row, label or "")
                 continue
-            question = self.question(row, kind, _text(raw[0]))
+            if kind == "begin repeat" or kind.startswith("begin loop"):
+                question: _Question | None = self.begin_repeat(row, kind, len(repeats))
+            else:
+                question = self.question(row, kind, _text(raw[0]))
             if question is None:
                 continue
             if pending_note is not None:
                 question.help.append(pending_note[1])
+                english = pending_note[0].cells.get("label::en")
+                if english is not None:
+                    question.help_en.append(_text(english[0]))
                 pending_note = None
-            if len(stack) != 3:
+            if repeats:  # (a misplaced repeat group was said at its own row)
+                repeats[-1].children.append(question)
+            elif len(stack) != 3:
                 self.problem(
                     self.survey.place(row, "name"),
                     "a question must be inside two groups: the section's (outer "
                     "begin group) and the indicator's (inner begin group)",
                 )
-                continue
-            stack[-1].children.append(question)
+            else:
+                stack[-1].children.append(question)
+            if question.qtype is QuestionType.REPEAT:
+                repeats.append(question)
         if pending_note is not None:
             self.note_problem(*pending_note)
-        for row in skipping:
-            self.problem(self.survey.place(row, "type"), '"begin repeat" without "end repeat"')
+        for repeat in repeats:
+            self.problem(
+                self.survey.place(repeat.row, "type"), '"begin repeat" without its "end repeat"'
+            )
         for group in stack[1:]:
             self.problem(
                 self.survey.place(group.row, "type"), '"begin group" without its "end group"'
             )
         return [g for g in top.children if isinstance(g, _Group)]
+
+    def begin_repeat(self, row: _Row, kind: str, depth: int) -> _Question:
+        """A repeat group's row: a loop is refused; one nested deeper than tidtam's is."""
+        place = self.survey.place(row, "type")
+        if kind != "begin repeat":
+            self.problem(
+                place,
+                '"begin loop" (one item per choice) is not supported: use "begin repeat" '
+                "with min and max",
+            )
+        elif depth >= MAX_GROUP_DEPTH:
+            self.problem(
+                place,
+                f"repeat groups nest at most {MAX_GROUP_DEPTH} deep: a repeat group may hold "
+                "one more repeat group, which may not hold another",
+            )
+        if "item" not in row.cells and "item::th" not in row.cells:
+            self.problem(
+                self.survey.place(row, "item"),
+                'item is empty: a repeat group needs the word for one item, such as "กิจกรรม" '
+                '(people read "กิจกรรมที่ 2")',
+            )
+        required = row.cells.get("required")
+        if required is not None and _yes_no(required[0]) is not False:
+            self.problem(
+                self.survey.place(row, "required"),
+                "required is not allowed on a repeat group: give min, the fewest items "
+                "(min 1: at least one)",
+            )
+        return _Question(row, QuestionType.REPEAT, None, False)
 
     def note_problem(self, row: _Row, _label: str) -> None:
         self.problem(
@@ -549,15 +621,13 @@ class _Reader:
         return _Question(row, QuestionType.TEXT, None, False, broken=True)
 
     # YAML ----------------------------------------------------------------
-    def label(self, row: _Row, indent: int, key: str, ident: str | None) -> None:
+    def label(self, row: _Row, indent: int, key: str) -> None:
         column, text = self.language(self.survey, row, "label")
         if text is not None:
             self.put(indent, f"{key}: {_string(text)}", self.survey.place(row, column))
         else:
             self.problem(self.survey.place(row, "label"), f"label is empty: the {key} people read")
-        english = row.cells.get("label::en")
-        if english is not None and ident is not None:
-            self.english[ident] = _text(english[0])
+        self.english(self.survey, row, "label", indent, f"{key}_en")
 
     def common(self, row: _Row, indent: int) -> None:
         for column in ("no",):
@@ -582,9 +652,9 @@ class _Reader:
         return ident
 
     def section(self, group: _Group) -> None:
-        ident = self.name(group.row, 2, "- ")
+        self.name(group.row, 2, "- ")
         self.common(group.row, 4)
-        self.label(group.row, 4, "title", ident)
+        self.label(group.row, 4, "title")
         inner = [g for g in group.children if isinstance(g, _Group)]
         if not inner:
             self.put(4, "indicators: []", self.survey.place(group.row, "type"))
@@ -594,9 +664,9 @@ class _Reader:
             self.indicator(indicator)
 
     def indicator(self, group: _Group) -> None:
-        ident = self.name(group.row, 6, "- ")
+        self.name(group.row, 6, "- ")
         self.common(group.row, 8)
-        self.label(group.row, 8, "title", ident)
+        self.label(group.row, 8, "title")
         questions = [q for q in group.children if isinstance(q, _Question)]
         if not questions:
             self.put(8, "questions: []", self.survey.place(group.row, "type"))
@@ -606,14 +676,21 @@ class _Reader:
         for question in questions:
             self.question_yaml(question, infos)
 
-    def question_yaml(self, q: _Question, infos: Mapping[str, QuestionInfo]) -> None:
+    def question_yaml(
+        self, q: _Question, infos: Mapping[str, QuestionInfo], indent: int = 10
+    ) -> None:
         row, sheet = q.row, self.survey
-        qid = self.name(row, 10, "- ")
-        ind = 12
+        qid = self.name(row, indent, "- ")
+        ind = indent + 2
         self.common(row, ind)
         self.put(ind, f"type: {q.qtype.value}", sheet.place(row, "type"))
-        self.label(row, ind, "text", qid)
-        if not q.calc:
+        self.label(row, ind, "text")
+        if q.qtype is QuestionType.REPEAT:
+            item_column, item = self.language(sheet, row, "item")
+            if item is not None:
+                self.put(ind, f"item: {_string(item)}", sheet.place(row, item_column))
+            self.english(sheet, row, "item", ind, "item_en")
+        elif not q.calc:
             required = row.cells.get("required")
             value = False if required is None else _yes_no(required[0])
             if value is None:
@@ -627,6 +704,15 @@ class _Reader:
                 self.put(ind, "required: false", sheet.place(row, "required"))
         if q.list_name is not None:
             self.choice_yaml(q, qid, ind)
+        if "cumulative" in row.cells:  # tidtam's own: a figure for the period alone
+            cumulative = _yes_no(row.cells["cumulative"][0])
+            if cumulative is None:
+                self.problem(
+                    sheet.place(row, "cumulative"),
+                    f'cumulative must be yes or no, got "{_text(row.cells["cumulative"][0])}"',
+                )
+            elif cumulative:
+                self.put(ind, "cumulative: true", sheet.place(row, "cumulative"))
         for column in ("min", "max", "target"):
             if column in row.cells:
                 self.put(
@@ -643,12 +729,29 @@ class _Reader:
         if help_lines:
             place = sheet.place(row, hint_column if hint else "type")
             self.put(ind, f"help: {_string(chr(10).join(help_lines))}", place)
+        english_hint = row.cells.get("hint::en")
+        help_en = [*q.help_en, *([_text(english_hint[0])] if english_hint else [])]
+        if help_en:
+            place = sheet.place(row, "hint::en" if english_hint else "type")
+            self.put(ind, f"help_en: {_string(chr(10).join(help_en))}", place)
         self.expression(row, ind, "relevant", "when", lambda t: relevant_to_when(t, infos))
         if q.calc:
             self.expression(row, ind, "calculation", "calc", calculation_to_calc)
             if "calculation" not in row.cells:
                 self.problem(sheet.place(row, "calculation"), "a calculate needs a calculation")
         self.checks(row, ind, qid or "", infos)
+        if q.qtype is QuestionType.REPEAT:
+            if not q.children:
+                self.problem(
+                    sheet.place(row, "type"),
+                    'the repeat group has no questions: write them between its "begin repeat" '
+                    'and its "end repeat"',
+                )
+                self.put(ind, "questions: []", sheet.place(row, "type"))
+                return
+            self.put(ind, "questions:", sheet.place(row, "type"))
+            for child in q.children:
+                self.question_yaml(child, infos, ind + 2)
 
     def expression(self, row: _Row, ind: int, column: str, key: str, translate: Any) -> None:
         if column not in row.cells:
@@ -717,6 +820,7 @@ class _Reader:
                 self.put(ind + 4, f"label: {_string(label)}", sheet.place(row, column))
             else:
                 self.problem(sheet.place(row, "label"), "label is empty: the button's words")
+            self.english(sheet, row, "label", ind + 4, "label_en")
             if "exclusive" in row.cells:
                 flag = _yes_no(row.cells["exclusive"][0])
                 place = sheet.place(row, "exclusive")
@@ -727,9 +831,6 @@ class _Reader:
                     )
                 elif flag:
                     self.put(ind + 4, "exclusive: true", place)
-            english = row.cells.get("label::en")
-            if english is not None and qid is not None:
-                self.english_choices[(qid, cid)] = _text(english[0])
 
     def infos_of(self, groups: Sequence[_Group]) -> dict[str, QuestionInfo]:
         infos: dict[str, QuestionInfo] = {}
@@ -766,11 +867,13 @@ class _Reader:
         return "\n".join(self.lines) + "\n"
 
 
-def _questions(groups: Sequence[_Group]) -> Iterator[_Question]:
+def _questions(groups: Sequence[_Group | _Question]) -> Iterator[_Question]:
+    """Every question, a repeat group's own after it, in survey order."""
     for group in groups:
         for child in group.children:
             if isinstance(child, _Question):
                 yield child
+                yield from _questions([child])
             elif isinstance(child, _Group):
                 yield from _questions([child])
 
@@ -834,7 +937,7 @@ def read_xlsform(data: bytes, source: str = "<form.xlsx>") -> XlsForm:
         order = ["settings", "survey", "choices"]
         unique = list(dict.fromkeys(problems))
         raise FormError(sorted(unique, key=lambda p: _order(p, order)))
-    return XlsForm(form, text, reader.english, reader.english_choices, reader.id_places)
+    return XlsForm(form, text, reader.id_places)
 
 
 def read_xlsform_file(path: str | Any) -> XlsForm:

@@ -51,7 +51,8 @@ def test_check_reports_every_problem_of_a_workbook(cli: Run, tmp_path: Path) -> 
     )
     result = cli("forms", "check", broken)
     assert result.code == 1
-    assert "2 problem(s) in" in result.err
+    assert "3 problem(s) in" in result.err
     assert 'broken.xlsx: survey row 4, column A "type": unknown type "geopoint"' in result.err
-    assert 'survey row 5, column A "type": repeat groups are not supported yet' in result.err
+    assert "survey row 5: item is empty: a repeat group needs the word for one item" in result.err
+    assert 'survey row 5, column A "type": the repeat group has no questions' in result.err
     assert "Traceback" not in result.err

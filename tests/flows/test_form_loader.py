@@ -87,8 +87,8 @@ CASES: list[tuple[str, str, list[tuple[int | None, str, str]]]] = [
             (
                 1,
                 "",
-                "the form must be a mapping with keys form, version, title, change_threshold, "
-                "sections, got a list",
+                "the form must be a mapping with keys form, version, title, title_en, "
+                "change_threshold, sections, got a list",
             )
         ],
     ),
@@ -100,7 +100,7 @@ CASES: list[tuple[str, str, list[tuple[int | None, str, str]]]] = [
             (
                 2,
                 "",
-                'unknown key "titel" (expected one of: form, version, title, '
+                'unknown key "titel" (expected one of: form, version, title, title_en, '
                 "change_threshold, sections)",
             ),
             (3, "", "sections must not be empty"),
@@ -148,9 +148,9 @@ CASES: list[tuple[str, str, list[tuple[int | None, str, str]]]] = [
             (
                 16,
                 Q1,
-                'unknown key "requird" (expected one of: id, no, type, text, required, choices, '
-                "min, max, accept, kinds, when, help, check, calc, target, item, questions, "
-                "cumulative)",
+                'unknown key "requird" (expected one of: id, no, type, text, text_en, required, '
+                "choices, min, max, accept, kinds, when, help, help_en, check, calc, target, "
+                "item, item_en, questions, cumulative)",
             ),
         ],
     ),
@@ -161,8 +161,9 @@ CASES: list[tuple[str, str, list[tuple[int | None, str, str]]]] = [
             (
                 14,
                 Q1,
-                "must be a mapping with keys id, no, type, text, required, choices, min, max, "
-                "accept, kinds, when, help, check, calc, target, item, questions, cumulative, "
+                "must be a mapping with keys id, no, type, text, text_en, required, choices, min, "
+                "max, accept, kinds, when, help, help_en, check, calc, target, item, item_en, "
+                "questions, cumulative, "
                 'got "just a question"',
             )
         ],
@@ -453,8 +454,8 @@ def test_a_form_with_several_problems_reports_all_in_file_order() -> None:
         load_form(text, "form.yaml")
     error = caught.value
     assert [str(p) for p in error.problems] == [
-        'form.yaml:3: unknown key "owner" (expected one of: form, version, title, '
-        "change_threshold, sections)",
+        'form.yaml:3: unknown key "owner" '
+        "(expected one of: form, version, title, title_en, change_threshold, sections)",
         f'form.yaml:15: {Q1}: when refers to question "c", which comes later; '
         "when must point backwards",
         f'form.yaml:16: {Q2}: unknown type "number" (valid types: {TYPES})',

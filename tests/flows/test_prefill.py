@@ -177,3 +177,12 @@ def test_the_prefilled_mark_round_trips(answer: AnswerValue) -> None:
     assert encode(question, marked)["prefilled"] is True
     assert decode(question, encode(question, marked)) == marked
     assert decode(question, encode(question, answer)) == answer
+
+
+def test_threshold_and_cumulative_go_through_an_xlsform_workbook() -> None:
+    from flows.xlsform import read_xlsform
+    from flows.xlsform_write import form_to_xlsform
+
+    back = read_xlsform(form_to_xlsform(FORM), "quarterly.xlsx").form
+    assert back.change_threshold == 40 and back.question("projects/i1/spent_q").cumulative
+    assert back == FORM

@@ -54,8 +54,12 @@ def test_a_kobo_workbook_loads() -> None:
         "allocated - spent",
         False,
     )
-    assert read.english["done"] == "Done?" and read.english["s1i1"] == "Indicator 1.1"
-    assert read.english_choices[("who", "ngo")] == "NGO"
+    # label::English (en) columns: the form's English words
+    assert done.text_en == "Done?" and form.sections[0].indicators[0].title_en == "Indicator 1.1"
+    assert form.sections[0].title_en == "Strategy 1" and form.title_en is None
+    assert who.choice("ngo").label_en == "NGO" and done.choice("no").label_en == "No"
+    assert allocated.help_en == "In baht"  # the note's English, as its help
+    assert left.text_en is None
     assert str(read.places["spent"]) == 'survey row 10, column B "name"'
     assert load_form(read.yaml, "again") == form  # the YAML is a form file of its own
 
@@ -142,14 +146,17 @@ def survey(*rows: tuple[object, ...]) -> tuple[tuple[object, ...], ...]:
         ),
         (
             book(
-                survey(
-                    ("begin repeat", "r", "R"),
+                (
+                    (*HEAD, "item", "repeat_count"),
+                    *GROUPS,
+                    ("begin repeat", "r", "R", None, None, None, None, "รายการ", 3),
                     ("text", "x", "X"),
                     ("end repeat",),
-                    ("text", "a", "A"),
+                    *END,
                 )
             ),
-            'f.xlsx: survey row 4, column A "type": repeat groups are not supported yet',
+            'f.xlsx: survey row 4, column I "repeat_count": repeat_count is not supported: '
+            "give the number of items with tidtam's min and max columns",
         ),
         (
             book(survey(("text", "1a", "A"))),

@@ -113,7 +113,8 @@ def canonical(form: Form) -> Form:
             replace(c, rule=fix(c.rule), source=to_source(fix(c.rule))) for c in q.checks
         )
         text = None if when is None or when == q.when else to_source(when)
-        return replace(q, when=when, when_text=text or q.when_text, checks=checks)
+        inner = tuple(question(i) for i in q.questions)  # a repeat group's own
+        return replace(q, when=when, when_text=text or q.when_text, checks=checks, questions=inner)
 
     sections = tuple(
         replace(s, indicators=tuple(
