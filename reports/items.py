@@ -60,18 +60,59 @@ def _chains(form: Form) -> Iterator[tuple[Question, ...]]:
             yield from inner((place.question,))
 
 
-def _unit_answers(form: Form, rows: pd.DataFrame) -> dict[str, AnswerValue]:
-    answers: dict[str, AnswerValue] = {}
-    for key, text in zip(rows["question_id"].tolist(), rows["value"].tolist(), strict=True):
-        if key not in form:
+def _templates(form: Form) -> dict[str, Question]:
+    """Every question by id, those of groups included (ids are unique in a form)."""
+    found: dict[str, Question] = {}
+
+    def add(questions: tuple[Question, ...]) -> None:
+        for q in questions:
+            found[q.id] = q
+            add(q.questions)
+
+    add(tuple(p.question for p in form.questions()))
+    return found
+
+
+def _answers_by_unit(snapshot: RoundSnapshot) -> dict[int, dict[str, AnswerValue]]:
+    """The stored answers of the units that listed items, decoded, by unit.
+
+    A key's last part is its question's id, so each distinct (question, stored JSON) is
+    decoded once, whichever item it belongs to: answers repeat a lot. Unreadable data
+    and answers carried from an earlier round and not yet confirmed are left out."""
+    answers = snapshot.answers
+    keys = answers["question_id"].astype(str)
+    with_items = set(answers["unit_id"][keys.str.contains("/", regex=False)].astype("int64"))
+    if not with_items:
+        return {}
+    templates = _templates(snapshot.form)
+    decoded: dict[tuple[str, str], AnswerValue | None] = {}
+    by_unit: dict[int, dict[str, AnswerValue]] = {}
+    units = answers["unit_id"].astype("int64").tolist()
+    for unit_id, key, text in zip(units, keys.tolist(), answers["value"].tolist(), strict=True):
+        if unit_id not in with_items:
             continue
-        try:
-            answer = decode(form.question(key), json.loads(text))
-        except (AnswerError, ValueError, TypeError):
-            continue  # unreadable stored data counts as no answer
-        if not answer.prefilled:  # carried from an earlier round: not until confirmed
-            answers[key] = answer
-    return answers
+        question_id = key.rsplit("/", 1)[-1]
+        pair = (question_id, text)
+        if pair in decoded:
+            found = decoded[pair]
+        else:
+            found = _decoded(templates.get(question_id), text)
+            decoded[pair] = found
+        if found is not None:
+            by_unit.setdefault(unit_id, {})[key] = found
+    return by_unit
+
+
+def _decoded(question: Question | None, text: str) -> AnswerValue | None:
+    """A stored answer, or None: no such question, unreadable data (counts as no answer),
+    or carried from an earlier round and not yet confirmed."""
+    if question is None:
+        return None
+    try:
+        found = decode(question, json.loads(text))
+    except (AnswerError, ValueError, TypeError):
+        return None
+    return None if found.prefilled else found
 
 
 def _items(answers: dict[str, AnswerValue], key: str) -> tuple[str, ...]:
@@ -101,14 +142,11 @@ def item_tables(snapshot: RoundSnapshot) -> list[ItemTable]:
     if not chains:
         return []
     status = unit_status(snapshot)
-    answers = snapshot.answers
-    nested = answers[answers["question_id"].astype(str).str.contains("/", regex=False)]
-    with_items = set(nested["unit_id"].astype("int64").tolist())
-    by_unit = answers[answers["unit_id"].isin(with_items)].groupby("unit_id", sort=False)
+    by_unit = _answers_by_unit(snapshot)
     relevant: dict[int, dict[str, AnswerValue]] = {}
     for unit_id, kind in zip(status["unit_id"].tolist(), status["kind"].tolist(), strict=True):
-        if int(unit_id) in with_items:
-            given = _unit_answers(form, by_unit.get_group(unit_id))
+        given = by_unit.get(int(unit_id))
+        if given:
             relevant[int(unit_id)] = relevant_answers(form, str(kind), given)
     tables: list[ItemTable] = []
     for chain in chains:

@@ -26,7 +26,7 @@ import re
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -36,10 +36,12 @@ import pandas as pd
 
 __all__ = [
     "ColumnStyle",
+    "SplicedSheet",
     "column_letter",
     "reserve_formats",
     "sheet_rows",
     "splice_rows",
+    "splice_sheets",
     "style_indices",
 ]
 
@@ -146,12 +148,27 @@ def sheet_rows(
         yield "".join(cells)
 
 
+@dataclass(frozen=True, slots=True)
+class SplicedSheet:
+    """The rows to put in a worksheet after its first, and its new last row and column
+    (0-based)."""
+
+    rows: Iterable[str]
+    last_row: int
+    last_col: int
+
+
 def splice_rows(
     path: Path, part: str, rows: Iterable[str], *, last_row: int, last_col: int
 ) -> None:
     """Replace the data of worksheet ``part`` (e.g. ``xl/worksheets/sheet2.xml``) of the
     workbook at ``path``: its first row is kept, ``rows`` follow it. ``last_row`` and
     ``last_col`` (0-based) give the sheet's new dimension."""
+    splice_sheets(path, {part: SplicedSheet(rows, last_row, last_col)})
+
+
+def splice_sheets(path: Path, sheets: Mapping[str, SplicedSheet]) -> None:
+    """:func:`splice_rows` for several worksheets at once, in one copy of the zip."""
     with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".xlsx", delete=False) as handle:
         temporary = Path(handle.name)
     try:
@@ -163,9 +180,15 @@ def splice_rows(
         ):
             for info in source.infolist():
                 data = source.read(info.filename)
-                if info.filename != part:
+                part = info.filename
+                if part not in sheets:
                     target.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
                     continue
+                rows, last_row, last_col = (
+                    sheets[part].rows,
+                    sheets[part].last_row,
+                    sheets[part].last_col,
+                )
                 xml = data.decode("utf-8")
                 match = _SHEET_DATA.search(xml)
                 if match is None:

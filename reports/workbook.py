@@ -72,9 +72,10 @@ from reports.labels import OVERDUE_TH, QUESTION_TYPE_TH, STATE_TH
 from reports.round_snapshot import RoundSnapshot
 from reports.sheetdata import (
     ColumnStyle,
+    SplicedSheet,
     reserve_formats,
     sheet_rows,
-    splice_rows,
+    splice_sheets,
     style_indices,
 )
 from reports.targets import achievement
@@ -309,7 +310,8 @@ def _unit_headers(snapshot: RoundSnapshot) -> list[str]:
 
 @dataclass(frozen=True, slots=True)
 class _Pending:
-    """The Units sheet's rows, written after XlsxWriter closes the workbook."""
+    """A big sheet's rows (units, a group's items), written after XlsxWriter closes the
+    workbook."""
 
     part: str
     frame: pd.DataFrame
@@ -400,11 +402,13 @@ def _attachments(
     sheet.set_column(7, 8, 40)
 
 
-def _items(book: xlsxwriter.Workbook, w: _Writer, snapshot: RoundSnapshot) -> None:
-    """A sheet per repeat group: a row per item (module docstring)."""
+def _items(book: xlsxwriter.Workbook, w: _Writer, snapshot: RoundSnapshot) -> list[_Pending]:
+    """A sheet per repeat group: a row per item (module docstring); the rows are
+    written after the workbook is closed, as the units sheet's are."""
     from reports.items import item_tables
 
     used = set(SHEETS) | {TARGET_SHEET}
+    pending: list[_Pending] = []
     for table in item_tables(snapshot):
         group = table.group
         name = _sheet_name(group.item or group.id, used)
@@ -419,12 +423,12 @@ def _items(book: xlsxwriter.Workbook, w: _Writer, snapshot: RoundSnapshot) -> No
             *(question_header(q.no, q.text) for q in group.questions),
         ]
         w.headers(sheet, 0, headers)
+        formats = [w.integer, w.number, w.date, w.datetime]
+        reserve_formats(sheet, formats)
         whole = {
             q.id for q in group.questions if q.type in (QuestionType.INTEGER, QuestionType.REPEAT)
         }
-        formats = {c: w.integer for c in frame.columns if c in whole or str(c).startswith("#item_")}
-        formats |= {q.id: w.number for q in group.questions if q.type is QuestionType.DECIMAL}
-        w.table(sheet, 1, frame, formats)
+        integer_columns = [c in whole or str(c).startswith("#item_") for c in frame.columns]
         sheet.set_row(0, 60)
         sheet.freeze_panes(1, 3 + len(table.groups))
         sheet.autofilter(0, 0, max(len(frame), 1), len(headers) - 1)
@@ -432,6 +436,9 @@ def _items(book: xlsxwriter.Workbook, w: _Writer, snapshot: RoundSnapshot) -> No
         sheet.set_column(1, 2, 30)
         sheet.set_column(3, 2 + len(table.groups), 10)
         sheet.set_column(3 + len(table.groups), len(headers) - 1, 20)
+        part = f"xl/worksheets/sheet{sheet.index + 1}.xml"
+        pending.append(_Pending(part, frame, formats, integer_columns))
+    return pending
 
 
 def _sheet_name(wanted: str, used: set[str]) -> str:
@@ -528,7 +535,7 @@ def write_workbook(
         _indicators(book, w, snapshot)
         _attachments(book, w, snapshot, files_root)
         _targets(book, w, snapshot, targets or {})
-        _items(book, w, snapshot)
+        groups = _items(book, w, snapshot)
     finally:
         try:
             book.close()
@@ -537,13 +544,20 @@ def write_workbook(
             if isinstance(cause, OSError):
                 raise cause from None
             raise OSError(str(error)) from None
-    frame = units.frame
-    splice_rows(
+    splice_sheets(
         Path(path),
-        units.part,
-        sheet_rows([frame[c].tolist() for c in frame.columns], units.styles(), first_row=1),
-        last_row=len(frame),
-        last_col=len(frame.columns) - 1,
+        {
+            pending.part: SplicedSheet(
+                sheet_rows(
+                    [pending.frame[c].tolist() for c in pending.frame.columns],
+                    pending.styles(),
+                    first_row=1,
+                ),
+                last_row=len(pending.frame),
+                last_col=len(pending.frame.columns) - 1,
+            )
+            for pending in (units, *groups)
+        },
     )
 
 
