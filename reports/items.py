@@ -25,6 +25,7 @@ from flows.form import Form, Question
 from flows.walk import relevant_answers
 from reports.aggregates import answer_cell
 from reports.completion import unit_status
+from reports.cumulative import YTD_SUFFIX, earlier_totals, with_year_to_date
 from reports.round_snapshot import RoundSnapshot
 
 __all__ = ["ItemTable", "item_tables"]
@@ -35,7 +36,8 @@ class ItemTable:
     """One group's items: ``groups`` are the group and those around it, outermost first
     (as written in the form); ``frame`` has ``#code, #name, #agency``, one position
     column per group (``#item_1``, ``#item_2``) and one column per question id of the
-    innermost group (a question id never starts with ``#``)."""
+    innermost group (a question id never starts with ``#``), a ``cumulative`` one followed
+    by its year-to-date figure (``<id>#ytd``)."""
 
     groups: tuple[Question, ...]
     frame: pd.DataFrame
@@ -143,6 +145,7 @@ def item_tables(snapshot: RoundSnapshot) -> list[ItemTable]:
         return []
     status = unit_status(snapshot)
     by_unit = _answers_by_unit(snapshot)
+    before = earlier_totals(snapshot)
     relevant: dict[int, dict[str, AnswerValue]] = {}
     for unit_id, kind in zip(status["unit_id"].tolist(), status["kind"].tolist(), strict=True):
         given = by_unit.get(int(unit_id))
@@ -177,6 +180,9 @@ def item_tables(snapshot: RoundSnapshot) -> list[ItemTable]:
                     record[q.id] = None if found is None else answer_cell(q, found)
                     if found is not None:
                         row_answers[q.id] = found
+                    if q.cumulative:
+                        earlier = before.get((int(unit_id), prefix + q.id))
+                        record[q.id + YTD_SUFFIX] = with_year_to_date(record[q.id], earlier)
                 records.append(record)
                 rows_given.append(row_answers)
         columns = [
@@ -184,7 +190,11 @@ def item_tables(snapshot: RoundSnapshot) -> list[ItemTable]:
             "#name",
             "#agency",
             *(f"#item_{level}" for level in range(1, len(chain) + 1)),
-            *(q.id for q in group.questions),
+            *(
+                column
+                for q in group.questions
+                for column in ((q.id, q.id + YTD_SUFFIX) if q.cumulative else (q.id,))
+            ),
         ]
         tables.append(ItemTable(chain, pd.DataFrame(records, columns=columns), tuple(rows_given)))
     return tables

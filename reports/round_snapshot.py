@@ -26,7 +26,7 @@ Frames of a :class:`RoundSnapshot` (default integer index; ``id`` is a column):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import pandas as pd
@@ -115,6 +115,11 @@ class RoundSnapshot:
     attachments: pd.DataFrame
     scope_unit_id: int | None = None
     answers_loaded: bool = True
+    #: Earlier quarters' answers of the form's ``cumulative`` questions in the same
+    #: fiscal year (columns of :data:`ANSWER_COLUMNS`), for figures year to date.
+    earlier: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame({c: [] for c in ANSWER_COLUMNS})
+    )
 
     @property
     def past_deadline(self) -> bool:

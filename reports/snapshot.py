@@ -32,6 +32,7 @@ from sqlalchemy import Select, Text, case, cast, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from flows.answers import AnswerError, AnswerValue, decode
+from flows.form import Form
 from reports.errors import UnknownRound, UnknownUnit
 from reports.round_snapshot import (
     ANSWER_COLUMNS,
@@ -51,10 +52,21 @@ from reports.submission_data import (
     unit_facts,
 )
 from reports.submission_doc import SubmissionDoc
+from storage.answer_keys import keys_of
 from storage.forms import form_of
 from storage.members import answering_roles
-from storage.models import Answer, Attachment, AuditEvent, Member, Submission, Unit
+from storage.models import (
+    Answer,
+    Attachment,
+    AuditEvent,
+    FormVersion,
+    Member,
+    Round,
+    Submission,
+    Unit,
+)
 from storage.rounds import round_by_id
+from tidtam.core.periods import PeriodError, parse_period
 
 __all__ = [
     "RoundInfo",
@@ -267,9 +279,11 @@ async def load_round_snapshot(
     else:
         answer_frame = pd.DataFrame({c: [] for c in ANSWER_COLUMNS})
         attachments = pd.DataFrame({c: [] for c in ATTACHMENT_COLUMNS})
+    form = form_of(round_.form_version)
+    earlier = await _earlier(session, round_, form, subtree_of) if answers else None
     return RoundSnapshot(
         round=info,
-        form=form_of(round_.form_version),
+        form=form,
         now=now or datetime.now(UTC),
         units=units,
         submissions=submissions,
@@ -277,6 +291,36 @@ async def load_round_snapshot(
         attachments=attachments,
         scope_unit_id=subtree_of,
         answers_loaded=answers,
+        **({} if earlier is None else {"earlier": earlier}),
+    )
+
+
+async def _earlier(
+    session: AsyncSession, round_: Round, form: Form, subtree_of: int | None
+) -> pd.DataFrame | None:
+    """The answers of the ``cumulative`` questions in the earlier quarters of the same
+    fiscal year, in rounds of the same form (None: not a quarter, or nothing cumulative)."""
+    try:
+        period = parse_period(round_.period)
+    except PeriodError:
+        return None
+    cumulative = keys_of(form, lambda q: q.cumulative)
+    if period.quarter is None or period.quarter == 1 or cumulative is None:
+        return None
+    earlier_periods = [f"{period.fiscal_year_be}-Q{q}" for q in range(1, period.quarter)]
+    same_form = select(FormVersion.id).where(FormVersion.code == form.code)
+    rounds = select(Round.id).where(
+        Round.period.in_(earlier_periods), Round.form_version_id.in_(same_form)
+    )
+    return await _answers(
+        session,
+        _scoped(
+            select(Submission.unit_id, Answer.question_id, cast(Answer.value, Text))
+            .join(Submission, Answer.submission_id == Submission.id)
+            .where(Submission.round_id.in_(rounds), cumulative),
+            Submission.unit_id,
+            subtree_of,
+        ),
     )
 
 

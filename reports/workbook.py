@@ -60,7 +60,7 @@ from xlsxwriter.exceptions import FileCreateError  # type: ignore[import-untyped
 from xlsxwriter.format import Format  # type: ignore[import-untyped]
 from xlsxwriter.worksheet import Worksheet  # type: ignore[import-untyped]
 
-from flows.form import QuestionType
+from flows.form import Question, QuestionType
 from reports.aggregates import (
     answered_files,
     completion,
@@ -68,6 +68,7 @@ from reports.aggregates import (
     unit_answers_wide,
     unit_status,
 )
+from reports.cumulative import YTD_SUFFIX, earlier_totals, with_year_to_date
 from reports.labels import OVERDUE_TH, QUESTION_TYPE_TH, STATE_TH
 from reports.round_snapshot import RoundSnapshot
 from reports.sheetdata import (
@@ -298,13 +299,24 @@ def _units_frame(snapshot: RoundSnapshot, tz: ZoneInfo) -> pd.DataFrame:
         }
     )
     answers = unit_answers_wide(snapshot).reset_index(drop=True)
+    cumulative = [p.question.id for p in snapshot.form.questions() if p.question.cumulative]
+    if cumulative:
+        before = earlier_totals(snapshot)
+        units = status["unit_id"].astype("int64").tolist()
+        for qid in cumulative:
+            column = [
+                with_year_to_date(current, before.get((unit, qid)))
+                for unit, current in zip(units, answers[qid].tolist(), strict=True)
+            ]
+            at = list(answers.columns).index(qid) + 1
+            answers.insert(at, qid + YTD_SUFFIX, pd.Series(column, dtype=object))
     return pd.concat([frame, answers], axis=1)
 
 
 def _unit_headers(snapshot: RoundSnapshot) -> list[str]:
     return [
         *UNIT_HEADERS.values(),
-        *(question_header(p.question.no, p.question.text) for p in snapshot.form.questions()),
+        *(h for p in snapshot.form.questions() for h in _question_headers(p.question)),
     ]
 
 
@@ -337,7 +349,7 @@ def _units(
     reserve_formats(sheet, formats)
     types = {p.question.id: p.question.type for p in snapshot.form.questions()}
     whole = (QuestionType.INTEGER, QuestionType.REPEAT)
-    integer_columns = [types.get(str(c)) in whole for c in frame.columns]
+    integer_columns = [types.get(str(c).removesuffix(YTD_SUFFIX)) in whole for c in frame.columns]
     sheet.set_row(0, 60)
     sheet.freeze_panes(1, 2)
     sheet.autofilter(0, 0, max(len(frame), 1), len(headers) - 1)
@@ -420,7 +432,7 @@ def _items(book: xlsxwriter.Workbook, w: _Writer, snapshot: RoundSnapshot) -> li
             UNIT_HEADERS["name"],
             UNIT_HEADERS["agency_name"],
             *(f"{g.item}ที่" for g in table.groups),
-            *(question_header(q.no, q.text) for q in group.questions),
+            *(h for q in group.questions for h in _question_headers(q)),
         ]
         w.headers(sheet, 0, headers)
         formats = [w.integer, w.number, w.date, w.datetime]
@@ -428,7 +440,10 @@ def _items(book: xlsxwriter.Workbook, w: _Writer, snapshot: RoundSnapshot) -> li
         whole = {
             q.id for q in group.questions if q.type in (QuestionType.INTEGER, QuestionType.REPEAT)
         }
-        integer_columns = [c in whole or str(c).startswith("#item_") for c in frame.columns]
+        integer_columns = [
+            str(c).removesuffix(YTD_SUFFIX) in whole or str(c).startswith("#item_")
+            for c in frame.columns
+        ]
         sheet.set_row(0, 60)
         sheet.freeze_panes(1, 3 + len(table.groups))
         sheet.autofilter(0, 0, max(len(frame), 1), len(headers) - 1)
@@ -441,6 +456,14 @@ def _items(book: xlsxwriter.Workbook, w: _Writer, snapshot: RoundSnapshot) -> li
     return pending
 
 
+def _question_headers(question: Question) -> tuple[str, ...]:
+    """A question's column header, and its year-to-date column's for a cumulative one."""
+    header = question_header(question.no, question.text)
+    if not question.cumulative:
+        return (header,)
+    return header, question_header(question.no, question.text, YTD_HEADER_LIMIT) + YTD_TH
+
+
 def _sheet_name(wanted: str, used: set[str]) -> str:
     """An Excel sheet name: at most 31 characters, none of []:*?/\\, not used yet."""
     base = re.sub(r"[\[\]:*?/\\]", " ", wanted).strip()[:28] or "รายการ"
@@ -448,6 +471,11 @@ def _sheet_name(wanted: str, used: set[str]) -> str:
     while name in used:
         name, n = f"{base} {n}", n + 1
     return name
+
+
+YTD_TH: Final = " (สะสมตั้งแต่ต้นปีงบประมาณ)"
+"""Added to a cumulative question's header for its year-to-date column."""
+YTD_HEADER_LIMIT: Final = 40
 
 
 TARGET_SHEET: Final = "ค่าเป้าหมาย"

@@ -15,20 +15,20 @@ are carried with their ids, so a project keeps its activities.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import JSON, ColumnElement, and_, cast, func, insert, literal, or_, select
+from sqlalchemy import JSON, ColumnElement, and_, cast, func, insert, literal, select
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from flows.form import Form, Question, QuestionType
 from storage import audit
+from storage.answer_keys import keys_of
 from storage.models import Answer, Round, Submission, Unit
 from tidtam.core.vocabulary import SubmissionState
 
-__all__ = ["Prefilled", "not_carried", "prefill_round"]
+__all__ = ["Prefilled", "left_out", "prefill_round"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,39 +39,9 @@ class Prefilled:
     answers: int
 
 
-def _left_out(question: Question) -> bool:
+def left_out(question: Question) -> bool:
+    """Whether a question's answers are not carried (module docstring)."""
     return question.type is QuestionType.FILE or question.cumulative or question.calc is not None
-
-
-def not_carried(form: Form) -> Iterator[tuple[str, ...]]:
-    """Where the answers that are not carried are: a top-level id as ``(id,)``, a
-    group's question as the chain of group ids and its own id."""
-
-    def walk(questions: tuple[Question, ...], chain: tuple[str, ...]) -> Iterator[tuple[str, ...]]:
-        for q in questions:
-            if _left_out(q):
-                yield (*chain, q.id)
-            if q.repeat:
-                yield from walk(q.questions, (*chain, q.id))
-
-    for place in form.questions():
-        yield from walk((place.question,), ())
-
-
-def _like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def _excluded(form: Form) -> ColumnElement[bool] | None:
-    """SQL for the keys of answers not carried (None: every answer is carried)."""
-    tests: list[ColumnElement[bool]] = []
-    for chain in not_carried(form):
-        if len(chain) == 1:
-            tests.append(Answer.question_id == chain[0])
-        else:  # group/<item>/.../question: any item id in between
-            pattern = "/%/".join(_like(part) for part in chain)
-            tests.append(Answer.question_id.like(pattern, escape="\\"))
-    return or_(*tests) if tests else None
 
 
 def _marked(dialect: str) -> ColumnElement[object]:
@@ -126,7 +96,7 @@ async def prefill_round(
         )
         .where(old.c.round_id == source.id)
     )
-    excluded = _excluded(form)
+    excluded = keys_of(form, left_out)
     if excluded is not None:
         carried = carried.where(~excluded)
     await session.execute(
