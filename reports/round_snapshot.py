@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 
 import pandas as pd
 
@@ -96,6 +97,8 @@ class RoundInfo:
     certify: str
     kinds: tuple[str, ...] | None
     closed_at: datetime | None
+    #: A target counts as met from this percent of it (the round's ``--target-met``).
+    met_percent: Decimal = Decimal(100)
 
 
 @dataclass(frozen=True, eq=False)

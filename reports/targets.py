@@ -7,7 +7,8 @@ targets file naming the agency: the agency's target as a whole), else the sum of
 targets stored for the units in it, if any has one. For the province: a target
 stored for the root unit, else the sum of the agencies' targets, if any has one,
 else the form's ``target:``. **Percent** is achieved / target × 100 (none when the target is
-0 or unknown); **met** when the percent reaches :data:`MET_PERCENT`.
+0 or unknown); **met** when the percent reaches the round's ``met_percent`` (the
+``--target-met`` it was opened with; :data:`MET_PERCENT` by default).
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ def _figures(
     name: str,
     values: list[Decimal | None],
     target: Decimal | None,
+    met_at: Decimal = MET_PERCENT,
 ) -> Achievement:
     numbers = [v for v in values if v is not None]
     achieved = sum(numbers, Decimal(0))
@@ -52,7 +54,7 @@ def _figures(
         if target
         else None
     )
-    met = None if percent is None else percent >= MET_PERCENT
+    met = None if percent is None else percent >= met_at
     return Achievement(unit_id, name, achieved, len(numbers), len(values), target, percent, met)
 
 
@@ -71,6 +73,7 @@ def achievement(
     """
     table = answer_table(snapshot)
     units = table.units
+    met_at = snapshot.round.met_percent
     values: list[Decimal | None] = [
         Decimal(v) if isinstance(v, int | Decimal) and not isinstance(v, bool) else None
         for v in table.values_of(question_id)
@@ -99,12 +102,13 @@ def achievement(
     for agency in dict.fromkeys(a for a in agency_of if a != root and a in names):
         members = [u for u, a in zip(ids, agency_of, strict=True) if a == agency]
         mine = [v for v, a in zip(values, agency_of, strict=True) if a == agency]
-        rows.append(_figures(agency, names.get(agency, ""), mine, target_of(agency, members)))
+        target = target_of(agency, members)
+        rows.append(_figures(agency, names.get(agency, ""), mine, target, met_at))
     given = [row.target for row in rows if row.target is not None]
     province_target = targets.get((root, question_id))
     if province_target is None and given:
         province_target = sum(given, Decimal(0))
     if province_target is None:
         province_target = snapshot.form.question(question_id).target
-    total = _figures(root, names.get(root, ""), values, province_target)
+    total = _figures(root, names.get(root, ""), values, province_target, met_at)
     return rows, total

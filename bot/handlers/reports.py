@@ -111,6 +111,9 @@ def _target_lines(language: str, found: use_case.IndicatorStatus) -> list[str]:
     ]
     if not found.questions:
         return [*lines, t(language, "status.target_no_numbers")]
+    met_at = found.snapshot.round.met_percent
+    if met_at != 100:
+        lines.append(t(language, "status.target_met_at", percent=f"{met_at:g}"))
     for question in found.questions:
         lines.append(
             t(language, "status.target_question", number=question.number, text=question.text)

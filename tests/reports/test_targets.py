@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from reports.round_snapshot import RoundSnapshot
 from reports.snapshot import load_round_snapshot
 from reports.targets import achievement
-from storage.models import Target
+from storage.models import Round, Target
 from storage.targets import targets_of
 from tests.reports.conftest import Tiny
 from tidtam.core.unitsfile import UnitsFileError
@@ -78,9 +78,7 @@ async def test_the_form_target_is_the_province_target_when_no_file_gives_one(
                 indicators=tuple(
                     replace(
                         i,
-                        questions=tuple(
-                            question if q.id == "students" else q for q in i.questions
-                        ),
+                        questions=tuple(question if q.id == "students" else q for q in i.questions),
                     )
                     for i in s.indicators
                 ),
@@ -180,11 +178,7 @@ async def test_the_committee_report_shows_achieved_against_target(
     snapshot, targets = await with_a_school_target(tiny, tmp_path)
     report = committee_report(snapshot, scope_name="จังหวัดทดสอบ", tz=UTC, targets=targets)
     students = next(
-        q
-        for s in report.sections
-        for i in s.indicators
-        for q in i.questions
-        if q.no == "1.1.2"
+        q for s in report.sections for i in s.indicators for q in i.questions if q.no == "1.1.2"
     )
     assert [(t.group, t.achieved, t.target, t.percent, t.met) for t in students.targets] == [
         ("สำนักงานเขตพื้นที่การศึกษาประถมศึกษา เขต 1", 120.0, 100.0, 120.0, True),
@@ -195,3 +189,23 @@ async def test_the_committee_report_shows_achieved_against_target(
     assert bases("ผลการดำเนินงานเทียบค่าเป้าหมาย") in text and bases("ไม่บรรลุ") not in text
     cells = [c.text for t in committee_docx(report).tables for r in t.rows for c in r.cells]
     assert "ค่าเป้าหมาย" in cells and "บรรลุ" in cells
+
+
+async def test_the_round_s_threshold_decides_what_is_met(tiny: Tiny, tmp_path: Path) -> None:
+    """A round opened with --target-met 3 counts ESA2's 3.0 % as met (and 2.9 % would not)."""
+    await import_targets_file(
+        tiny.sessions,
+        write(tmp_path, 'unit_code,question,period,target\nESA2,students,2567,"1,000"\n'),
+        "tiny",
+    )
+    async with tiny.sessions() as session, session.begin():
+        opened = await session.get(Round, tiny.round_id)
+        assert opened is not None
+        opened.policy = {**opened.policy, "target_met": "3"}
+    async with tiny.sessions() as session:
+        snapshot = await load_round_snapshot(session, tiny.round_id)
+        targets = await targets_of(session, "tiny", "2567")
+    assert snapshot.round.met_percent == 3
+    agencies, _ = achievement(snapshot, "students", targets)
+    esa2 = next(a for a in agencies if a.unit_id == tiny.unit_ids["ESA2"])
+    assert (esa2.percent, esa2.met) == (Decimal("3.0"), True)

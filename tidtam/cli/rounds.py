@@ -65,6 +65,13 @@ async def open_command(
             help="open even if the deadline has passed or does not fit the period",
         ),
     ] = False,
+    target_met: Annotated[
+        float | None,
+        typer.Option(
+            "--target-met",
+            help="a target counts as met from this percent of it (default 100)",
+        ),
+    ] = None,
     prefill_from: Annotated[
         int | None,
         typer.Option(
@@ -92,6 +99,8 @@ async def open_command(
             f"{show_moment(opens_at, settings.tz)}"
         )
     target_kinds = _kinds(kinds)
+    if target_met is not None and not 0 < target_met <= 1000:
+        fail(f"--target-met: a percent above 0 and at most 1000, got {target_met:g}")
     async with database(settings) as sessions, transaction(sessions) as session:
         form_version = await newest_version(session, form)
         if form_version is None:
@@ -118,6 +127,7 @@ async def open_command(
             deadline=deadline_at,
             kinds=target_kinds,
             certify=certify,
+            policy={"target_met": f"{target_met:g}"} if target_met is not None else None,
         )
         round_id = round_.id
         if prefill_from is not None:
