@@ -18,6 +18,8 @@ computed too); the metadata types ODK fills in itself (``start``, ``end``,
 ``end repeat`` inside an indicator is a repeat group (``type: repeat``) whose
 questions are the rows between, one more repeat group deep at most; the row's
 tidtam columns ``item``, ``min`` and ``max`` give its word for an item and how many.
+What KoboToolbox adds when it exports a form is left to tidtam: its version text in
+settings (tidtam numbers versions itself) and its ``__version__`` calculate row.
 
 Why openpyxl and not pyxform's reader: ``pyxform.xls2json_backends.xlsx_to_dict``
 gives each row as a dict of header to text, without the column each value came
@@ -95,6 +97,13 @@ _TYPE_LIST: Final = (
     "note, calculate, begin group, end group, begin repeat, end repeat"
 )
 _NUMBER: Final = re.compile(r"-?\d+(\.\d+)?")
+#: The version KoboToolbox writes when it exports a form: its own count of deployments
+#: and the date (``3 (2024-03-15 10:23:11)``), or in older exports its version id
+#: (``vY3pHFp4B8NvQoxHUGGrzm``). Neither is tidtam's number: read as empty (the next free).
+_KOBO_VERSION: Final = re.compile(r"\d+ \(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\)|v[A-Za-z0-9]{20,}")
+#: The row KoboToolbox adds at the end of an exported survey to stamp its version id
+#: (``calculate``, ``'vY3p...'``): it asks nothing, and sits outside every group.
+KOBO_VERSION_ROW: Final = "__version__"
 _LANG: Final = re.compile(r"^(?P<base>[^:]+)::.*\((?P<code>[A-Za-z-]+)\)\s*$")
 #: YAML keys as the workbook calls them, for the loader's messages.
 _COLUMN_OF_KEY: Final = {
@@ -389,19 +398,24 @@ class _Reader:
         if title[1] is None:
             title = self.language(sheet, row, "title")
         if form_id is None:
-            self.problem(sheet.place(row, "form_id"), "settings needs form_id: the form's code")
+            self.problem(
+                sheet.place(row, "form_id"),
+                "settings needs form_id: the form's code, such as pb-plan-2567 (a workbook "
+                "downloaded from KoboToolbox may have none: add the column form_id)",
+            )
         else:
             self.put(0, f"form: {_string(form_id[0])}", sheet.place(row, "form_id"))
         version = row.cells.get("version")
         if version is not None:
             value = version[0]
             text = _text(value)
-            if isinstance(value, bool) or not re.fullmatch(r"\d+", text):
+            if isinstance(value, str) and _KOBO_VERSION.fullmatch(text):
+                pass  # KoboToolbox's own: tidtam numbers the version itself
+            elif isinstance(value, bool) or not re.fullmatch(r"\d+", text):
                 self.problem(
                     sheet.place(row, "version"),
-                    f'version must be a whole number such as 3, got "{text}" (KoboToolbox '
-                    "writes its own version text there: give a number, or leave it empty to "
-                    "take the next free one)",
+                    f'version must be a whole number such as 3, got "{text}" (give a number, '
+                    "or leave it empty to take the next free one)",
                 )
             else:
                 self.put(0, f"version: {int(text)}", sheet.place(row, "version"))
@@ -497,6 +511,9 @@ class _Reader:
                     stack.pop()
                 continue
             if kind in METADATA_TYPES:
+                continue
+            name_cell = row.cells.get("name")
+            if kind == "calculate" and name_cell and _text(name_cell[0]) == KOBO_VERSION_ROW:
                 continue
             if kind == "note":
                 label = self.language(self.survey, row, "label")[1]

@@ -25,6 +25,7 @@ from bot.replies import Button, Reply, Said
 from bot.walk_view import View, answered_note, render
 from bot.walk_view import review as review_replies
 from flows import walk
+from flows.form import in_language
 from tidtam.core.periods import parse_period
 from tidtam.core.thai import format_date_th
 from tidtam.core.vocabulary import SubmissionState
@@ -83,7 +84,7 @@ def _intro(report: Report, view: View) -> Reply:
             view.language,
             "report.start",
             unit=view.unit_name,
-            title=report.form.title,
+            title=in_language(report.form.title, report.form.title_en, view.language),
             period=view.period_th,
             deadline=format_date_th(report.deadline),
             answered=report.answered,

@@ -18,6 +18,7 @@ from bot.context import deps, user_language
 from bot.delivery import send
 from bot.i18n import escape, join, t
 from bot.replies import Reply
+from flows.form import in_language
 from tidtam.core.ids import parse_id
 from tidtam.core.periods import parse_period
 from tidtam.core.thai import format_date_th, thai_to_arabic_digits
@@ -104,7 +105,7 @@ def _target_lines(language: str, found: use_case.IndicatorStatus) -> list[str]:
             language,
             "status.target_title",
             number=found.indicator_no,
-            title=found.title,
+            title=in_language(found.title, found.title_en, language),
             scope=found.scope.root_name,
             period=period.thai() if language == "th" else period.english(),
         )
@@ -116,7 +117,12 @@ def _target_lines(language: str, found: use_case.IndicatorStatus) -> list[str]:
         lines.append(t(language, "status.target_met_at", percent=f"{met_at:g}"))
     for question in found.questions:
         lines.append(
-            t(language, "status.target_question", number=question.number, text=question.text)
+            t(
+                language,
+                "status.target_question",
+                number=question.number,
+                text=in_language(question.text, question.text_en, language),
+            )
         )
         for row in (*question.agencies, question.total):
             name = row.name if row is not question.total else found.scope.root_name

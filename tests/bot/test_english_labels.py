@@ -110,6 +110,8 @@ async def test_an_english_reader_sees_the_english_words(
 ) -> None:
     reader = standin.user(first_name="John", language_code="en")
     await start_report(bilingual, reader, SCHOOL)
+    intro = await wait_for(reader, "A bilingual form")  # the form's title_en
+    assert "แบบติดตามสองภาษา" not in intro.text
     first = await wait_for(reader, "Has your office done it?")
     assert "The reading strategy" in first.text and "Pupils read and write" in first.text
     assert "Answer as things are" in first.text
@@ -131,6 +133,8 @@ async def test_a_thai_reader_sees_the_thai_words(
 ) -> None:
     reader = standin.user(first_name="สมศรี", language_code="th")
     await start_report(bilingual, reader, OTHER_SCHOOL)
+    intro = await wait_for(reader, "แบบติดตามสองภาษา")
+    assert "A bilingual form" not in intro.text
     first = await wait_for(reader, "หน่วยงานของท่านดำเนินการแล้วหรือไม่")
     assert "ยุทธศาสตร์การอ่าน" in first.text and "ตอบตามสภาพจริง" in first.text
     assert "Has your office" not in first.text

@@ -64,6 +64,36 @@ def test_a_kobo_workbook_loads() -> None:
     assert load_form(read.yaml, "again") == form  # the YAML is a form file of its own
 
 
+@pytest.mark.parametrize(
+    "kobo_version", ["3 (2026-11-20 09:15:42)", "vY3pHFp4B8NvQoxHUGGrzm", None]
+)
+def test_kobo_version_text_and_its_version_row_are_left_to_tidtam(
+    kobo_version: str | None,
+) -> None:
+    """KoboToolbox's export writes its own version (its count and date, or a version id)
+    in settings and stamps it as a calculate row after the last group: tidtam numbers
+    the version itself and asks nothing for the stamp."""
+    rows = (*survey(("text", "a", "A")), ("calculate", "__version__", None, None, None, None,
+            "'vY3pHFp4B8NvQoxHUGGrzm'"))  # fmt: skip
+    settings = (("id_string", "form_title", "version"), ("t", "T", kobo_version))
+    read = read_xlsform(book(rows, settings=settings), "kobo.xlsx")
+    assert read.form.version is None  # the next free one, when loaded
+    assert [p.question.id for p in read.form.questions()] == ["a"]
+    assert "version" not in read.yaml and "__version__" not in read.yaml
+    # any other text is still a mistake, and a question named so is not skipped
+    for wrong in ("3 (20 Nov)", "v2", "vY3pHFp4B8NvQoxHUGGrzm-2"):
+        bad = book(survey(("text", "a", "A")), settings=(settings[0], ("t", "T", wrong)))
+        assert problems(bad) == [
+            f'f.xlsx: settings row 2, column C "version": version must be a whole number such '
+            f'as 3, got "{wrong}" (give a number, or leave it empty to take the next free one)'
+        ]
+    asked = book(survey(("text", "__version__", "A")), settings=settings)
+    assert problems(asked) == [
+        'f.xlsx: survey row 4, column B "name": name "__version__" is not valid: use a '
+        'letter, then letters, digits or "_"'
+    ]
+
+
 def test_tidtam_columns_and_types() -> None:
     survey = (
         ("type", "name", "label", "required", "min", "max", "target", "kinds", "no", "accept",

@@ -80,6 +80,27 @@ async def load_command(
     typer.echo(f"loaded form {stored.code} version {stored.version}: {_describe(form)}")
 
 
+@app.command("template")
+def template_command(
+    out: Annotated[Path, typer.Option("--out", help="the workbook to write (.xlsx)")],
+) -> None:
+    """Write a starting template for a new form: an XLSForm workbook, Thai and English."""
+    from tidtam.samples import TEMPLATE_FILE, TEMPLATE_WORKBOOK
+
+    if out.suffix.lower() != ".xlsx":
+        fail(f"--out must name an Excel workbook ending in .xlsx, got {out}")
+    if out.exists():  # never over a form someone has begun to fill in
+        fail(f"{out} already exists: give another name (nothing was written)")
+    try:
+        out.write_bytes(TEMPLATE_WORKBOOK.read_bytes())
+    except OSError as error:
+        fail(f"cannot write {out}: {error.strerror}")
+    typer.echo(
+        f"wrote the form template to {out}: {_describe(load_form_file(TEMPLATE_FILE))}\n"
+        f"Fill it in (the sheet คำอธิบาย explains every column), then: tidtam forms check {out}"
+    )
+
+
 @app.command("export")
 @run
 async def export_command(

@@ -22,6 +22,9 @@ UNITS_FILE = HERE / "units.csv"
 FORM_FILE = HERE / "form.yaml"
 #: The quarterly project-progress form (repeat groups of projects and activities).
 PROJECTS_FILE = HERE / "projects.yaml"
+#: The officers' starting template (``tidtam forms template``): the YAML and its workbook.
+TEMPLATE_FILE = HERE / "template.yaml"
+TEMPLATE_WORKBOOK = HERE / "template.xlsx"
 
 
 async def seed_sample_province(

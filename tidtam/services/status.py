@@ -178,6 +178,7 @@ class QuestionTargets:
     text: str
     agencies: tuple[Achievement, ...]
     total: Achievement
+    text_en: str | None = None  # the form's English, for a reader of English
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,6 +190,7 @@ class IndicatorStatus(Scoped):
     title: str
     found: bool
     questions: tuple[QuestionTargets, ...]
+    title_en: str | None = None  # the form's English, for a reader of English
 
 
 async def indicator_status(
@@ -219,10 +221,19 @@ async def indicator_status(
             continue
         agencies, total = achievement(snapshot, question.id, targets, root_id=found.scope.root)
         rows.append(
-            QuestionTargets(question.id, question.no, question.text, tuple(agencies), total)
+            QuestionTargets(
+                question.id, question.no, question.text, tuple(agencies), total, question.text_en
+            )
         )
     return IndicatorStatus(
-        found.language, found.scope, snapshot, indicator.no, indicator.title, True, tuple(rows)
+        found.language,
+        found.scope,
+        snapshot,
+        indicator.no,
+        indicator.title,
+        True,
+        tuple(rows),
+        indicator.title_en,
     )
 
 
