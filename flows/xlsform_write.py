@@ -61,6 +61,10 @@ _EXPLANATIONS: Final = (
     ("survey", "target", "ค่าเป้าหมายระดับจังหวัดของข้อคำถามตัวเลข (ของระบบติดตาม)"),
     ("survey", "cumulative", "yes สำหรับตัวเลขเฉพาะรอบนั้น (เช่น เบิกจ่ายในไตรมาสนี้) "
      "ซึ่งไม่ยกมาจากรอบก่อน และรวมกันทุกไตรมาสเป็นของทั้งปี (ของระบบติดตาม)"),
+    ("survey", "budget", "บทบาทของข้อในรายงานงบประมาณ: allocated (งบประมาณที่ได้รับจัดสรร) หรือ "
+     "spent (งบประมาณที่เบิกจ่ายแล้วสะสม) สำหรับข้อตัวเลข, status (สถานะโครงการ ตัวเลือกรหัส "
+     "not_started ongoing done cancelled) สำหรับ select_one, project (ชื่อโครงการ) สำหรับข้อข้อความ "
+     "(ของระบบติดตาม)"),
     ("survey", "item", "คำเรียกรายการหนึ่งของกลุ่มข้อคำถามที่ตอบซ้ำ (begin repeat) เช่น กิจกรรม "
      "ผู้ตอบจะเห็นเป็น กิจกรรมที่ 2 (ต้องระบุทุกกลุ่ม ของระบบติดตาม)"),
     ("choices", "list_name", "ชื่อรายการตัวเลือก ซึ่งอ้างถึงในคอลัมน์ type ของแผ่นงาน survey"),
@@ -80,6 +84,7 @@ _SURVEY_HEAD: Final = (
 )  # fmt: skip
 _SURVEY_TAIL: Final = (
     "calculation", "min", "max", "accept", "kinds", "no", "target", "item", "cumulative",
+    "budget",
 )  # fmt: skip
 #: The English columns, written when the form has English words (``text_en`` ...).
 LABEL_EN: Final = "label::English (en)"
@@ -273,6 +278,8 @@ def _question_row(
             row[key] = _number(value)
     if q.cumulative:
         row["cumulative"] = "yes"
+    if q.budget is not None:
+        row["budget"] = q.budget.value
     if q.accept:
         row["accept"] = " ".join(q.accept)
     return row

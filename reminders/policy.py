@@ -90,6 +90,7 @@ from tidtam.core.vocabulary import DONE_STATES as DONE
 
 __all__ = [
     "DONE_STATES",
+    "ROUND_KEYS",
     "UNIT_ROLES",
     "AgencyFacts",
     "AgencyGroup",
@@ -210,6 +211,8 @@ class Policy:
         known = _DICT_KEYS
         changes: dict[str, Any] = {}
         for key, value in data.items():
+            if key in ROUND_KEYS:
+                continue  # the round's own settings, kept in the same column
             if key not in known:
                 raise PolicyError(
                     f'unknown policy key "{key}"; known keys: {", ".join(sorted(known))}'
@@ -319,6 +322,10 @@ def _read_value(key: str, value: object) -> dict[str, Any]:
 
 
 _DICT_KEYS = frozenset(Policy().to_dict())
+#: Keys of ``Round.policy`` that are the round's and not the reminders': the round it
+#: was prefilled from (tidtam/services/rounds.py) and the percentage of the budget
+#: expected disbursed (reports/budget.py). :meth:`Policy.from_dict` passes over them.
+ROUND_KEYS = frozenset({"prefill_from", "expected_disbursement"})
 
 
 # ----------------------------------------------------------------------------- facts

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 import pandas as pd
 
@@ -96,6 +97,9 @@ class RoundInfo:
     certify: str
     kinds: tuple[str, ...] | None
     closed_at: datetime | None
+    #: The percentage of the budget expected disbursed by the end of the period
+    #: (the round's policy, :func:`reports.budget.expected_disbursement`); None: not set.
+    expected_disbursement: Decimal | None = None
 
 
 @dataclass(frozen=True, eq=False)

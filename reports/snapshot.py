@@ -32,6 +32,7 @@ from sqlalchemy import Select, Text, case, cast, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from flows.answers import AnswerError, AnswerValue, decode
+from reports.budget import expected_disbursement
 from reports.errors import UnknownRound, UnknownUnit
 from reports.round_snapshot import (
     ANSWER_COLUMNS,
@@ -212,6 +213,7 @@ async def load_round_snapshot(
         certify=round_.certify,
         kinds=tuple(round_.kinds) if round_.kinds else None,
         closed_at=round_.closed_at,
+        expected_disbursement=expected_disbursement(round_.policy),
     )
     units = await _units(session, info.kinds, subtree_of)
     in_round = Submission.round_id == round_id
