@@ -960,7 +960,9 @@ class _Loader:
         wanted = _BUDGET_TYPES[role]
         if qtype is not None and qtype not in wanted:
             names = " or ".join(sorted(t.value for t in wanted))
-            self.problem(path, line, f"budget: {role} is for {_article(names)} question, not {qtype}")
+            self.problem(
+                path, line, f"budget: {role} is for {_article(names)} question, not {qtype}"
+            )
             return None, False
         if role is Budget.STATUS and choices:
             strange = [c.id for c in choices if c.id not in PROJECT_STATES]

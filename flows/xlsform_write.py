@@ -171,7 +171,10 @@ def form_to_xlsform(form: Form) -> bytes:
     settings = _Sheet(
         book.add_worksheet("settings"),
         (
-            "form_id", "form_title", "version", *((TITLE_EN,) if form.title_en else ()),
+            "form_id",
+            "form_title",
+            "version",
+            *((TITLE_EN,) if form.title_en else ()),
             *(("change_threshold",) if form.change_threshold is not None else ()),
         ),
         bold,

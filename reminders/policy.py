@@ -85,12 +85,12 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from tidtam.core.round_policy import ROUND_KEYS
 from tidtam.core.vocabulary import ANSWERING_ROLES, Role, SubmissionState
 from tidtam.core.vocabulary import DONE_STATES as DONE
 
 __all__ = [
     "DONE_STATES",
-    "ROUND_KEYS",
     "UNIT_ROLES",
     "AgencyFacts",
     "AgencyGroup",
@@ -212,7 +212,7 @@ class Policy:
         changes: dict[str, Any] = {}
         for key, value in data.items():
             if key in ROUND_KEYS:
-                continue  # the round's own settings, kept in the same column
+                continue  # the round's own settings (tidtam.core.round_policy)
             if key not in known:
                 raise PolicyError(
                     f'unknown policy key "{key}"; known keys: {", ".join(sorted(known))}'
@@ -322,10 +322,6 @@ def _read_value(key: str, value: object) -> dict[str, Any]:
 
 
 _DICT_KEYS = frozenset(Policy().to_dict())
-#: Keys of ``Round.policy`` that are the round's and not the reminders': the round it
-#: was prefilled from (tidtam/services/rounds.py) and the percentage of the budget
-#: expected disbursed (reports/budget.py). :meth:`Policy.from_dict` passes over them.
-ROUND_KEYS = frozenset({"prefill_from", "expected_disbursement"})
 
 
 # ----------------------------------------------------------------------------- facts

@@ -18,8 +18,9 @@ group of projects: **left** = allocated − spent; **percent** disbursed = spent
 allocated × 100, to one decimal (none when nothing is allocated).
 
 A unit **lags** when what it was allocated is above 0 and its percent disbursed is
-below the round's expected percentage for the period (``expected_disbursement`` in
-the round's policy, set with ``tidtam rounds open ... --expected-disbursement 50``).
+below the round's expected percentage for the period
+(:func:`tidtam.core.round_policy.expected_disbursement`, set with
+``tidtam rounds open ... --expected-disbursement 50``).
 A unit with nothing allocated, or that reported no money yet, does not lag: it is
 not behind on what it has (``/overdue`` names the units that have not reported).
 """
@@ -28,7 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Final
 
 from flows.answers import Value
@@ -37,12 +38,10 @@ from reports.round_snapshot import RoundSnapshot, subtree_ids
 
 __all__ = [
     "CANCELLED",
-    "EXPECTED_KEY",
     "BudgetQuestions",
     "Project",
     "Totals",
     "budget_questions",
-    "expected_disbursement",
     "lagging",
     "percent",
     "projects",
@@ -50,24 +49,7 @@ __all__ = [
     "unit_totals",
 ]
 
-#: The key of the round's policy that holds the expected percentage disbursed.
-EXPECTED_KEY: Final = "expected_disbursement"
 CANCELLED: Final = "cancelled"
-
-
-def expected_disbursement(policy: Mapping[str, object] | None) -> Decimal | None:
-    """The expected percentage disbursed by the end of the round's period, if set.
-
-    Stored as text (``"50"``) by the command line; a number is read too. Anything
-    else, or a value outside 0-100, counts as not set."""
-    value = (policy or {}).get(EXPECTED_KEY)
-    if isinstance(value, bool) or not isinstance(value, str | int | float):
-        return None
-    try:
-        number = Decimal(str(value))
-    except InvalidOperation:
-        return None
-    return number if number.is_finite() and 0 <= number <= 100 else None
 
 
 def percent(spent: Decimal, allocated: Decimal) -> Decimal | None:
@@ -192,9 +174,7 @@ def _project(
 
 def _asked(budget: BudgetQuestions) -> tuple[Question, ...]:
     return tuple(
-        q
-        for q in (budget.allocated, budget.spent, budget.status, budget.project)
-        if q is not None
+        q for q in (budget.allocated, budget.spent, budget.status, budget.project) if q is not None
     )
 
 
@@ -210,32 +190,46 @@ def projects(snapshot: RoundSnapshot, root_id: int | None = None) -> list[Projec
     targets = snapshot.targets
     if root_id is not None:
         targets = targets[targets["id"].isin(subtree_ids(snapshot.units, root_id))]
-    units = {str(u["code"]): u for u in targets.to_dict("records")}
-    found: list[Project] = []
-    if not budget.groups:
-        from reports.relevant import answer_table
+    units = {str(u["code"]): {str(k): v for k, v in u.items()} for u in targets.to_dict("records")}
+    if budget.groups:
+        return _item_projects(snapshot, budget, units)
+    return _unit_projects(snapshot, budget, units)
 
-        table = answer_table(snapshot)
-        columns = {q.id: table.values_of(q.id) for q in _asked(budget)}
-        for row, unit in enumerate(table.units.to_dict("records")):
-            if str(unit["code"]) not in units:
-                continue
-            values = {qid: column[row] for qid, column in columns.items()}
-            if any(v is not None for v in values.values()):
-                found.append(_project(unit, (), budget, values))
-        return found
+
+def _unit_projects(
+    snapshot: RoundSnapshot, budget: BudgetQuestions, units: Mapping[str, Mapping[str, object]]
+) -> list[Project]:
+    """A unit-level budget: a project per unit that answered any budget question."""
+    from reports.relevant import answer_table  # the relevant answers (pandas work)
+
+    table = answer_table(snapshot)
+    columns = {q.id: table.values_of(q.id) for q in _asked(budget)}
+    found: list[Project] = []
+    for row, code in enumerate(table.units["code"].tolist()):
+        unit = units.get(str(code))
+        values = {qid: column[row] for qid, column in columns.items()}
+        if unit is not None and any(v is not None for v in values.values()):
+            found.append(_project(unit, (), budget, values))
+    return found
+
+
+def _item_projects(
+    snapshot: RoundSnapshot, budget: BudgetQuestions, units: Mapping[str, Mapping[str, object]]
+) -> list[Project]:
+    """Budget questions in a repeat group: a project per item."""
     from reports.items import item_tables  # the items of every group (pandas work)
 
     chain = tuple(g.id for g in budget.groups)
     table = next(t for t in item_tables(snapshot) if tuple(g.id for g in t.groups) == chain)
     positions = [f"#item_{level}" for level in range(1, len(chain) + 1)]
-    records = table.frame[["#code", *positions]].to_dict("records")
-    for record, given in zip(records, table.answers, strict=True):
-        unit = units.get(str(record["#code"]))
+    columns = [table.frame[c].tolist() for c in ("#code", *positions)]
+    found: list[Project] = []
+    for row, given in enumerate(table.answers):
+        unit = units.get(str(columns[0][row]))
         if unit is None:
             continue
         values: dict[str, Value | None] = {qid: answer.value for qid, answer in given.items()}
-        item = tuple(int(str(record[p])) for p in positions)
+        item = tuple(int(column[row]) for column in columns[1:])
         found.append(_project(unit, item, budget, values))
     return found
 

@@ -98,7 +98,7 @@ class RoundInfo:
     kinds: tuple[str, ...] | None
     closed_at: datetime | None
     #: The percentage of the budget expected disbursed by the end of the period
-    #: (the round's policy, :func:`reports.budget.expected_disbursement`); None: not set.
+    #: (the round's policy, :func:`tidtam.core.round_policy.expected_disbursement`); None: not set.
     expected_disbursement: Decimal | None = None
 
 

@@ -32,7 +32,6 @@ from sqlalchemy import Select, Text, case, cast, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from flows.answers import AnswerError, AnswerValue, decode
-from reports.budget import expected_disbursement
 from reports.errors import UnknownRound, UnknownUnit
 from reports.round_snapshot import (
     ANSWER_COLUMNS,
@@ -56,6 +55,7 @@ from storage.forms import form_of
 from storage.members import answering_roles
 from storage.models import Answer, Attachment, AuditEvent, Member, Submission, Unit
 from storage.rounds import round_by_id
+from tidtam.core.round_policy import expected_disbursement
 
 __all__ = [
     "RoundInfo",

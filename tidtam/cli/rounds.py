@@ -17,6 +17,8 @@ from tidtam.cli.common import database, fail, load_settings, run
 from tidtam.cli.dates import DateInputError, parse_moment, show_moment
 from tidtam.core.periods import PeriodError, parse_period
 from tidtam.core.round_dates import round_date_problems
+from tidtam.core.round_policy import EXPECTED_DISBURSEMENT, read_percentage
+from tidtam.core.thai import thai_to_arabic_digits
 from tidtam.core.vocabulary import Certify
 from tidtam.services import rounds
 
@@ -35,6 +37,14 @@ def _kinds(text: str | None) -> list[str] | None:
         return None
     kinds = sorted({k.strip() for k in text.split(",") if k.strip()})
     return kinds or None
+
+
+def _percent(text: str) -> str:
+    """``--expected-disbursement``: a percentage from 0 to 100, as stored (``"50"``)."""
+    number = read_percentage(thai_to_arabic_digits(text))
+    if number is None:
+        fail(f"--expected-disbursement: give a percentage from 0 to 100 such as 50, got {text!r}")
+    return format(number.normalize(), "f")
 
 
 @app.command("open")
@@ -72,9 +82,20 @@ async def open_command(
             help="start each unit from its answers in this earlier round (same form)",
         ),
     ] = None,
+    expected_disbursement: Annotated[
+        str | None,
+        typer.Option(
+            "--expected-disbursement",
+            help="percent of the budget expected disbursed by the end of the period, "
+            "e.g. 50 (the budget report and /lagging)",
+        ),
+    ] = None,
 ) -> None:
     """Open a reporting round and print its id."""
     settings = load_settings()
+    policy: dict[str, str] = {}
+    if expected_disbursement is not None:
+        policy[EXPECTED_DISBURSEMENT] = _percent(expected_disbursement)
     try:
         parsed_period = parse_period(period)
     except PeriodError as error:
@@ -118,6 +139,7 @@ async def open_command(
             deadline=deadline_at,
             kinds=target_kinds,
             certify=certify,
+            policy=policy,
         )
         round_id = round_.id
         if prefill_from is not None:
