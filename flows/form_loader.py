@@ -176,6 +176,7 @@ class _Loader:
         self.scope: dict[str, tuple[str, ...]] = {}  # question id -> enclosing repeat groups
         self.groups: tuple[str, ...] = ()  # the repeat groups being read, outermost first
         self.budgets: list[_PendingBudget] = []  # budget questions, checked together at the end
+        self.budget_unknown = False  # a budget: value that names no role was found
 
     # ------------------------------------------------------------- helpers
 
@@ -951,12 +952,14 @@ class _Loader:
         except ValueError:
             role = None
         if role is None:
+            self.budget_unknown = True  # it may have meant the role found missing: say it once
             self.problem(
                 path,
                 line,
                 f"budget must be one of {', '.join(b.value for b in Budget)}, got {_show(value)}",
             )
             return None, False
+        self.budgets.append(_PendingBudget(role, path, line, self.groups))
         wanted = _BUDGET_TYPES[role]
         if qtype is not None and qtype not in wanted:
             names = " or ".join(sorted(t.value for t in wanted))
@@ -983,7 +986,6 @@ class _Loader:
                 "number (the period alone) cannot be one",
             )
             return None, False
-        self.budgets.append(_PendingBudget(role, path, line, self.groups))
         return role, True
 
     def check_budget(self) -> None:
@@ -1012,7 +1014,7 @@ class _Loader:
                     f"budget: {home.role} is {_where(home.groups)}",
                 )
         for role in (Budget.ALLOCATED, Budget.SPENT):
-            if role not in first:
+            if role not in first and not self.budget_unknown:
                 self.problem(
                     home.path,
                     home.line,
