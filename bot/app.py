@@ -48,6 +48,7 @@ PRIVATE_COMMANDS = (
     "cancel",
     "status",
     "overdue",
+    "lagging",
     "export",
     "remind",
     "pending",
@@ -104,6 +105,7 @@ def build_application(
     application.add_handler(CommandHandler("remind", supervision.remind, filters=private))
     application.add_handler(CommandHandler("status", reports.status, filters=private))
     application.add_handler(CommandHandler("overdue", reports.overdue, filters=private))
+    application.add_handler(CommandHandler("lagging", reports.lagging, filters=private))
     application.add_handler(CommandHandler("export", reports.export, filters=private))
     application.add_handler(CommandHandler("pdf", documents.pdf, filters=private))
     application.add_handler(CommandHandler("summary", documents.summary, filters=private))

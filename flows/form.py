@@ -40,6 +40,13 @@ English reads the English where there is some and the Thai elsewhere
 languages, because English is the only other language the bot speaks, a missing
 translation falls back one field at a time, and a form without English stores and
 compares exactly as before.
+
+Budget (``budget``): a question may say what it is in the budget report
+(:mod:`reports.budget`): a number question ``allocated`` (งบประมาณที่ได้รับจัดสรร) or
+``spent`` (เบิกจ่ายแล้ว, to the end of the period), a choice question ``status``
+(whose choice ids are among :data:`PROJECT_STATES`), a text question ``project``
+(the project's name). They sit together: all outside repeat groups (the unit is one
+project) or all in the same group (one project per item); the loader checks it.
 """
 
 from __future__ import annotations
@@ -57,6 +64,8 @@ from flows.when import Expr, parse_when, rename, to_source
 
 __all__ = [
     "ITEM_ID",
+    "PROJECT_STATES",
+    "Budget",
     "Check",
     "Choice",
     "Form",
@@ -87,6 +96,19 @@ class QuestionType(StrEnum):
     DATE = "date"
     FILE = "file"
     REPEAT = "repeat"
+
+
+class Budget(StrEnum):
+    """What a question is in the budget report (``budget:`` in the form file)."""
+
+    ALLOCATED = "allocated"  # a number: the budget allocated to the project
+    SPENT = "spent"  # a number: what was disbursed to the end of the period
+    STATUS = "status"  # a choice whose ids are among PROJECT_STATES
+    PROJECT = "project"  # a text: the project's name
+
+
+#: A project's states, in order; a ``budget: status`` question's choice ids are among them.
+PROJECT_STATES: Final = ("not_started", "ongoing", "done", "cancelled")
 
 
 #: An item's id in its group: ``i`` and a number from 1, never reused in a submission.
@@ -167,6 +189,7 @@ class Question:
     help_en: str | None = None
     item_en: str | None = None
     cumulative: bool = False  # a number for the period alone: quarters add up to the year
+    budget: Budget | None = None  # what the question is in the budget report, if anything
 
     @property
     def repeat(self) -> bool:
@@ -538,6 +561,8 @@ def _question_to_dict(q: Question, defaults: Mapping[str, str]) -> dict[str, Any
         out["target"] = str(q.target)
     if q.cumulative:
         out["cumulative"] = True
+    if q.budget is not None:
+        out["budget"] = q.budget.value
     if q.item:
         out["item"] = q.item
     out |= _en_out("item_en", q.item_en)
@@ -630,6 +655,7 @@ def _question_from_dict(d: Mapping[str, Any]) -> Question:
         help_en=d.get("help_en"),
         item_en=d.get("item_en"),
         cumulative=d.get("cumulative", False),
+        budget=None if d.get("budget") is None else Budget(d["budget"]),
     )
 
 

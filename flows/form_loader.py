@@ -33,6 +33,8 @@ from flows.form import (
     MAX_ITEMS,
     MAX_KEY_LENGTH,
     NUMBER_TYPES,
+    PROJECT_STATES,
+    Budget,
     Check,
     Choice,
     Form,
@@ -89,7 +91,7 @@ _INDICATOR_KEYS: Final = ("id", "no", "title", "title_en", "kinds", "questions")
 _QUESTION_KEYS: Final = (
     "id", "no", "type", "text", "text_en", "required", "choices", "min", "max", "accept",
     "kinds", "when", "help", "help_en", "check", "calc", "target", "item", "item_en", "questions",
-    "cumulative",
+    "cumulative", "budget",
 )  # fmt: skip
 #: Keys a repeat group takes (its own questions under ``questions``).
 _REPEAT_KEYS: Final = frozenset(
@@ -145,6 +147,14 @@ class _PendingWhen:
 
 
 @dataclass(frozen=True, slots=True)
+class _PendingBudget:
+    role: Budget
+    path: str
+    line: int | None
+    groups: tuple[str, ...]  # the repeat groups the question is in, outermost first
+
+
+@dataclass(frozen=True, slots=True)
 class _PendingCalc:
     question_id: str
     operands: frozenset[str]
@@ -165,6 +175,8 @@ class _Loader:
         self.no_places: dict[str, tuple[str, int | None]] = {}  # id -> (path, line) of "no"
         self.scope: dict[str, tuple[str, ...]] = {}  # question id -> enclosing repeat groups
         self.groups: tuple[str, ...] = ()  # the repeat groups being read, outermost first
+        self.budgets: list[_PendingBudget] = []  # budget questions, checked together at the end
+        self.budget_unknown = False  # a budget: value that names no role was found
 
     # ------------------------------------------------------------- helpers
 
@@ -529,7 +541,8 @@ class _Loader:
                 "cumulative must be true or false, on an integer or decimal question "
                 f"that is asked (not a calc), got {_show(cumulative)}",
             )
-        calc_ok = calc_ok and target_ok
+        budget, budget_ok = self.budget(node, path, qtype, choices, cumulative is True)
+        calc_ok = calc_ok and target_ok and budget_ok
         if calc is not None:
             required = False  # never asked: "no value" is not a missing answer
         ok = ok and calc_ok and no_ok and kinds_ok and when_ok
@@ -560,6 +573,7 @@ class _Loader:
             text_en=text_en,
             help_en=help_en,
             cumulative=cumulative is True,
+            budget=budget,
         )
         self.built[qid] = question
         return question
@@ -921,6 +935,93 @@ class _Loader:
             return None, False
         return number, True
 
+    def budget(
+        self,
+        node: dict[Any, Any],
+        path: str,
+        qtype: QuestionType | None,
+        choices: tuple[Choice, ...] | None,
+        cumulative: bool,
+    ) -> tuple[Budget | None, bool]:
+        """What the question is in the budget report (``budget:``), if anything."""
+        if "budget" not in node:
+            return None, True
+        value, line = node["budget"], _key_line(node, "budget")
+        try:
+            role = Budget(value) if isinstance(value, str) else None
+        except ValueError:
+            role = None
+        if role is None:
+            self.budget_unknown = True  # it may have meant the role found missing: say it once
+            self.problem(
+                path,
+                line,
+                f"budget must be one of {', '.join(b.value for b in Budget)}, got {_show(value)}",
+            )
+            return None, False
+        self.budgets.append(_PendingBudget(role, path, line, self.groups))
+        wanted = _BUDGET_TYPES[role]
+        if qtype is not None and qtype not in wanted:
+            names = " or ".join(sorted(t.value for t in wanted))
+            self.problem(
+                path, line, f"budget: {role} is for {_article(names)} question, not {qtype}"
+            )
+            return None, False
+        if role is Budget.STATUS and choices:
+            strange = [c.id for c in choices if c.id not in PROJECT_STATES]
+            if strange:
+                self.problem(
+                    path,
+                    line,
+                    f"budget: status needs choice ids among {', '.join(PROJECT_STATES)} (a "
+                    f"project's states); {', '.join(repr(c) for c in strange)} "
+                    f"{'is' if len(strange) == 1 else 'are'} not",
+                )
+                return None, False
+        if cumulative and role in (Budget.ALLOCATED, Budget.SPENT):
+            self.problem(
+                path,
+                line,
+                f"budget: {role} is read as it stands at the end of the period; a cumulative "
+                "number (the period alone) cannot be one",
+            )
+            return None, False
+        return role, True
+
+    def check_budget(self) -> None:
+        """Budget questions: each role once, all in one place, allocated and spent both."""
+        if not self.budgets:
+            return
+        first: dict[Budget, _PendingBudget] = {}
+        for pending in self.budgets:
+            if pending.role in first:
+                other = first[pending.role]
+                where = other.path if other.line is None else f"{other.path}, line {other.line}"
+                self.problem(
+                    pending.path,
+                    pending.line,
+                    f"budget: {pending.role} is given twice (already on {where})",
+                )
+                continue
+            first[pending.role] = pending
+        home = self.budgets[0]
+        for pending in self.budgets[1:]:
+            if pending.groups != home.groups:
+                self.problem(
+                    pending.path,
+                    pending.line,
+                    f"budget questions must sit together: this one is {_where(pending.groups)}, "
+                    f"budget: {home.role} is {_where(home.groups)}",
+                )
+        for role in (Budget.ALLOCATED, Budget.SPENT):
+            if role not in first and not self.budget_unknown:
+                self.problem(
+                    home.path,
+                    home.line,
+                    f"budget: {role} is missing: a form with budget questions needs both "
+                    "allocated and spent",
+                )
+
     def check_calcs(self) -> None:
         """A calc reads earlier integer, decimal or calc questions, never itself."""
         position = {qid: index for index, qid in enumerate(self.question_order)}
@@ -1057,6 +1158,16 @@ class _Loader:
 
 
 _COUNTABLE: Final = NUMBER_TYPES | {QuestionType.REPEAT}
+_BUDGET_TYPES: Final = {
+    Budget.ALLOCATED: NUMBER_TYPES,
+    Budget.SPENT: NUMBER_TYPES,
+    Budget.STATUS: frozenset({QuestionType.CHOICE}),
+    Budget.PROJECT: frozenset({QuestionType.TEXT}),
+}
+
+
+def _where(groups: tuple[str, ...]) -> str:
+    return f'in the repeat group "{groups[-1]}"' if groups else "outside repeat groups"
 
 
 def _every_question(questions: Sequence[Question]) -> list[Question]:
@@ -1188,6 +1299,7 @@ def load_form(text: str, source: str = "<form>") -> Form:
     loader.check_whens()
     loader.check_rules()
     loader.check_calcs()
+    loader.check_budget()
     if form is not None:
         loader.check_numbers(form)
     if loader.problems or form is None:

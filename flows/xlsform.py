@@ -730,6 +730,9 @@ class _Reader:
                 )
             elif cumulative:
                 self.put(ind, "cumulative: true", sheet.place(row, "cumulative"))
+        if "budget" in row.cells:  # tidtam's own: what the question is in the budget report
+            budget = _text(row.cells["budget"][0]).strip()
+            self.put(ind, f"budget: {_string(budget)}", sheet.place(row, "budget"))
         for column in ("min", "max", "target"):
             if column in row.cells:
                 self.put(

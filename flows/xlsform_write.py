@@ -80,6 +80,10 @@ _EXPLANATIONS: Final = (
     ("survey", "target", "ค่าเป้าหมายระดับจังหวัดของข้อคำถามตัวเลข" + _OWN),
     ("survey", "cumulative", "yes หมายถึงตัวเลขของรอบนั้นเท่านั้น (เช่น เงินที่เบิกจ่ายในไตรมาสนี้) "
      "ซึ่งไม่ยกมาจากรอบก่อน และรวมทุกไตรมาสเป็นผลของทั้งปี" + _OWN),
+    ("survey", "budget", "บทบาทของข้อในรายงานงบประมาณ: allocated (งบประมาณที่ได้รับจัดสรร) หรือ "
+     "spent (งบประมาณที่เบิกจ่ายแล้วสะสม) สำหรับข้อตัวเลข, status (สถานะโครงการ ตัวเลือกรหัส "
+     "not_started ongoing done cancelled) สำหรับ select_one, project (ชื่อโครงการ) สำหรับข้อข้อความ"
+     + _OWN),
     ("survey", "item", "คำเรียกแต่ละรายการของกลุ่มข้อคำถามที่ตอบซ้ำ (แถว begin repeat) เช่น กิจกรรม "
      "ผู้ตอบจะเห็นเป็น “กิจกรรมที่ 2” และปุ่ม “เพิ่มกิจกรรม” ต้องระบุในทุกแถว begin repeat" + _OWN),
     ("choices", "list_name", "ชื่อชุดตัวเลือก ซึ่งอ้างถึงในคอลัมน์ type ของแผ่นงาน survey เช่น "
@@ -107,6 +111,7 @@ _SURVEY_HEAD: Final = (
 )  # fmt: skip
 _SURVEY_TAIL: Final = (
     "calculation", "min", "max", "accept", "kinds", "no", "target", "item", "cumulative",
+    "budget",
 )  # fmt: skip
 #: The English columns, written when the form has English words (``text_en`` ...).
 LABEL_EN: Final = "label::English (en)"
@@ -193,7 +198,10 @@ def form_to_xlsform(form: Form) -> bytes:
     settings = _Sheet(
         book.add_worksheet("settings"),
         (
-            "form_id", "form_title", "version", *((TITLE_EN,) if form.title_en else ()),
+            "form_id",
+            "form_title",
+            "version",
+            *((TITLE_EN,) if form.title_en else ()),
             *(("change_threshold",) if form.change_threshold is not None else ()),
         ),
         bold,
@@ -303,6 +311,8 @@ def _question_row(
             row[key] = _number(value)
     if q.cumulative:
         row["cumulative"] = "yes"
+    if q.budget is not None:
+        row["budget"] = q.budget.value
     if q.accept:
         row["accept"] = " ".join(q.accept)
     return row

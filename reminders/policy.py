@@ -85,6 +85,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from tidtam.core.round_policy import ROUND_KEYS
 from tidtam.core.vocabulary import ANSWERING_ROLES, Role, SubmissionState
 from tidtam.core.vocabulary import DONE_STATES as DONE
 
@@ -210,6 +211,8 @@ class Policy:
         known = _DICT_KEYS
         changes: dict[str, Any] = {}
         for key, value in data.items():
+            if key in ROUND_KEYS:
+                continue  # the round's own settings (tidtam.core.round_policy)
             if key not in known:
                 raise PolicyError(
                     f'unknown policy key "{key}"; known keys: {", ".join(sorted(known))}'

@@ -43,3 +43,11 @@ QUESTION_TYPE_TH: Final[dict[QuestionType, str]] = {
 
 ABBREVIATIONS = core_names.ABBREVIATIONS
 short_name = core_names.short_name
+
+PROJECT_STATE_TH: Final[dict[str, str]] = {
+    "not_started": "ยังไม่เริ่มดำเนินการ",
+    "ongoing": "อยู่ระหว่างดำเนินการ",
+    "done": "ดำเนินการแล้วเสร็จ",
+    "cancelled": "ยกเลิก",
+}
+"""A project's state (:data:`flows.form.PROJECT_STATES`) in Thai, for the budget sheet."""

@@ -99,6 +99,9 @@ class RoundInfo:
     closed_at: datetime | None
     #: A target counts as met from this percent of it (the round's ``--target-met``).
     met_percent: Decimal = Decimal(100)
+    #: The percentage of the budget expected disbursed by the end of the period
+    #: (the round's policy, :func:`tidtam.core.round_policy.expected_disbursement`); None: not set.
+    expected_disbursement: Decimal | None = None
 
 
 @dataclass(frozen=True, eq=False)

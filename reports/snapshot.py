@@ -23,9 +23,8 @@ The frames are described in :mod:`reports.round_snapshot`.
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime, tzinfo
-from decimal import Decimal
 from typing import Any, TypeAlias
 
 import pandas as pd
@@ -68,6 +67,7 @@ from storage.models import (
 )
 from storage.rounds import round_by_id
 from tidtam.core.periods import PeriodError, parse_period
+from tidtam.core.round_policy import expected_disbursement, target_met
 
 __all__ = [
     "RoundInfo",
@@ -225,7 +225,8 @@ async def load_round_snapshot(
         certify=round_.certify,
         kinds=tuple(round_.kinds) if round_.kinds else None,
         closed_at=round_.closed_at,
-        met_percent=_met_percent(round_.policy),
+        met_percent=target_met(round_.policy),
+        expected_disbursement=expected_disbursement(round_.policy),
     )
     units = await _units(session, info.kinds, subtree_of)
     in_round = Submission.round_id == round_id
@@ -295,16 +296,6 @@ async def load_round_snapshot(
         answers_loaded=answers,
         **({} if earlier is None else {"earlier": earlier}),
     )
-
-
-def _met_percent(policy: Mapping[str, Any] | None) -> Decimal:
-    """The round's ``target_met`` (a percent, stored as text), else 100."""
-    value = (policy or {}).get("target_met")
-    try:
-        met = Decimal(str(value)) if value is not None else Decimal(100)
-    except ArithmeticError:
-        return Decimal(100)
-    return met if met.is_finite() and met > 0 else Decimal(100)
 
 
 async def _earlier(

@@ -69,7 +69,7 @@ from reports.aggregates import (
     unit_status,
 )
 from reports.cumulative import YTD_SUFFIX, earlier_totals, with_year_to_date
-from reports.labels import OVERDUE_TH, QUESTION_TYPE_TH, STATE_TH
+from reports.labels import OVERDUE_TH, PROJECT_STATE_TH, QUESTION_TYPE_TH, STATE_TH, TOTAL_TH
 from reports.round_snapshot import RoundSnapshot
 from reports.sheetdata import (
     ColumnStyle,
@@ -419,7 +419,7 @@ def _items(book: xlsxwriter.Workbook, w: _Writer, snapshot: RoundSnapshot) -> li
     written after the workbook is closed, as the units sheet's are."""
     from reports.items import item_tables
 
-    used = set(SHEETS) | {TARGET_SHEET}
+    used = set(SHEETS) | {TARGET_SHEET, BUDGET_SHEET}
     pending: list[_Pending] = []
     for table in item_tables(snapshot):
         group = table.group
@@ -533,6 +533,93 @@ def _targets(
     sheet.set_column(3, 8, 14)
 
 
+BUDGET_SHEET: Final = "งบประมาณ"
+BUDGET_HEADERS: Final = (
+    "จำนวนโครงการ",
+    *PROJECT_STATE_TH.values(),
+    "งบประมาณที่ได้รับจัดสรร (บาท)",
+    "เบิกจ่ายแล้ว (บาท)",
+    "คงเหลือ (บาท)",
+    "ร้อยละการเบิกจ่าย",
+)
+
+
+def _budget(book: xlsxwriter.Workbook, w: _Writer, snapshot: RoundSnapshot) -> None:
+    """Budget by agency (then the total), then a row per project (reports/budget.py)."""
+    from reports.budget import budget_questions, projects, totals, unit_totals
+
+    budget = budget_questions(snapshot.form)
+    if budget is None:
+        return
+    found = projects(snapshot)
+    agencies, total = totals(snapshot, found)
+    expected = snapshot.round.expected_disbursement
+    sheet = book.add_worksheet(BUDGET_SHEET)
+    sheet.write_string(0, 0, f"รายงานงบประมาณ: {snapshot.form.title}", w.title)
+    sheet.write_string(
+        1,
+        0,
+        "ร้อยละการเบิกจ่ายที่คาดหวัง ณ สิ้นรอบ: " + ("ไม่ได้กำหนด" if expected is None else f"{expected:f}"),
+    )
+    sheet.write_string(
+        2, 0, "ยอดรวมไม่นับโครงการที่ยกเลิก และโครงการที่ยังไม่ได้ตอบงบประมาณที่ได้รับจัดสรรหรือที่เบิกจ่าย"
+    )
+    late = {u.unit_id for u in unit_totals(found) if expected is not None and u.lags(expected)}
+    agency_of = {p.unit_id: p.agency_id for p in found}
+    w.headers(sheet, 4, ["หน่วยงานต้นสังกัด", *BUDGET_HEADERS, "หน่วยงานที่เบิกจ่ายต่ำกว่าเป้าหมาย"])
+    row = 5
+    money = [w.integer] * 5 + [w.number] * 3 + [w.percent, w.integer]
+    for figures in (*agencies, total):
+        last = figures is total
+        lagging = sum(1 for u in late if last or agency_of[u] == figures.unit_id)
+        values: list[object] = [
+            TOTAL_TH if last else figures.name,
+            figures.projects,
+            *figures.states,
+            float(figures.allocated),
+            float(figures.spent),
+            float(figures.left),
+            None if figures.percent is None else float(figures.percent),
+            None if expected is None else lagging,
+        ]
+        for col, (value, fmt) in enumerate(zip(values, [None, *money], strict=True)):
+            w.cell(sheet, row, col, value, w.bold if last and col == 0 else fmt)
+        row += 1
+    row += 1
+    labels = {} if budget.status is None else {c.id: c.label for c in budget.status.choices}
+    headers = [
+        UNIT_HEADERS["code"],
+        UNIT_HEADERS["name"],
+        UNIT_HEADERS["agency_name"],
+        *(f"{g.item}ที่" for g in budget.groups),
+        "ชื่อโครงการ",
+        "สถานะ",
+        *BUDGET_HEADERS[-4:],
+    ]
+    w.headers(sheet, row, headers)
+    formats = [None] * (3 + len(budget.groups) + 2) + [w.number] * 3 + [w.percent]
+    for project in found:
+        row += 1
+        state = project.status
+        values = [
+            project.code,
+            project.unit_name,
+            project.agency_name,
+            *project.item,
+            project.name,
+            None if state is None else labels.get(state, PROJECT_STATE_TH[state]),
+            *(None if v is None else float(v) for v in (project.allocated, project.spent)),
+            None if project.left is None else float(project.left),
+            None if project.percent is None else float(project.percent),
+        ]
+        for col, (value, fmt) in enumerate(zip(values, formats, strict=True)):
+            w.cell(sheet, row, col, value, fmt)
+    sheet.set_row(4, 45)
+    sheet.set_column(0, 0, 36)
+    sheet.set_column(1, 2, 30)
+    sheet.set_column(3, len(headers), 14)
+
+
 def write_workbook(
     snapshot: RoundSnapshot,
     path: Path,
@@ -563,6 +650,7 @@ def write_workbook(
         _indicators(book, w, snapshot)
         _attachments(book, w, snapshot, files_root)
         _targets(book, w, snapshot, targets or {})
+        _budget(book, w, snapshot)
         groups = _items(book, w, snapshot)
     finally:
         try:

@@ -150,7 +150,14 @@ def help_text(language: str, members: Sequence[Membership]) -> str:
     if Role.HEAD in roles or Role.SUPERVISOR in roles:
         keys.append("help.pending")
     if roles & {Role.SUPERVISOR, Role.OFFICER}:
-        keys += ["help.status", "help.overdue", "help.export", "help.remind", "year.help_invite"]
+        keys += [
+            "help.status",
+            "help.overdue",
+            "help.lagging",
+            "help.export",
+            "help.remind",
+            "year.help_invite",
+        ]
     if roles & {Role.HEAD, Role.SUPERVISOR, Role.OFFICER}:
         keys.append("year.help_members")
     if roles:

@@ -1,4 +1,4 @@
-"""/status, /overdue and /export: parse the round, call the status use case, render.
+"""/status, /overdue, /lagging and /export: parse the round, call the status use case, render.
 
 The scope (what the asker may see) is decided by :mod:`tidtam.services.status`; the
 chart is drawn in a worker thread, not on the bot's loop.
@@ -231,6 +231,83 @@ async def overdue(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if result.late == 0:
         lines.append(t(language, "overdue.none"))
     await send(context.bot, dependencies, chat_id, [Reply("\n".join(lines))])
+
+
+def _percent(value: Decimal | None) -> str:
+    return "-" if value is None else f"{value:.1f}"
+
+
+def _lagging_lines(language: str, result: use_case.Lagging) -> list[str]:
+    if not result.has_budget:
+        return [t(language, "lagging.no_budget")]
+    period = parse_period(result.period)
+    lines = [
+        t(
+            language,
+            "lagging.title",
+            scope=result.scope.root_name,
+            period=period.thai() if language == "th" else period.english(),
+        )
+    ]
+    total = result.total
+    if total is None or result.reported == 0:
+        return [*lines, t(language, "lagging.no_money")]
+    lines.append(
+        t(
+            language,
+            "lagging.total",
+            allocated=_amount(total.allocated),
+            spent=_amount(total.spent),
+            percent=_percent(total.percent),
+            left=_amount(total.left),
+            reported=result.reported,
+        )
+    )
+    if result.expected is None:
+        return [*lines, t(language, "lagging.no_expectation")]
+    expected = _amount(result.expected)
+    if result.lagging == 0:
+        return [*lines, t(language, "lagging.none", expected=expected)]
+    lines.append(
+        "\n"
+        + t(
+            language,
+            "lagging.header",
+            expected=expected,
+            count=result.lagging,
+            reported=result.reported,
+        )
+    )
+    for agency, units in result.by_agency:
+        lines.append(f"\n<b>{escape(agency)}</b> ({len(units)})")
+        lines.extend(
+            t(
+                language,
+                "lagging.unit",
+                name=unit.name,
+                percent=_percent(unit.percent),
+                spent=_amount(unit.spent),
+                allocated=_amount(unit.allocated),
+            )
+            for unit in units
+        )
+    return lines
+
+
+async def lagging(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """List the units in the asker's scope whose budget disbursement lags, by agency."""
+    dependencies = deps(context)
+    user_id, chat_id = _ids(update)
+    result = await use_case.lagging(
+        dependencies.sessions, user_id, round_id=_round_id(context.args), now=dependencies.now()
+    )
+    language = user_language(update, result.language, dependencies.settings.language)
+    if isinstance(result, Refused):
+        await send(context.bot, dependencies, chat_id, _refusal(language, result))
+        return
+    await send(
+        context.bot, dependencies, chat_id, [Reply("\n".join(_lagging_lines(language, result)))]
+    )
 
 
 async def export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

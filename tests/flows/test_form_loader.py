@@ -150,7 +150,7 @@ CASES: list[tuple[str, str, list[tuple[int | None, str, str]]]] = [
                 Q1,
                 'unknown key "requird" (expected one of: id, no, type, text, text_en, required, '
                 "choices, min, max, accept, kinds, when, help, help_en, check, calc, target, "
-                "item, item_en, questions, cumulative)",
+                "item, item_en, questions, cumulative, budget)",
             ),
         ],
     ),
@@ -163,7 +163,7 @@ CASES: list[tuple[str, str, list[tuple[int | None, str, str]]]] = [
                 Q1,
                 "must be a mapping with keys id, no, type, text, text_en, required, choices, min, "
                 "max, accept, kinds, when, help, help_en, check, calc, target, item, item_en, "
-                "questions, cumulative, "
+                "questions, cumulative, budget, "
                 'got "just a question"',
             )
         ],

@@ -17,6 +17,8 @@ from tidtam.cli.common import database, fail, load_settings, run
 from tidtam.cli.dates import DateInputError, parse_moment, show_moment
 from tidtam.core.periods import PeriodError, parse_period
 from tidtam.core.round_dates import round_date_problems
+from tidtam.core.round_policy import EXPECTED_DISBURSEMENT, TARGET_MET, read_percentage
+from tidtam.core.thai import thai_to_arabic_digits
 from tidtam.core.vocabulary import Certify
 from tidtam.services import rounds
 
@@ -35,6 +37,14 @@ def _kinds(text: str | None) -> list[str] | None:
         return None
     kinds = sorted({k.strip() for k in text.split(",") if k.strip()})
     return kinds or None
+
+
+def _percent(text: str) -> str:
+    """``--expected-disbursement``: a percentage from 0 to 100, as stored (``"50"``)."""
+    number = read_percentage(thai_to_arabic_digits(text))
+    if number is None:
+        fail(f"--expected-disbursement: give a percentage from 0 to 100 such as 50, got {text!r}")
+    return format(number.normalize(), "f")
 
 
 @app.command("open")
@@ -79,9 +89,24 @@ async def open_command(
             help="start each unit from its answers in this earlier round (same form)",
         ),
     ] = None,
+    expected_disbursement: Annotated[
+        str | None,
+        typer.Option(
+            "--expected-disbursement",
+            help="percent of the budget expected disbursed by the end of the period, "
+            "e.g. 50 (the budget report and /lagging)",
+        ),
+    ] = None,
 ) -> None:
     """Open a reporting round and print its id."""
     settings = load_settings()
+    policy: dict[str, str] = {}
+    if expected_disbursement is not None:
+        policy[EXPECTED_DISBURSEMENT] = _percent(expected_disbursement)
+    if target_met is not None:
+        if not 0 < target_met <= 1000:
+            fail(f"--target-met: a percent above 0 and at most 1000, got {target_met:g}")
+        policy[TARGET_MET] = f"{target_met:g}"
     try:
         parsed_period = parse_period(period)
     except PeriodError as error:
@@ -99,8 +124,6 @@ async def open_command(
             f"{show_moment(opens_at, settings.tz)}"
         )
     target_kinds = _kinds(kinds)
-    if target_met is not None and not 0 < target_met <= 1000:
-        fail(f"--target-met: a percent above 0 and at most 1000, got {target_met:g}")
     async with database(settings) as sessions, transaction(sessions) as session:
         form_version = await newest_version(session, form)
         if form_version is None:
@@ -127,7 +150,7 @@ async def open_command(
             deadline=deadline_at,
             kinds=target_kinds,
             certify=certify,
-            policy={"target_met": f"{target_met:g}"} if target_met is not None else None,
+            policy=policy,
         )
         round_id = round_.id
         if prefill_from is not None:

@@ -28,6 +28,7 @@ from storage.rounds import (
     round_progress,
     round_state,
 )
+from tidtam.core.round_policy import PREFILL_FROM
 
 
 class Outcome(enum.StrEnum):
@@ -176,5 +177,5 @@ async def prefill_from(
             f"not {form.code}; a round continues only from a round of the same form"
         )
     prefilled = await prefill_round(session, new_round, source, form, now=now)
-    new_round.policy = {**new_round.policy, "prefill_from": source.id}
+    new_round.policy = {**new_round.policy, PREFILL_FROM: source.id}
     return prefilled

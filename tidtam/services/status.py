@@ -1,4 +1,4 @@
-"""Reporting status, overdue units and the workbook, each for the asker's scope only.
+"""Reporting status, overdue and lagging units and the workbook, each for the asker's scope only.
 
 An officer sees the subtree of the officer's unit by agency; a supervisor its own
 subtree by unit; a reporter or head only their unit. The scope is decided here, from
@@ -32,6 +32,7 @@ from tidtam.services.people import Membership, load_person
 if TYPE_CHECKING:  # pandas and the workbook writer load with the first report asked for
     import pandas as pd
 
+    from reports.budget import Totals
     from reports.completion import GroupBy
     from reports.snapshot import RoundSnapshot
     from reports.targets import Achievement
@@ -107,6 +108,33 @@ class Overdue(Scoped):
     by_agency: list[tuple[str | None, list[LateUnit]]]
     late: int
     total: int
+
+
+@dataclass(frozen=True, slots=True)
+class LaggingUnit:
+    """A unit whose disbursement lags: its money counted (allocated above 0)."""
+
+    name: str
+    allocated: Decimal
+    spent: Decimal
+    percent: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Lagging(Scoped):
+    """Budget disbursement in the scope (``reports.budget``).
+
+    ``has_budget`` False: the round's form has no budget questions (nothing else is
+    set). ``expected``: the round's expected percentage (None: not set, and then
+    ``by_agency`` is empty). ``total``: the scope's totals; ``reported``: units whose
+    allocated money counts; ``by_agency``: the lagging units by agency name."""
+
+    has_budget: bool
+    expected: Decimal | None
+    total: Totals | None
+    reported: int
+    by_agency: list[tuple[str, list[LaggingUnit]]]
+    lagging: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -272,6 +300,52 @@ async def overdue(
         )
     return Overdue(
         found.language, found.scope, found.snapshot, groups, late=len(late), total=len(units)
+    )
+
+
+async def lagging(
+    sessions: async_sessionmaker[AsyncSession],
+    telegram_user_id: int,
+    *,
+    round_id: int | None,
+    now: datetime,
+) -> Lagging | Refused:
+    """The units in the asker's scope whose budget disbursement is below the round's
+    expected percentage (officers and supervisors)."""
+    found = await _scoped(sessions, telegram_user_id, round_id, now, roles=OVERSEEING, answers=True)
+    if isinstance(found, Refused):
+        return found
+    return await asyncio.to_thread(_lagging, found)
+
+
+def _lagging(found: Scoped) -> Lagging:
+    from reports.budget import budget_questions, projects, totals, unit_totals
+
+    snapshot, root = found.snapshot, found.scope.root
+    expected = snapshot.round.expected_disbursement
+    if budget_questions(snapshot.form) is None:
+        return Lagging(found.language, found.scope, snapshot, False, expected, None, 0, [], 0)
+    given = projects(snapshot, root)
+    _, total = totals(snapshot, given, root)
+    units = unit_totals(given)
+    agency_of = {p.unit_id: p.agency_name for p in given}
+    groups: dict[str, list[LaggingUnit]] = {}
+    if expected is not None:
+        for unit in units:
+            if unit.lags(expected) and unit.percent is not None:
+                late = LaggingUnit(unit.name, unit.allocated, unit.spent, unit.percent)
+                groups.setdefault(agency_of[unit.unit_id], []).append(late)
+    reported = sum(1 for u in units if u.allocated > 0)
+    return Lagging(
+        found.language,
+        found.scope,
+        snapshot,
+        True,
+        expected,
+        total,
+        reported,
+        list(groups.items()),
+        sum(len(g) for g in groups.values()),
     )
 
 
