@@ -23,12 +23,12 @@ The frames are described in :mod:`reports.round_snapshot`.
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import UTC, datetime, tzinfo
 from typing import Any, TypeAlias
 
 import pandas as pd
-from sqlalchemy import Select, Text, case, cast, func, select
+from sqlalchemy import Select, Text, case, cast, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from flows.answers import AnswerError, AnswerValue, decode
@@ -205,16 +205,21 @@ async def load_round_snapshot(
     subtree_of: int | None = None,
     answers: bool = True,
     now: datetime | None = None,
+    only: Callable[[Form], Collection[str]] | None = None,
 ) -> RoundSnapshot:
     """Everything about round ``round_id`` for the units under ``subtree_of`` (all: None).
 
     ``answers=False`` leaves answers and attachments out (empty frames), which is
-    enough for completion and status. Raises :class:`UnknownRound` or
-    :class:`UnknownUnit`.
+    enough for completion and status. ``only``: given the round's form, the ids of the
+    questions whose answers to load (the rest left out: one indicator's figures need
+    a small part of a national round's millions of answers). Raises
+    :class:`UnknownRound` or :class:`UnknownUnit`.
     """
     round_ = await round_by_id(session, round_id)
     if round_ is None:
         raise UnknownRound(round_id)
+    form = form_of(round_.form_version)
+    wanted = None if only is None else sorted(only(form))
     info = RoundInfo(
         id=round_.id,
         form_code=round_.form_version.code,
@@ -252,7 +257,8 @@ async def load_round_snapshot(
             _scoped(
                 select(Submission.unit_id, Answer.question_id, cast(Answer.value, Text))
                 .join(Submission, Answer.submission_id == Submission.id)
-                .where(in_round),
+                .where(in_round)
+                .where(Answer.question_id.in_(wanted) if wanted is not None else true()),
                 Submission.unit_id,
                 subtree_of,
             ),
@@ -282,7 +288,6 @@ async def load_round_snapshot(
     else:
         answer_frame = pd.DataFrame({c: [] for c in ANSWER_COLUMNS})
         attachments = pd.DataFrame({c: [] for c in ATTACHMENT_COLUMNS})
-    form = form_of(round_.form_version)
     earlier = await _earlier(session, round_, form, subtree_of) if answers else None
     return RoundSnapshot(
         round=info,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import enum
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -21,7 +21,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from flows.form import NUMBER_TYPES
+from flows.form import NUMBER_TYPES, Form
+from flows.when import references
 from storage.db import transaction
 from storage.rounds import newest_open_round, round_by_id
 from storage.targets import targets_of
@@ -152,6 +153,7 @@ async def _scoped(
     *,
     roles: tuple[Role, ...] | None,
     answers: bool = False,
+    only: Callable[[Form], Collection[str]] | None = None,
 ) -> Scoped | Refused:
     """Check who asks and load their scope's snapshot in one transaction."""
     async with transaction(sessions) as session:
@@ -170,7 +172,7 @@ async def _scoped(
         from reports.snapshot import load_round_snapshot  # pandas: loaded when first needed
 
         snapshot = await load_round_snapshot(
-            session, round_.id, subtree_of=scope.root, answers=answers, now=now
+            session, round_.id, subtree_of=scope.root, answers=answers, now=now, only=only
         )
     return Scoped(person.language, scope, snapshot)
 
@@ -221,6 +223,22 @@ class IndicatorStatus(Scoped):
     title_en: str | None = None  # the form's English, for a reader of English
 
 
+def _indicator_reads(form: Form, indicator_no: str) -> set[str]:
+    """The questions whose answers an indicator's figures need: its own, and those that
+    any ``when`` reads (which questions a unit is asked depends on them)."""
+    wanted = {
+        q.id
+        for s in form.sections
+        for i in s.indicators
+        if i.no == indicator_no
+        for q in i.questions
+    }
+    for place in form.questions():
+        if place.question.when is not None:
+            wanted |= references(place.question.when)
+    return wanted
+
+
 async def indicator_status(
     sessions: async_sessionmaker[AsyncSession],
     telegram_user_id: int,
@@ -230,7 +248,15 @@ async def indicator_status(
     now: datetime,
 ) -> IndicatorStatus | Refused:
     """``/status 2.1``: achieved against target for an indicator's number questions."""
-    found = await _scoped(sessions, telegram_user_id, round_id, now, roles=None, answers=True)
+    found = await _scoped(
+        sessions,
+        telegram_user_id,
+        round_id,
+        now,
+        roles=None,
+        answers=True,
+        only=lambda form: _indicator_reads(form, indicator_no),
+    )
     if isinstance(found, Refused):
         return found
     from reports.targets import achievement  # pandas: loaded when first needed
