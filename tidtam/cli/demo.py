@@ -160,7 +160,7 @@ def demo_command(
         typer.Option(
             "--units",
             min=0,
-            help="schools to take (default: all 310 of the sample; 60 with --form projects)",
+            help="schools to take (default: all 310 of the sample; 40 with --form projects)",
         ),
     ] = None,
     speed: Annotated[

@@ -89,7 +89,7 @@ __all__ = [
     "run_projects_demo",
 ]
 
-DEFAULT_SCHOOLS = 60  # with the 4 ESA offices: 64 reporting units (README: how long)
+DEFAULT_SCHOOLS = 40  # with the 4 ESA offices: 44 reporting units (README: how long)
 WORK_STARTS, WORK_ENDS = dt.time(9, 0), dt.time(16, 0)
 SECOND_QUARTER_DAY = 5  # the second quarter opens on the 5th day of its quarter
 
