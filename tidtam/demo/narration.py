@@ -61,8 +61,7 @@ _TEXTS = {
         "tidtam demo: the quarterly project form, two quarters running",
     ),
     "projects.setup": (
-        "{units} หน่วยงานรายงานโครงการของตน (สำนักงานเขตพื้นที่การศึกษาและโรงเรียน)"
-        " · ข้อมูลอยู่ที่ {folder}",
+        "{units} หน่วยงานรายงานโครงการของตน (สำนักงานเขตพื้นที่การศึกษาและโรงเรียน) · ข้อมูลอยู่ที่ {folder}",
         "{units} units report their projects (ESA offices and schools) · data in {folder}",
     ),
     "projects.first": (
@@ -72,21 +71,20 @@ _TEXTS = {
         " through the bot · {added} items added · {units} units submitted",
     ),
     "projects.carried": (
-        "เปิดรอบ {period} ต่อจากไตรมาสก่อน: ยกคำตอบเดิม {answers} ข้อของ {submissions}"
-        " หน่วยงานมาให้ยืนยัน",
+        "เปิดรอบ {period} ต่อจากไตรมาสก่อน: ยกคำตอบเดิม {answers} ข้อของ {submissions} หน่วยงานมาให้ยืนยัน",
         "{period} opened from the quarter before: {answers} answers of {submissions}"
         " units carried over, to be confirmed",
     ),
     "projects.second": (
         "{period}: รายงาน {projects} โครงการ {activities} กิจกรรม · ตอบผ่านบอต {given} ข้อ"
         " · ยืนยันคำตอบเดิม (ยังเป็นเหมือนเดิม) {kept} ข้อ · แก้คำตอบเดิม {changed} ข้อ"
-        " (ตัวเลขต่างจากเดิมเกินร้อยละ {threshold} ยืนยันด้วย \"ใช่\" {confirmed} ข้อ)"
+        ' (ตัวเลขต่างจากเดิมเกินร้อยละ {threshold} ยืนยันด้วย "ใช่" {confirmed} ข้อ)'
         " · ตอบข้อใหม่ {fresh} ข้อ · ปิดรายการเดิม {closed} รายการ · เพิ่มกิจกรรมใหม่ {added}"
         " กิจกรรม · ส่งรายงานครบ {units} หน่วยงาน",
         "{period}: {projects} projects, {activities} activities · {given} answers given"
         " through the bot · {kept} carried answers confirmed as they were · {changed}"
         " changed ({confirmed} moved by more than {threshold} percent, confirmed with"
-        " \"yes\") · {fresh} new answers · {closed} carried lists closed · {added}"
+        ' "yes") · {fresh} new answers · {closed} carried lists closed · {added}'
         " new activities · {units} units submitted",
     ),
     "projects.proof": (
