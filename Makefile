@@ -8,7 +8,7 @@ LOCK := requirements.lock
 LOCK_FLAGS := --universal --python-version 3.11 --generate-hashes --quiet \
               --extra dev --custom-compile-command "make lock"
 
-.PHONY: install test lint demo lock lockcheck clean
+.PHONY: install test lint demo demo-projects lock lockcheck clean
 
 # Refuse a pyproject.toml whose dependencies changed without `make lock`, and a
 # Python that is too old, before installing anything.
@@ -42,6 +42,9 @@ lint: lockcheck $(STAMP)
 
 demo: lockcheck $(STAMP)
 	$(BIN)/tidtam demo
+
+demo-projects: lockcheck $(STAMP)
+	$(BIN)/tidtam demo --form projects
 
 # Re-resolve every package (direct and transitive) to its newest allowed version.
 # Run it after changing dependencies in pyproject.toml, or to take upstream updates;

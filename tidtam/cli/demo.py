@@ -32,12 +32,18 @@ from tidtam.demo import narration
 if TYPE_CHECKING:  # the demo's bot, reports and pandas load only when a demo runs
     import pandas as pd
 
-    from tidtam.demo.run import DemoResult
+    from tidtam.demo.projects import ProjectsResult
+    from tidtam.demo.run import DemoOptions, DemoResult
 
 
 class Language(enum.StrEnum):
     TH = "th"
     EN = "en"
+
+
+class DemoForm(enum.StrEnum):
+    ROUND = "round"  # the sample form: one round with reminders and escalations
+    PROJECTS = "projects"  # the quarterly project form: two quarters, the second prefilled
 
 
 def data_folder(given: Path | None) -> Path:
@@ -128,10 +134,34 @@ def _report(console: Console, result: DemoResult, language: str) -> None:
     )
 
 
+def _projects(console: Console, options: DemoOptions, language: str) -> None:
+    """Two quarters of the project form under a progress bar over the quarters."""
+    from tidtam.demo.projects import run_projects_demo
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TimeElapsedColumn())  # fmt: skip
+    with Progress(*columns, console=console, transient=True) as progress:
+        bar = _Bar(progress, language)
+        progress.update(bar.task, description=narration.text(language, "projects.progress"))
+        try:
+            result: ProjectsResult = asyncio.run(run_projects_demo(options, bar))
+        except (AssertionError, OSError) as error:
+            fail(f"the demo stopped: {error}")
+    for line in (
+        narration.text(language, "workbook", path=result.workbook),
+        narration.text(language, "projects.elapsed", seconds=result.seconds),
+    ):
+        console.print(line, highlight=False, markup=False)
+
+
 def demo_command(
     units: Annotated[
         int | None,
-        typer.Option("--units", min=0, help="schools to take (default: all 310 of the sample)"),
+        typer.Option(
+            "--units",
+            min=0,
+            help="schools to take (default: all 310 of the sample; 40 with --form projects)",
+        ),
     ] = None,
     speed: Annotated[
         float,
@@ -145,6 +175,14 @@ def demo_command(
         bool,
         typer.Option("--interactive", help="chat with the bot as a school's reporter instead"),
     ] = False,
+    form: Annotated[
+        DemoForm,
+        typer.Option(
+            "--form",
+            help="round: one round of the sample form; projects: two quarters of the "
+            "project form, the second started from the first",
+        ),
+    ] = DemoForm.ROUND,
     data_dir: Annotated[
         Path | None,
         typer.Option("--data-dir", help="where the database, files and reports go"),
@@ -162,10 +200,15 @@ def demo_command(
         seed=seed,
         language=lang.value,
     )
+    if interactive and form is DemoForm.PROJECTS:
+        fail("--interactive chats with the sample form; leave out --form projects")
     if interactive:
         asyncio.run(run_interactive(options, read_stdin, typer.echo))
         return
     console = Console()
+    if form is DemoForm.PROJECTS:
+        _projects(console, options, lang.value)
+        return
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),

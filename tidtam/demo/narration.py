@@ -56,6 +56,45 @@ _TEXTS = {
     ),
     "workbook": ("ไฟล์ Excel: {path}", "Excel workbook: {path}"),
     "chart": ("แผนภูมิ: {path}", "Chart: {path}"),
+    "projects.title": (
+        "การสาธิต tidtam: แบบรายงานความก้าวหน้าโครงการ สองไตรมาสต่อเนื่องกัน",
+        "tidtam demo: the quarterly project form, two quarters running",
+    ),
+    "projects.setup": (
+        "{units} หน่วยงานรายงานโครงการของตน (สำนักงานเขตพื้นที่การศึกษาและโรงเรียน) · ข้อมูลอยู่ที่ {folder}",
+        "{units} units report their projects (ESA offices and schools) · data in {folder}",
+    ),
+    "projects.first": (
+        "{period}: รายงาน {projects} โครงการ {activities} กิจกรรม · ตอบผ่านบอต {given} ข้อ"
+        " · กดเพิ่มรายการ {added} ครั้ง · ส่งรายงานครบ {units} หน่วยงาน",
+        "{period}: {projects} projects, {activities} activities · {given} answers given"
+        " through the bot · {added} items added · {units} units submitted",
+    ),
+    "projects.carried": (
+        "เปิดรอบ {period} ต่อจากไตรมาสก่อน: ยกคำตอบเดิม {answers} ข้อของ {submissions} หน่วยงานมาให้ยืนยัน",
+        "{period} opened from the quarter before: {answers} answers of {submissions}"
+        " units carried over, to be confirmed",
+    ),
+    "projects.second": (
+        "{period}: รายงาน {projects} โครงการ {activities} กิจกรรม · ตอบผ่านบอต {given} ข้อ"
+        " · ยืนยันคำตอบเดิม (ยังเป็นเหมือนเดิม) {kept} ข้อ · แก้คำตอบเดิม {changed} ข้อ"
+        ' (ตัวเลขต่างจากเดิมเกินร้อยละ {threshold} ยืนยันด้วย "ใช่" {confirmed} ข้อ)'
+        " · ตอบข้อใหม่ {fresh} ข้อ · ปิดรายการเดิม {closed} รายการ · เพิ่มกิจกรรมใหม่ {added}"
+        " กิจกรรม · ส่งรายงานครบ {units} หน่วยงาน",
+        "{period}: {projects} projects, {activities} activities · {given} answers given"
+        " through the bot · {kept} carried answers confirmed as they were · {changed}"
+        " changed ({confirmed} moved by more than {threshold} percent, confirmed with"
+        ' "yes") · {fresh} new answers · {closed} carried lists closed · {added}'
+        " new activities · {units} units submitted",
+    ),
+    "projects.proof": (
+        "   คำตอบในฐานข้อมูล {stored} ข้อ บันทึกผ่านบอต {bot} ข้อ · บันทึกทางอื่น {other} ข้อ"
+        " · คำตอบเดิมที่ยังไม่ได้ยืนยัน {unconfirmed} ข้อ",
+        "   of the {stored} answers stored, {bot} came through the bot and {other} another"
+        " way · {unconfirmed} carried answers left unconfirmed",
+    ),
+    "projects.progress": ("ไตรมาส", "quarter"),
+    "projects.elapsed": ("เสร็จใน {seconds:.0f} วินาที", "done in {seconds:.0f} s"),
     "elapsed": (
         "เสร็จใน {seconds:.0f} วินาที · ตอบผ่านบอต {given} ครั้ง · คำตอบในฐานข้อมูล {stored} ข้อ"
         " บันทึกผ่านบอต {bot} ข้อ · บันทึกทางอื่น {other} ข้อ",
