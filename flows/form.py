@@ -60,7 +60,7 @@ from typing import Any, Final
 
 from flows.calc import CalcExpr, parse_calc
 from flows.calc import rename as rename_calc
-from flows.when import Expr, parse_when, rename, to_source
+from flows.when import Expr, parse_when, references, rename, to_source
 
 __all__ = [
     "ITEM_ID",
@@ -293,6 +293,12 @@ class Form:
     _keyed: dict[str, QuestionPlace | None] = field(
         init=False, repr=False, compare=False, hash=False, default_factory=dict
     )
+    _item_lists: dict[str, tuple[QuestionPlace, ...]] = field(
+        init=False, repr=False, compare=False, hash=False, default_factory=dict
+    )
+    _when_reads: frozenset[str] = field(
+        init=False, repr=False, compare=False, hash=False, default=frozenset()
+    )
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "sections", number_form(self.sections))
@@ -304,6 +310,11 @@ class Form:
         }
         object.__setattr__(self, "_places", places)
         object.__setattr__(self, "_order", tuple(places.values()))
+        reads: set[str] = set()
+        for question in _all_questions(tuple(p.question for p in self._order)):
+            if question.when is not None:
+                reads |= references(question.when)
+        object.__setattr__(self, "_when_reads", frozenset(reads))
 
     def questions(self) -> Iterator[QuestionPlace]:
         """Every question in form order, with its section and indicator."""
@@ -346,8 +357,19 @@ class Form:
     def item_places(self, group: QuestionPlace, item_id: str) -> tuple[QuestionPlace, ...]:
         """The places of the questions of one item of the repeat group at ``group``."""
         prefix = f"{group.question.id}/{item_id}/"
-        found = (self._item_place(prefix + q.id) for q in self._template(group).questions)
-        return tuple(p for p in found if p is not None)
+        cached = self._item_lists.get(prefix)
+        if cached is None:
+            found = (self._item_place(prefix + q.id) for q in self._template(group).questions)
+            cached = tuple(p for p in found if p is not None)
+            if len(self._item_lists) < 4096:  # as _keyed: item ids repeat across units
+                self._item_lists[prefix] = cached
+        return cached
+
+    @property
+    def when_reads(self) -> frozenset[str]:
+        """The ids of the questions some ``when`` reads (which questions are asked depends
+        on their answers, and only on theirs and on groups' lists)."""
+        return self._when_reads
 
     def _template(self, place: QuestionPlace) -> Question:
         """The group as written in the form (an item's group carries its key as id)."""

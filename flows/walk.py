@@ -301,11 +301,13 @@ class _Walk:
         Operands are the answers of applicable questions only (as for ``when``).
         """
         events: list[Event] = []
+        live: set[str] | None = None
         for where in list(self.places):
             question = where.question
             if question.calc is None:
                 continue
-            live = {p.question.id for p in self.places}
+            if live is None or self._places is None:  # a saved calc may change what is asked
+                live = {p.question.id for p in self.places}
             values = {
                 qid: when_value(self.answers.get(qid))
                 for qid in calc_operands(question.calc)
@@ -344,8 +346,14 @@ class _Walk:
         return Items(())
 
     def set_answer(self, question_id: str, answer: AnswerValue) -> None:
+        """Store an answer; which questions are asked changes only if a ``when`` reads
+        it or it is a group's list (ids are unique, so a key's last part is its id)."""
         self.answers[question_id] = answer
-        self._places = None
+        if (
+            isinstance(answer.value, Items)
+            or question_id.rsplit("/", 1)[-1] in self.form.when_reads
+        ):
+            self._places = None
 
     def initial_pending(self, question_id: str) -> tuple[str, ...]:
         answer = self.answers.get(question_id)
