@@ -98,12 +98,16 @@ def achievement(
         return sum(given, Decimal(0)) if given else None
 
     rows: list[Achievement] = []
+    # each agency's units and values, in one pass (a national round has 250 agencies)
+    members_of: dict[int, list[int]] = {}
+    values_of: dict[int, list[Decimal | None]] = {}
+    for unit, agency, value in zip(ids, agency_of, values, strict=True):
+        members_of.setdefault(agency, []).append(unit)
+        values_of.setdefault(agency, []).append(value)
     # an agency gets a row only inside the scope: a school's own status shows no agency
     for agency in dict.fromkeys(a for a in agency_of if a != root and a in names):
-        members = [u for u, a in zip(ids, agency_of, strict=True) if a == agency]
-        mine = [v for v, a in zip(values, agency_of, strict=True) if a == agency]
-        target = target_of(agency, members)
-        rows.append(_figures(agency, names.get(agency, ""), mine, target, met_at))
+        target = target_of(agency, members_of[agency])
+        rows.append(_figures(agency, names.get(agency, ""), values_of[agency], target, met_at))
     given = [row.target for row in rows if row.target is not None]
     province_target = targets.get((root, question_id))
     if province_target is None and given:

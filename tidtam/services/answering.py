@@ -32,9 +32,11 @@ from storage.chat_states import (
     mark_delivered,
 )
 from storage.db import in_transaction
+from storage.forms import cached_form
 from storage.members import memberships
 from storage.models import Attachment, ChatState, Member, Submission
 from storage.people import REVOKED
+from storage.prefill import carry_unit
 from storage.submissions import (
     EDITABLE,
     add_attachment,
@@ -45,6 +47,7 @@ from storage.submissions import (
     submission_for,
     targets,
 )
+from tidtam.core.round_policy import PREFILL_FROM
 from tidtam.core.vocabulary import (
     ANSWERING_ROLES,
     SubmissionState,
@@ -270,6 +273,10 @@ async def _activate(
     session: AsyncSession, state: ChatState, member: Member, round_id: int
 ) -> _Active | None:
     submission = await submission_for(session, round_id, member.unit_id)
+    source = submission.round.policy.get(PREFILL_FROM) if submission.round.policy else None
+    if isinstance(source, int) and submission.state == SubmissionState.NOT_STARTED.value:
+        form = await cached_form(session, submission.round.form_version_id)
+        await carry_unit(session, submission, source, form)
     state.member_id, state.submission_id = member.id, submission.id
     state.data = {"walk": walk.WalkState().to_dict()}
     return await _load_active(session, state, ChatContext(state, member, submission))

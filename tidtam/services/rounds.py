@@ -12,10 +12,11 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from storage import audit
 from storage.db import transaction
 from storage.forms import form_by_version_id
 from storage.models import Round
-from storage.prefill import Prefilled, prefill_round
+from storage.prefill import Prefilled, carried_counts
 from storage.rounds import (
     Progress,
     RoundState,
@@ -161,8 +162,10 @@ async def prefill_from(
 ) -> Prefilled:
     """Start ``new_round``'s units from their answers in round ``source_round_id``.
 
-    In the caller's transaction (the round is opened and prefilled at once, or not at
-    all). Refused (:class:`PrefillRefused`) for a round that does not exist, is the
+    Records the earlier round in the new one's policy (each unit's answers are copied
+    when it first opens its report: :func:`storage.prefill.carry_unit`) and counts what
+    there is to carry; in the caller's transaction (the round is opened with it, or not
+    at all). Refused (:class:`PrefillRefused`) for a round that does not exist, is the
     new one, or asks another form (a later version of the same form is fine: answers
     to questions it no longer has are carried but never shown).
     """
@@ -176,6 +179,15 @@ async def prefill_from(
             f"--prefill-from: round {source.id} asks form {source_form.code}, "
             f"not {form.code}; a round continues only from a round of the same form"
         )
-    prefilled = await prefill_round(session, new_round, source, form, now=now)
+    counts = await carried_counts(session, new_round, source, form)
     new_round.policy = {**new_round.policy, PREFILL_FROM: source.id}
-    return prefilled
+    audit.record(
+        session,
+        "rounds.prefill",
+        round_id=new_round.id,
+        source_round=source.id,
+        submissions=counts.submissions,
+        answers=counts.answers,
+        at=now,
+    )
+    return counts
