@@ -162,8 +162,9 @@ async def open_command(
                 fail(str(error))
     if prefill_from is not None:
         typer.echo(
-            f"prefilled from round {prefill_from}: {carried.submissions} units start from "
-            f"{carried.answers} answers, each to confirm or change"
+            f"continues round {prefill_from}: {carried.submissions} units start from their "
+            f"{carried.answers} answers there (copied when each unit first opens its report), "
+            "each to confirm or change"
         )
     typer.echo(
         f"opened round {round_id}: {form_version.code} v{form_version.version}, "
