@@ -209,3 +209,18 @@ async def test_the_round_s_threshold_decides_what_is_met(tiny: Tiny, tmp_path: P
     agencies, _ = achievement(snapshot, "students", targets)
     esa2 = next(a for a in agencies if a.unit_id == tiny.unit_ids["ESA2"])
     assert (esa2.percent, esa2.met) == (Decimal("3.0"), True)
+
+
+async def test_an_indicator_names_its_target_only_when_it_has_one_number(
+    tiny: Tiny, tmp_path: Path
+) -> None:
+    """Indicator 1.1 asks two numbers (students, budget): naming it is refused, placed."""
+    with pytest.raises(UnitsFileError) as raised:
+        await import_targets_file(
+            tiny.sessions,
+            write(tmp_path, "unit_code,question,period,target\nS1,1.1,2567,5\n"),
+            "tiny",
+        )
+    [problem] = raised.value.problems
+    assert (problem.row, problem.column) == (2, "question")
+    assert "nor an indicator with one" in problem.message

@@ -6,7 +6,9 @@ One target per row, under a header row (CSV or XLSX, read as the units file is):
     1067010001,s1i1_students,2567,120
     PBN-ESA1,2.1.1,2567,5000
 
-``question`` is a number question's id or its item number; ``period`` a fiscal year
+``question`` is a number question's id or its item number, or an indicator's id or
+number when the indicator has one number question (the indicator's target is
+that question's); ``period`` a fiscal year
 (``2567``) or a quarter (``2567-Q2``); ``target`` a number from 0 (Thai digits and
 thousands separators are read). Every problem is reported at once, each with the
 row as Excel shows it and the column; :func:`check_targets` is pure (no SQL): the use
@@ -110,7 +112,8 @@ def check_targets(
         if question_id is None:
             problem(
                 "question",
-                f'"{named}" is not a number question of the form (give its id or item number)'
+                f'"{named}" is not a number question of the form, nor an indicator with one '
+                "(give its id or item number)"
                 if named
                 else "empty",
             )

@@ -46,10 +46,13 @@ async def import_targets_file(
             )
         form = form_of(version)
         questions: dict[str, str] = {}
-        for place in form.questions():
-            q = place.question
-            if q.type in NUMBER_TYPES:
-                questions[q.id] = questions[q.no] = q.id
+        for section in form.sections:
+            for indicator in section.indicators:
+                numbers = [q for q in indicator.questions if q.type in NUMBER_TYPES]
+                for q in numbers:
+                    questions[q.id] = questions[q.no] = q.id
+                if len(numbers) == 1:  # an indicator's target is its one number's
+                    questions[indicator.id] = questions[indicator.no] = numbers[0].id
         found = await session.execute(select(Unit.code, Unit.id))
         units = {code: unit_id for code, unit_id in found.all()}
         good, problems = check_targets(file, rows, unit_codes=units.keys(), questions=questions)
