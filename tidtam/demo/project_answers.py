@@ -197,6 +197,7 @@ def first_quarter(form: Form, seed: int, today: dt.date) -> Quarter:
         b.text_or_none(f"{key}/problems", rng, PROBLEMS)
         b.text_or_none(f"{key}/suggestions", rng, SUGGESTIONS)
     b.value("overall", rng.choice(OVERALL[1]))
+    b.value("reached", rng.randint(20, 400))  # cumulative: asked anew every quarter
     return b.quarter()
 
 
@@ -261,6 +262,7 @@ def second_quarter(form: Form, first: Quarter, seed: int, today: dt.date) -> Qua
         if rng.random() < 0.2:
             b.value(f"{key}/suggestions", rng.choice(SUGGESTIONS))
     b.value("overall", rng.choice(OVERALL[2]))
+    b.value("reached", rng.randint(20, 400))
     return b.quarter()
 
 
