@@ -34,7 +34,6 @@ import asyncio
 import json
 import random
 import resource
-import subprocess
 import sys
 import tempfile
 import time
@@ -47,6 +46,7 @@ import asyncpg
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.bench_reports import PG, create_database, drop_database, machine
+from bench.benchproc import measured
 from flows.form_loader import load_form
 from reports.snapshot import load_round_snapshot
 from reports.workbook import write_workbook
@@ -63,6 +63,8 @@ from tidtam.services import rounds, status
 AGENCY_SHARE = 200
 CHUNK = 200_000
 OFFICER = 9_000_000_001
+
+
 def form_yaml() -> str:
     """The sample project form (its indicator 1.3 asks a cumulative number)."""
     return PROJECTS_FILE.read_text(encoding="utf-8")
@@ -330,24 +332,7 @@ def main() -> None:
         results = []
         wanted = (args.only or "status,export,prefill").split(",")
         for what in wanted:
-            completed = subprocess.run(
-                [
-                    sys.executable,
-                    __file__,
-                    "--measure",
-                    what,
-                    "--url",
-                    url,
-                    "--round",
-                    str(round_id),
-                ],
-                capture_output=True,
-                text=True,
-                check=False,
-            )
-            if completed.returncode:
-                raise SystemExit(f"{what} failed:\n{completed.stderr}")
-            results.append(json.loads(completed.stdout.strip().splitlines()[-1]))
+            results.append(measured(__file__, what, "--url", url, "--round", str(round_id)))
             print(results[-1], flush=True)
         print(f"\n{datetime.now(UTC):%Y-%m-%d}, {machine()}, {args.units:,} units\n")
         print("| measurement | time (s) | peak RSS (MB) | detail |")

@@ -44,6 +44,7 @@ import asyncpg
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.benchproc import measured
 from flows.form_loader import load_form
 from reports.aggregates import completion
 from reports.chart import status_chart
@@ -443,26 +444,8 @@ def main() -> None:
             print(f"database: {name}")
         results = []
         for what in ("status-all", "status-agency", "export"):
-            completed = subprocess.run(
-                [
-                    sys.executable,
-                    __file__,
-                    "--measure",
-                    what,
-                    "--url",
-                    url,
-                    "--round",
-                    str(round_id),
-                    "--agency",
-                    str(agency),
-                ],
-                capture_output=True,
-                text=True,
-                check=False,
-            )
-            if completed.returncode:
-                raise SystemExit(f"{what} failed:\n{completed.stderr}")
-            results.append(json.loads(completed.stdout.strip().splitlines()[-1]))
+            arguments = ("--url", url, "--round", str(round_id), "--agency", str(agency))
+            results.append(measured(__file__, what, *arguments))
             print(results[-1], flush=True)
         print(f"\n{datetime.now(UTC):%Y-%m-%d}, {machine()}, {args.units:,} units\n")
         print(

@@ -64,3 +64,21 @@ def collector_paused() -> Iterator[None]:
     finally:
         gc.enable()
         gc.unfreeze()
+
+
+def measured(script: str, what: str, *arguments: str) -> dict[str, object]:
+    """Run ``script --measure what ARGUMENTS`` in a fresh Python process (its peak memory is
+    its own) and read the JSON line it prints last; exit with its error if it fails."""
+    import json
+    import sys
+
+    completed = subprocess.run(
+        [sys.executable, script, "--measure", what, *arguments],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if completed.returncode:
+        raise SystemExit(f"{what} failed:\n{completed.stderr}")
+    result: dict[str, object] = json.loads(completed.stdout.strip().splitlines()[-1])
+    return result

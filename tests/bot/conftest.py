@@ -7,6 +7,7 @@ its people (``standin.user(...)``), and the bot polling it, on SQLite and Postgr
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -24,9 +25,9 @@ from storage.files import FileStore
 from storage.invites import create_invites
 from storage.models import Round
 from storage.units import unit_by_code
+from tests.provinces import open_sample_round
 from tidtam.core.vocabulary import Certify, Role
 from tidtam.fake_telegram import FakeTelegram
-from tidtam.samples import seed_sample_province
 from tidtam.settings import Settings
 
 TOKEN = "123456:TEST-TOKEN"
@@ -53,14 +54,16 @@ async def seed_province(
     sessions: async_sessionmaker[AsyncSession], *, certify: Certify = Certify.HEAD
 ) -> Round:
     """The sample province and form, and a round open for esa offices and schools."""
-    now = datetime.now(UTC)
-    async with transaction(sessions) as session:
-        return await seed_sample_province(
-            session,
-            opens_at=now - timedelta(days=1),
-            deadline=now + timedelta(days=20),
-            certify=certify,
-        )
+    return await open_sample_round(sessions, certify=certify)
+
+
+@asynccontextmanager
+async def bot_on(province: Province, settings: Settings) -> AsyncIterator[Application]:  # type: ignore[type-arg]
+    """The real bot polling the stand-in, on ``province``'s database."""
+    dependencies = Deps(settings, province.sessions, FileStore(settings.files_dir))
+    application = build_application(dependencies, rate_limit=False)
+    async with polling(application, poll_timeout=timedelta(seconds=1)) as running:
+        yield running
 
 
 @pytest.fixture
@@ -93,8 +96,6 @@ async def bot(
     province: Province, settings: Settings, standin: FakeTelegram
 ) -> AsyncIterator[Application]:  # type: ignore[type-arg]
     """The bot, polling the stand-in, on the province's database."""
-    dependencies = Deps(settings, province.sessions, FileStore(settings.files_dir))
-    application = build_application(dependencies, rate_limit=False)
-    async with polling(application, poll_timeout=timedelta(seconds=1)) as running:
+    async with bot_on(province, settings) as running:
         yield running
     assert standin.unknown_methods == []

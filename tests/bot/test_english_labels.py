@@ -11,17 +11,13 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram.ext import Application
 
-from bot.app import build_application
-from bot.context import Deps
-from bot.runner import polling
 from storage.db import transaction
-from storage.files import FileStore
 from tidtam.fake_telegram import FakeTelegram
 from tidtam.fake_telegram.driver import BotMessage, DriverUser
 from tidtam.samples import seed_sample_province
 from tidtam.settings import Settings
 
-from .conftest import Province
+from .conftest import Province, bot_on
 from .scripted import wait_for
 
 SCHOOL = "1067010001"
@@ -83,12 +79,8 @@ async def bilingual(
 
 
 @pytest.fixture
-async def bilingual_bot(
-    bilingual: Province, settings: Settings, standin: FakeTelegram
-) -> AsyncIterator[Application]:  # type: ignore[type-arg]
-    dependencies = Deps(settings, bilingual.sessions, FileStore(settings.files_dir))
-    application = build_application(dependencies, rate_limit=False)
-    async with polling(application, poll_timeout=timedelta(seconds=1)) as running:
+async def bilingual_bot(bilingual: Province, settings: Settings) -> AsyncIterator[Application]:  # type: ignore[type-arg]
+    async with bot_on(bilingual, settings) as running:
         yield running
 
 

@@ -24,10 +24,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram.ext import Application
 from typer.testing import CliRunner
 
-from bot.app import build_application
-from bot.context import Deps
-from bot.runner import polling
-from storage.files import FileStore
 from storage.models import Answer, FormVersion, Round, Submission
 from tidtam.core.periods import period_containing
 from tidtam.core.vocabulary import Role
@@ -36,7 +32,7 @@ from tidtam.fake_telegram.driver import BotMessage, DriverUser
 from tidtam.settings import Settings
 
 from ..flows.xlsform_books import book
-from .conftest import SAMPLES, Province
+from .conftest import SAMPLES, Province, bot_on
 from .scripted import wait_for
 
 SCHOOL = "1067010001"
@@ -148,9 +144,7 @@ async def kobo(
 async def kobo_bot(
     kobo: Province, settings: Settings, standin: FakeTelegram
 ) -> AsyncIterator[Application]:  # type: ignore[type-arg]
-    dependencies = Deps(settings, kobo.sessions, FileStore(settings.files_dir))
-    application = build_application(dependencies, rate_limit=False)
-    async with polling(application, poll_timeout=timedelta(seconds=1)) as running:
+    async with bot_on(kobo, settings) as running:
         yield running
     assert standin.unknown_methods == []
 

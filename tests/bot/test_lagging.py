@@ -3,29 +3,27 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram.ext import Application
 
-from bot.app import build_application
-from bot.context import Deps
-from bot.runner import polling
 from flows.answers import NONE, AnswerValue, encode
 from flows.form_loader import load_form_file
 from storage.db import transaction
-from storage.files import FileStore
+from storage.models import Round
 from storage.rounds import round_by_id
 from storage.submissions import save_answer, submission_for
 from storage.units import unit_by_code
+from tests.provinces import open_sample_round
 from tests.reports.budget_seed import project_answers
 from tidtam.core.vocabulary import Role
 from tidtam.fake_telegram import FakeTelegram
-from tidtam.samples import PROJECTS_FILE, seed_sample_province
+from tidtam.samples import PROJECTS_FILE
 from tidtam.settings import Settings
 
-from .conftest import Province
+from .conftest import Province, bot_on
 from .scripted import wait_for
 from .test_inputs import registered
 
@@ -34,26 +32,18 @@ LATE_SCHOOL, GOOD_SCHOOL, OTHER_AGENCY_SCHOOL = "1067010001", "1067010002", "106
 
 @pytest.fixture
 async def projects(sessions: async_sessionmaker[AsyncSession], settings: Settings) -> Province:
-    now = datetime.now(UTC)
+    opened = await open_sample_round(sessions, form_file=PROJECTS_FILE, period="2568-Q1")
     async with transaction(sessions) as session:
-        opened = await seed_sample_province(
-            session,
-            opens_at=now - timedelta(days=1),
-            deadline=now + timedelta(days=20),
-            period="2568-Q1",
-            form_file=PROJECTS_FILE,
-        )
-        opened.policy = {**opened.policy, "expected_disbursement": "25"}
+        stored = await session.get(Round, opened.id)
+        assert stored is not None
+        stored.policy = {**stored.policy, "expected_disbursement": "25"}
+        opened = stored
     return Province(sessions, opened, settings)
 
 
 @pytest.fixture
-async def projects_bot(
-    projects: Province, settings: Settings, standin: FakeTelegram
-) -> AsyncIterator[Application]:  # type: ignore[type-arg]
-    dependencies = Deps(settings, projects.sessions, FileStore(settings.files_dir))
-    application = build_application(dependencies, rate_limit=False)
-    async with polling(application, poll_timeout=timedelta(seconds=1)) as running:
+async def projects_bot(projects: Province, settings: Settings) -> AsyncIterator[Application]:  # type: ignore[type-arg]
+    async with bot_on(projects, settings) as running:
         yield running
 
 

@@ -13,27 +13,24 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram.ext import Application
 
-from bot.app import build_application
-from bot.context import Deps
-from bot.runner import polling
 from flows.answers import NONE, AnswerValue, Items, encode
 from flows.form_loader import load_form_file
 from reports.snapshot import load_round_snapshot
 from reports.workbook import write_workbook
 from storage.db import transaction
-from storage.files import FileStore
 from storage.models import Answer, Submission
 from storage.rounds import open_round, round_by_id
 from storage.submissions import save_answer, submission_for
 from storage.units import unit_by_code
+from tests.provinces import open_sample_round
 from tidtam.core.vocabulary import Certify
 from tidtam.fake_telegram import FakeTelegram
 from tidtam.fake_telegram.driver import BotMessage, DriverUser
-from tidtam.samples import PROJECTS_FILE, seed_sample_province
+from tidtam.samples import PROJECTS_FILE
 from tidtam.services import rounds
 from tidtam.settings import Settings
 
-from .conftest import Province
+from .conftest import Province, bot_on
 from .scripted import wait_for
 
 SCHOOL = "1067010001"
@@ -41,25 +38,13 @@ SCHOOL = "1067010001"
 
 @pytest.fixture
 async def projects(sessions: async_sessionmaker[AsyncSession], settings: Settings) -> Province:
-    now = datetime.now(UTC)
-    async with transaction(sessions) as session:
-        opened = await seed_sample_province(
-            session,
-            opens_at=now - timedelta(days=1),
-            deadline=now + timedelta(days=20),
-            period="2568-Q1",
-            form_file=PROJECTS_FILE,
-        )
+    opened = await open_sample_round(sessions, form_file=PROJECTS_FILE, period="2568-Q1")
     return Province(sessions, opened, settings)
 
 
 @pytest.fixture
-async def projects_bot(
-    projects: Province, settings: Settings, standin: FakeTelegram
-) -> AsyncIterator[Application]:  # type: ignore[type-arg]
-    dependencies = Deps(settings, projects.sessions, FileStore(settings.files_dir))
-    application = build_application(dependencies, rate_limit=False)
-    async with polling(application, poll_timeout=timedelta(seconds=1)) as running:
+async def projects_bot(projects: Province, settings: Settings) -> AsyncIterator[Application]:  # type: ignore[type-arg]
+    async with bot_on(projects, settings) as running:
         yield running
 
 

@@ -3,7 +3,7 @@ across every item of every unit (checked by hand), and the same in Word and PDF.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -20,8 +20,9 @@ from reports.snapshot import load_round_snapshot
 from storage.db import transaction
 from storage.submissions import save_answer, submission_for
 from storage.units import unit_by_code
+from tests.provinces import open_sample_round
 from tests.reports.pdfcheck import bases, page_texts
-from tidtam.samples import PROJECTS_FILE, seed_sample_province
+from tidtam.samples import PROJECTS_FILE
 
 FORM = load_form_file(PROJECTS_FILE)
 A = AnswerValue
@@ -59,14 +60,8 @@ UNITS = {
 
 async def seeded(sessions: async_sessionmaker[AsyncSession]) -> int:
     now = datetime.now(UTC)
+    opened = await open_sample_round(sessions, form_file=PROJECTS_FILE, period="2569-Q1")
     async with transaction(sessions) as session:
-        opened = await seed_sample_province(
-            session,
-            opens_at=now - timedelta(days=1),
-            deadline=now + timedelta(days=20),
-            period="2569-Q1",
-            form_file=PROJECTS_FILE,
-        )
         for code, projects in UNITS.items():
             unit = await unit_by_code(session, code)
             assert unit is not None

@@ -2,31 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from reports.snapshot import load_round_snapshot
 from reports.targets import achievement
-from storage.db import transaction
 from storage.targets import targets_of
-from tidtam.samples import HERE, PROJECTS_FILE, seed_sample_province
+from tests.provinces import open_sample_round
+from tidtam.samples import HERE, PROJECTS_FILE
 from tidtam.services.targets import import_targets_file
 
 
 async def test_the_sample_targets_file_imports_and_sets_each_agency_s_target(
     sessions: async_sessionmaker[AsyncSession],
 ) -> None:
-    now = datetime.now(UTC)
-    async with transaction(sessions) as session:
-        opened = await seed_sample_province(
-            session,
-            opens_at=now - timedelta(days=1),
-            deadline=now + timedelta(days=20),
-            period="2570-Q1",
-            form_file=PROJECTS_FILE,
-        )
+    opened = await open_sample_round(sessions, form_file=PROJECTS_FILE, period="2570-Q1")
     done = await import_targets_file(sessions, HERE / "targets-projects.csv", "pb-projects-2567")
     assert done.stored == 16 and done.periods == ("2570-Q1", "2570-Q2", "2570-Q3", "2570-Q4")
     async with sessions() as session:
