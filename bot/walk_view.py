@@ -272,11 +272,20 @@ def echo(view: View, question_id: str, answer: AnswerValue) -> str:
     return t(lang, "report.saved", number=q.no, answer=shown)
 
 
-def calculated(view: View, question_id: str, answer: AnswerValue) -> str:
-    """A computed value, said as it follows: "คำนวณให้ ข้อ 3.1.4 งบประมาณคงเหลือ: 12,500.00"."""
+def calculated(
+    view: View, question_id: str, answer: AnswerValue, items: Sequence[tuple[str, int]] = ()
+) -> str:
+    """A computed value, said as it follows: "คำนวณให้ ข้อ 3.1.4 งบประมาณคงเหลือ: 12,500.00"
+    (an item's: "ข้อ 1.1.1.7 (โครงการที่ 2) ...", in the reader's words)."""
     q = localized(view, view.form.question(question_id))
     shown = show_answer(q, answer, view.language)
-    return t(view.language, "report.calculated", number=q.no, text=q.text, answer=shown)
+    number = q.no
+    if items:
+        words = _item_words(view, question_id)
+        number += (
+            f" ({item_path(view.language, list(zip(words, (n for _, n in items), strict=True)))})"
+        )
+    return t(view.language, "report.calculated", number=number, text=q.text, answer=shown)
 
 
 def _item_words(view: View, question_id: str) -> list[str]:
@@ -526,7 +535,8 @@ def _review_footer(view: View, event: walk.ShowReview) -> Reply:
     lang = view.language
     legend = t(lang, "report.review_legend")
     if event.missing:
-        numbers = _numbers(view, event.missing)
+        positions = {i.question_id: i.items for s in event.sections for i in s.items}
+        numbers = _numbers(view, event.missing, positions=positions)
         return Reply(
             t(lang, "report.review_missing", count=len(event.missing), numbers=numbers)
             + "\n"
@@ -539,9 +549,19 @@ def _review_footer(view: View, event: walk.ShowReview) -> Reply:
     )
 
 
-def _numbers(view: View, question_ids: Sequence[str], limit: int = 12) -> str:
-    """Item numbers the way the language lists them, at most ``limit`` of them."""
+def _numbers(
+    view: View,
+    question_ids: Sequence[str],
+    limit: int = 12,
+    positions: Mapping[str, tuple[int, ...]] | None = None,
+) -> str:
+    """Item numbers the way the language lists them, at most ``limit`` of them; an item's
+    question with its item's position(s) as its edit button says ("1.1.1.2 (2)")."""
     numbers = [view.form.question(q).no if q in view.form else "?" for q in question_ids]
+    for i, q in enumerate(question_ids):
+        at = (positions or {}).get(q)
+        if at:
+            numbers[i] += " (" + "-".join(str(n) for n in at) + ")"
     if len(numbers) > limit:
         rest = len(numbers) - limit
         return ", ".join(numbers[:limit]) + t(view.language, "list.more", count=rest)
@@ -562,7 +582,7 @@ def render(view: View, events: Sequence[walk.Event], *, from_press: bool) -> lis
     echoes: list[str] = []
     for e in events:
         if isinstance(e, walk.Calculated):  # a value that followed: always said
-            echoes.append(calculated(view, e.question_id, e.answer))
+            echoes.append(calculated(view, e.question_id, e.answer, e.items))
         elif (
             isinstance(e, walk.Save)
             and not from_press  # a press shows its own answer

@@ -49,10 +49,12 @@ class Calculated:
     """A ``calc`` question's value followed from the answer just saved (show it).
 
     Its :class:`Save` comes just before; ``answer`` is "none" when the value cannot
-    be computed (an operand without a number, a division by zero)."""
+    be computed (an operand without a number, a division by zero). A value that had
+    none and still has none is saved without being shown."""
 
     question_id: str
     answer: AnswerValue
+    items: tuple[tuple[str, int], ...] = ()  # an item's calc: each group's item word, position
 
 
 @dataclass(frozen=True, slots=True)

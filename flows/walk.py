@@ -130,6 +130,7 @@ from flows.relevance import (
     Place,
     Progress,
     _applicable,
+    _items_of,
     _place_in,
     applicable,
     dependents,
@@ -315,10 +316,14 @@ class _Walk:
             }
             result = compute(question.calc, values)
             answer = NONE if result is None else AnswerValue(_typed(question, result))
-            if self.answers.get(question.id) == answer:
+            before = self.answers.get(question.id)
+            if before == answer:
                 continue
             self.set_answer(question.id, answer)
-            events += [Save(question.id, answer), Calculated(question.id, answer)]
+            events.append(Save(question.id, answer))
+            if answer != NONE or (before is not None and not before.empty):
+                items = _items_of(self.form, where, self.answers)
+                events.append(Calculated(question.id, answer, items))
         return events
 
     def answered(self, question_id: str) -> bool:

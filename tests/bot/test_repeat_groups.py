@@ -91,7 +91,7 @@ async def test_two_projects_with_three_activities_are_reported_and_stored(
     await answer(clerk, "50,000", "งบประมาณที่เบิกจ่ายแล้ว")
     await answer(clerk, "60000", "ต้องไม่เกินงบประมาณที่ได้รับจัดสรร")  # the item's own check
     listed = await answer(clerk, "20,000", "กิจกรรมของโครงการที่ดำเนินการแล้ว")
-    assert "คำนวณให้ ข้อ 1.1.1.7 งบประมาณคงเหลือ (บาท): 30,000" in listed.text
+    assert "คำนวณให้ ข้อ 1.1.1.7 (โครงการที่ 1) งบประมาณคงเหลือ (บาท): 30,000" in listed.text
     for name, people in (("อบรมครูภาษาไทย", "35"), ("ค่ายรักการอ่าน", "120")):
         await clerk.click("➕ เพิ่มกิจกรรม", listed)
         act = await asked(clerk, "ชื่อกิจกรรม")
@@ -266,7 +266,7 @@ async def test_the_next_quarter_starts_from_the_last_one_and_a_jump_is_confirmed
     assert "คำตอบรอบก่อน: 20,000" in spent.text
     await answer(clerk, "64,000", "ต่างจากคำตอบรอบก่อน (20,000) ถึงร้อยละ 220")
     activity = await answer(clerk, "64000", "คำตอบรอบก่อน: อบรมครูภาษาไทย")  # the same again
-    assert "คำนวณให้ ข้อ 1.1.1.7 งบประมาณคงเหลือ (บาท): 16,000" in activity.text
+    assert "คำนวณให้ ข้อ 1.1.1.7 (โครงการที่ 1) งบประมาณคงเหลือ (บาท): 16,000" in activity.text
     assert "(โครงการที่ 1 › กิจกรรมที่ 1)" in activity.text
     await clerk.click("✔ ยังเป็นเหมือนเดิม")
     for carried_text in ("15 พ.ย. 2569", "โรงเรียน", "35", "ครูนำไปใช้"):

@@ -159,7 +159,9 @@ def test_a_unit_reports_two_projects_with_three_activities() -> None:
     s.send(Text("60,000"))  # breaks the item's own check
     assert any(isinstance(e, Invalid) and e.code == "check" for e in s.events)
     s.send(Text("20,000"))
-    assert Calculated("projects/i1/left", AnswerValue(Decimal(30000))) in s.events
+    assert (
+        Calculated("projects/i1/left", AnswerValue(Decimal(30000)), (("โครงการ", 1),)) in s.events
+    )
     assert s.asked() == "projects/i1/activities"  # "late" is not asked: spent is not 0
     for name, people in (("อบรมครู", "35"), ("ค่ายการอ่าน", "120")):
         s.send(AddItem("projects/i1/activities"))
@@ -361,3 +363,17 @@ def test_any_sequence_keeps_the_answers_consistent(moves: list[tuple[str, object
                 assert isinstance(listed, Items) and parts[depth] in listed.ids
         figures = progress(FORM_OBJ, "school", s.answers)
         assert 0 <= figures.answered <= figures.total
+
+
+def test_an_item_s_calc_is_shown_with_its_item_and_a_value_still_missing_is_not_shown() -> None:
+    s = Session()
+    s.send(Start())
+    s.send(Text("กลุ่มนโยบายและแผน"))
+    s.send(AddItem("projects"))
+    events = s.send(Text("ส่งเสริมการอ่าน"))  # allocated and spent not given yet
+    assert not [e for e in events if isinstance(e, Calculated)]
+    assert s.answers["projects/i1/left"].none  # stored as no value all the same
+    s.send(Text("50,000"))
+    events = s.send(Text("20,000"))
+    [left] = [e for e in events if isinstance(e, Calculated) and e.question_id.endswith("left")]
+    assert left.items == (("โครงการ", 1),) and left.answer == AnswerValue(Decimal(30000))
