@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 HEAVY = ("pandas", "numpy", "matplotlib", "xlsxwriter", "openpyxl", "fpdf", "docx", "pythainlp")
+# Alembic (and Mako) migrate the schema; the bot only checks it at start, without them.
+MIGRATION_ONLY = ("alembic", "mako")
 
 
 @pytest.mark.parametrize("entry", ["tidtam.cli", "bot.app", "bot.runner", "bot.webhook"])
@@ -21,3 +24,21 @@ def test_starting_the_bot_loads_no_report_library(entry: str) -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout.strip()
     assert loaded == "", f"importing {entry} loads {loaded}"
+
+
+def test_the_start_check_of_the_schema_loads_no_migration_library(tmp_path: Path) -> None:
+    # what `tidtam run` does before it starts the bot: is the database at the newest schema?
+    code = (
+        "import asyncio, sys\n"
+        "import tidtam.cli, bot.app, bot.runner\n"
+        "from storage.db import create_engine\n"
+        "from storage.schema import current_revision, head_revision\n"
+        f"engine = create_engine('sqlite+aiosqlite:///{tmp_path / 'start.db'}')\n"
+        "print(asyncio.run(current_revision(engine)), head_revision())\n"
+        f"print(','.join(m for m in {MIGRATION_ONLY!r} if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    assert out[0].startswith("None 0")  # a blank database, and the newest revision known
+    assert out[1] == "", f"checking the schema loads {out[1]}"

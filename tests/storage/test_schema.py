@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -31,6 +32,31 @@ async def test_upgrade_is_idempotent_and_matches_models(engine: AsyncEngine) -> 
             lambda sync: compare_metadata(MigrationContext.configure(sync), Base.metadata)
         )
     assert diff == []
+
+
+async def test_the_start_check_reads_what_alembic_reads(engine: AsyncEngine) -> None:
+    # the bot checks the schema without loading Alembic: the same answers as Alembic's
+    from alembic.script import ScriptDirectory
+
+    from storage.schema import alembic_config
+
+    newest = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+    assert head_revision() == newest  # raise HEAD_REVISION with each new migration
+    async with engine.connect() as connection:
+        read = await connection.run_sync(
+            lambda sync: MigrationContext.configure(sync).get_current_revision()
+        )
+    assert await current_revision(engine) == read == newest
+
+
+async def test_a_database_never_migrated_has_no_revision(tmp_path: Path) -> None:
+    from storage.db import create_engine
+
+    blank = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'blank.db'}")
+    try:
+        assert await current_revision(blank) is None
+    finally:
+        await blank.dispose()
 
 
 async def _round_with_unit(session: AsyncSession) -> tuple[Round, Unit]:
