@@ -14,7 +14,7 @@ from telegram.ext import Application, ContextTypes
 from bot.i18n import language_of
 from storage.files import FileStore
 from storage.models import Member
-from tidtam.services.deps import ServiceDeps
+from tidtam.services.deps import ServiceDeps, new_copy_id
 from tidtam.settings import Settings
 
 KEY = "tidtam"
@@ -33,6 +33,8 @@ class Deps:
     sessions: async_sessionmaker[AsyncSession]
     files: FileStore
     clock: Callable[[], datetime] = field(default=_utcnow)
+    # This copy of the bot (one Application): see ServiceDeps.copy.
+    copy: str = field(default_factory=new_copy_id)
 
     @property
     def download_limit(self) -> int:
@@ -51,6 +53,7 @@ class Deps:
             language=self.settings.language,
             download_limit=self.download_limit,
             clock=self.clock,
+            copy=self.copy,
         )
 
 

@@ -3,6 +3,7 @@ and a download cut off by a crash is told on the person's next message."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -116,6 +117,25 @@ async def test_a_reply_lost_after_its_commit_is_told_and_the_next_text_not_misfi
     await answering.delivered(place.deps, REPORTER, 32)
     answered = await answering.take_text(place.deps, REPORTER, "หมายเหตุ", update_id=33)
     assert answered is not None and not answered.lost_reply and answered.saved is not None
+
+
+async def test_a_reply_another_copy_owes_this_moment_is_not_taken_as_lost(
+    place: Place,
+) -> None:
+    """Two copies behind one webhook: the person answered the reply before its copy had
+    recorded it delivered, and the answer reached the other copy."""
+    one, other = place.deps, replace(place.deps, copy="the-other-copy")
+    first = await answering.start(one, REPORTER, update_id=50)
+    assert first is not None
+    await answering.delivered(one, REPORTER, 50)
+    saved = await answering.take_text(one, REPORTER, "12", update_id=51)
+    assert saved is not None and saved.saved is not None  # its reply: sent, not yet marked
+    answered = await answering.take_text(other, REPORTER, "หมายเหตุ", update_id=52)
+    assert answered is not None and not answered.lost_reply
+    assert answered.saved is not None and answered.saved.question_id == "note"
+    # the same in one copy means its reply never went out: said, and the text not misfiled
+    again = await answering.take_text(other, REPORTER, "หมายเหตุ", update_id=53)
+    assert again is not None and again.lost_reply and again.saved is None
 
 
 async def test_a_redelivered_update_whose_reply_was_lost_gets_a_reply_of_its_own(

@@ -10,7 +10,6 @@ another phone or a second process loses nothing: the database is the only state.
 from __future__ import annotations
 
 import asyncio
-import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
@@ -392,39 +391,50 @@ Work = Callable[[AsyncSession, ChatContext], Awaitable[Outcome]]
 DOWNLOADING = "downloading"
 
 
-#: The process that owes a reply, as named in ``ChatState.owed_by``.
-PROCESS = uuid.uuid4().hex[:12]
-
-#: A reply owed by another process for longer than this is taken as lost in a crash;
-#: younger, it may still be on its way (two webhook copies took the same update).
+#: A reply owed by another copy of the bot for longer than this is taken as lost in a
+#: crash; younger, it may still be on its way (two webhook copies took the same update,
+#: or the person answered the reply before its copy recorded it delivered).
 OWED_GRACE = timedelta(seconds=5)
 
 
-def _owe(state: ChatState, update_id: int | None) -> None:
-    """Record that ``update_id``'s reply is owed (``None``: nothing is owed)."""
+def _owe(state: ChatState, update_id: int | None, copy: str) -> None:
+    """Record that ``update_id``'s reply is owed by ``copy`` (``None``: nothing is owed)."""
     state.owed_update_id = update_id
-    state.owed_by = None if update_id is None else PROCESS
+    state.owed_by = None if update_id is None else copy
     state.owed_since = None if update_id is None else datetime.now(UTC)
 
 
-def _owed_by_a_dead_process(state: ChatState, update_id: int) -> bool:
-    """Whether ``update_id`` (delivered again) was applied but its reply never went out.
-
-    Only another process can have died owing it; and if that was long enough ago, it
-    did not merely take the same update at the same time as this one (two webhook
-    copies). When in doubt it is not answered here, but the person's next message is
-    (:func:`_reply_lost`). The wall clock, not the use cases' (a demo's runs fast).
-    """
-    if state.owed_update_id != update_id or state.owed_by == PROCESS:
-        return False
+def _owed_long_ago(state: ChatState) -> bool:
+    """Whether the reply has been owed for :data:`OWED_GRACE` or more, by the wall clock
+    (not the use cases' clock: a demo's runs fast)."""
     since = state.owed_since
     return since is not None and datetime.now(UTC) - since >= OWED_GRACE
 
 
-def _reply_lost(state: ChatState, update_id: int | None) -> bool:
-    """Whether an earlier update committed but its reply never went out (a crash)."""
+def _owed_by_a_dead_process(state: ChatState, update_id: int, copy: str) -> bool:
+    """Whether ``update_id`` (delivered again) was applied but its reply never went out.
+
+    Only another copy can have died owing it; and if that was long enough ago, it
+    did not merely take the same update at the same time as this one (two webhook
+    copies). When in doubt it is not answered here, but the person's next message is
+    (:func:`_reply_lost`).
+    """
+    if state.owed_update_id != update_id or state.owed_by == copy:
+        return False
+    return _owed_long_ago(state)
+
+
+def _reply_lost(state: ChatState, update_id: int | None, copy: str) -> bool:
+    """Whether an earlier update committed but its reply never went out (a crash).
+
+    Owed by this copy, it is lost: this copy handles one person's updates in order, so
+    the earlier one's handler has finished without sending. Owed by another copy behind
+    the same webhook address, it may still be on its way: lost only when it is old.
+    """
     owed = state.owed_update_id
-    return owed is not None and owed != update_id
+    if owed is None or owed == update_id:
+        return False
+    return state.owed_by in (None, copy) or _owed_long_ago(state)
 
 
 async def delivered(
@@ -480,7 +490,7 @@ async def _run(
         state = loaded.state
         if update_id is not None:
             if finished and already_handled(state, update_id):
-                if not _owed_by_a_dead_process(state, update_id):
+                if not _owed_by_a_dead_process(state, update_id, deps.copy):
                     return None  # handled and answered, or being answered: not again
                 # Handled, but the process died before its reply went out and before
                 # Telegram heard it was handled: show where the person is now, once.
@@ -493,15 +503,15 @@ async def _run(
         if state.mode == REVOKED:
             return Outcome("revoked")
         lost = _lost_download(state, update_id)
-        reply_lost = _reply_lost(state, update_id)
+        reply_lost = _reply_lost(state, update_id, deps.copy)
         outcome = await work(session, loaded)
         if lost is not None:
             outcome.lost_file = lost
         outcome.lost_reply = reply_lost
         if update_id is not None and outcome.code != "fetch":  # a reply is owed now
-            _owe(state, update_id)
+            _owe(state, update_id, deps.copy)
         elif reply_lost:
-            _owe(state, None)
+            _owe(state, None, deps.copy)
         return outcome
 
     return await in_transaction(deps.sessions, once)
@@ -599,7 +609,7 @@ async def take_text(
         if active.walk_state.mode != "asking":
             return Outcome("unexpected_text", active.member.language, _report(active, deps))
         asked = active.walk_state.question_id
-        if _reply_lost(state, update_id) and asked is not None:
+        if _reply_lost(state, update_id, deps.copy) and asked is not None:
             # The person never saw the question now asked: show it, do not take the text
             # (it may well answer the previous one again).
             return await _step(session, deps, state, active, walk.Edit(asked))
