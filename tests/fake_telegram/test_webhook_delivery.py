@@ -66,3 +66,45 @@ async def test_updates_are_posted_in_order_with_the_secret_and_retried(
             assert await bot.get_updates(timeout=0) == ()
     finally:
         await runner.cleanup()
+
+
+async def test_many_chats_at_once_but_each_chat_in_order(standin: FakeTelegram) -> None:
+    # Telegram posts up to max_connections updates at once, one chat's one at a time
+    in_flight: dict[int, int] = {}
+    most_at_once = [0]
+    seen: dict[int, list[int]] = {}
+
+    async def hook(request: web.Request) -> web.Response:
+        body = json.loads(await request.read())
+        chat = body["message"]["chat"]["id"]
+        in_flight[chat] = in_flight.get(chat, 0) + 1
+        assert in_flight[chat] == 1, "two updates of one chat at once"
+        most_at_once[0] = max(most_at_once[0], sum(in_flight.values()))
+        await asyncio.sleep(0.02)  # a slow bot: the next of this chat must wait
+        seen.setdefault(chat, []).append(body["update_id"])
+        in_flight[chat] -= 1
+        return web.Response(status=200)
+
+    server = web.Application()
+    server.router.add_post("/hook", hook)
+    runner = web.AppRunner(server)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    port = runner.addresses[0][1]
+    try:
+        async with Bot(TOKEN, base_url=standin.api_url) as bot:
+            assert await bot.set_webhook(f"http://127.0.0.1:{port}/hook", max_connections=5)
+            people = [standin.user(first_name=f"ครู{n}") for n in range(8)]
+            for round_ in range(3):
+                for person in people:
+                    await person.send(f"ข้อความ {round_}")
+            for _ in range(200):
+                if sum(len(ids) for ids in seen.values()) == 24:
+                    break
+                await asyncio.sleep(0.02)
+            assert sum(len(ids) for ids in seen.values()) == 24
+            assert all(ids == sorted(ids) and len(ids) == 3 for ids in seen.values())
+            assert 1 < most_at_once[0] <= 5  # at once, within max_connections
+            assert standin.world.updates == []
+    finally:
+        await runner.cleanup()

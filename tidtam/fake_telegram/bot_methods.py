@@ -94,7 +94,10 @@ async def set_webhook(api: Api, params: Params) -> bool:
         api.world.set_allowed_updates(str(kind) for kind in allowed)
     if params.flag("drop_pending_updates"):
         api.world.updates.clear()
-    await api.webhook.set(api.world, url, secret)
+    connections = params.integer("max_connections")
+    if connections is not None and not 1 <= connections <= 100:
+        raise BadRequest("bad webhook: max_connections must be between 1 and 100")
+    await api.webhook.set(api.world, url, secret, connections)
     return True
 
 

@@ -139,6 +139,10 @@ class World:
         else:
             self.updates = [u for u in self.updates if u.update_id >= offset]
 
+    def delivered(self, update_id: int) -> None:
+        """Forget one update: the bot's webhook took it (others may still be pending)."""
+        self.updates = [u for u in self.updates if u.update_id != update_id]
+
     def set_allowed_updates(self, kinds: Iterable[str] | None) -> None:
         """Change which kinds of update are queued from now on (empty → the default)."""
         if kinds is None:
