@@ -55,6 +55,7 @@ import os
 import random
 import resource
 import signal
+import socket
 import statistics
 import subprocess
 import sys
@@ -72,6 +73,7 @@ from benchproc import collector_paused, proc_cpu, proc_memory, stop  # likewise
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "tidtam" / "samples"
 TOKEN = "123456:BENCH-TOKEN"  # a fake token for the stand-in
+WEBHOOK_SECRET = "bench-secret"  # noqa: S105 - the copies' shared webhook secret
 TARGET_KINDS = ("esa", "school")
 ERROR_TEXT = "ขออภัย ระบบขัดข้อง"  # bot/handlers/errors.py: the update failed
 MAX_ERRORS = 50
@@ -86,8 +88,17 @@ REPLY_METHODS = frozenset(
 # ------------------------------------------------------------------ the bot subprocess
 
 
-def serve_bot(rate_limit: bool, profile: str | None, concurrent_updates: int | None) -> None:
-    """``tidtam run`` without the startup check; optionally unthrottled and profiled."""
+def serve_bot(
+    rate_limit: bool,
+    profile: str | None,
+    concurrent_updates: int | None,
+    webhook_url: str | None = None,
+    webhook_port: int = 0,
+) -> None:
+    """``tidtam run`` without the startup check; optionally unthrottled and profiled.
+
+    With ``webhook_url``: ``tidtam run --webhook URL``, serving on ``webhook_port``.
+    """
     import cProfile
 
     from bot.app import ALLOWED_UPDATES, build_application
@@ -121,11 +132,28 @@ def serve_bot(rate_limit: bool, profile: str | None, concurrent_updates: int | N
     use_fast_event_loop()
     freeze_startup_objects()
     try:
-        application.run_polling(allowed_updates=ALLOWED_UPDATES, close_loop=False)
+        if webhook_url is None:
+            application.run_polling(allowed_updates=ALLOWED_UPDATES, close_loop=False)
+        else:
+            asyncio.get_event_loop().run_until_complete(
+                serve_webhook(application, webhook_url, webhook_port)
+            )
     finally:
         if profiler is not None and profile is not None:
             profiler.disable()
             profiler.dump_stats(profile)
+
+
+async def serve_webhook(application: Any, url: str, port: int) -> None:
+    """Take updates by webhook on ``port`` (what ``tidtam run --webhook`` does) until SIGTERM."""
+    from bot.webhook import webhook
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    async with webhook(application, url=url, secret=WEBHOOK_SECRET, port=port):
+        await stop.wait()
 
 
 # ------------------------------------------------------------------ database and seed
@@ -226,6 +254,15 @@ class Timeline:
     calls: dict[int, list[float]] = field(default_factory=dict)  # chat -> reply calls
     recording: bool = False
 
+    def hand_out(self, update: dict[str, Any], now: float) -> None:
+        """The bot got ``update`` (a getUpdates answer, or a webhook request) at ``now``."""
+        update_id = int(update["update_id"])
+        if update_id not in self.handed:
+            self.handed[update_id] = now
+            body = update.get("message") or update["callback_query"]
+            chat = body["chat"] if "chat" in body else body["message"]["chat"]
+            self.chat_of[update_id] = int(chat["id"])
+
     def latencies(self) -> tuple[list[float], list[float], list[float], list[float]]:
         """(last reply - handed out, first reply - handed out, handed out - queued) in s.
 
@@ -281,12 +318,7 @@ def instrument(standin: Any, timeline: Timeline) -> None:
         if timeline.recording:
             now = time.monotonic()
             for update in result:
-                update_id = int(update["update_id"])
-                if update_id not in timeline.handed:
-                    timeline.handed[update_id] = now
-                    body = update.get("message") or update["callback_query"]
-                    chat = body["chat"] if "chat" in body else body["message"]["chat"]
-                    timeline.chat_of[update_id] = int(chat["id"])
+                timeline.hand_out(update, now)
         return result
 
     methods["getupdates"] = timed_get_updates
@@ -320,6 +352,64 @@ def instrument(standin: Any, timeline: Timeline) -> None:
         return update
 
     standin.world.enqueue = timed_enqueue
+
+
+class RoundRobin:
+    """The one webhook address in front of the copies: each update to the next copy in
+    turn, as nginx's ``upstream`` does; the moment it takes an update is its hand-out."""
+
+    def __init__(self, copies: list[str], timeline: Timeline) -> None:
+        from aiohttp import ClientSession, TCPConnector
+
+        self.copies = copies
+        self.timeline = timeline
+        self.turn = 0
+        self.client = ClientSession(connector=TCPConnector(limit=0))
+        self.runner: Any = None
+        self.url = ""
+
+    async def forward(self, request: Any) -> Any:
+        from aiohttp import web
+
+        body = await request.read()
+        if self.timeline.recording:
+            self.timeline.hand_out(json.loads(body), time.monotonic())
+        copy = self.copies[self.turn % len(self.copies)]
+        self.turn += 1
+        headers = {
+            name: request.headers[name]
+            for name in ("Content-Type", "X-Telegram-Bot-Api-Secret-Token")
+            if name in request.headers
+        }
+        try:
+            async with self.client.post(copy, data=body, headers=headers) as answer:
+                return web.Response(status=answer.status)
+        except OSError:
+            return web.Response(status=502)  # that copy is not up yet: Telegram retries
+
+    async def start(self) -> str:
+        """Listen on a free port; the public URL the copies give to setWebhook."""
+        from aiohttp import web
+
+        app = web.Application()
+        app.router.add_post("/telegram", self.forward)
+        self.runner = web.AppRunner(app, access_log=None)
+        await self.runner.setup()
+        port = free_port()
+        await web.TCPSite(self.runner, "127.0.0.1", port).start()
+        self.url = f"http://127.0.0.1:{port}/telegram"
+        return self.url
+
+    async def close(self) -> None:
+        await self.client.close()
+        if self.runner is not None:
+            await self.runner.cleanup()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 def percentiles(values: list[float]) -> dict[str, float]:
@@ -537,8 +627,16 @@ async def gather_bounded(
     return True
 
 
-def start_bot(args: argparse.Namespace, env: dict[str, str], log: Any) -> subprocess.Popen[bytes]:
-    """This script again, as the bot (``--serve-bot``), logging to ``log``."""
+def start_bot(
+    args: argparse.Namespace,
+    env: dict[str, str],
+    log: Any,
+    webhook: tuple[str, int] | None = None,
+) -> subprocess.Popen[bytes]:
+    """This script again, as the bot (``--serve-bot``), logging to ``log``.
+
+    ``webhook``: (public URL, port) of one copy behind the webhook address.
+    """
     if args.floor:  # the floor instead of tidtam: nothing else applies
         floor = [sys.executable, str(Path(__file__).resolve().parent / "floor_bot.py")]
         return subprocess.Popen(floor, env=env, stdout=log, stderr=log)
@@ -549,6 +647,8 @@ def start_bot(args: argparse.Namespace, env: dict[str, str], log: Any) -> subpro
         command += ["--concurrent-updates", str(args.concurrent_updates)]
     if args.profile:
         command += ["--profile", str(Path(args.profile).resolve())]
+    if webhook is not None:
+        command += ["--webhook-url", webhook[0], "--webhook-port", str(webhook[1])]
     return subprocess.Popen(command, env=env, stdout=log, stderr=log)
 
 
@@ -569,16 +669,27 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                 timeline = Timeline()
                 instrument(standin, timeline)
                 log_path = Path(args.bot_log) if args.bot_log else folder / "bot.log"
+                proxy = RoundRobin([], timeline) if args.copies else None
+                hooks: list[tuple[str, int] | None] = [None]
+                if proxy is not None:
+                    public = await proxy.start()
+                    ports = [free_port() for _ in range(args.copies)]
+                    proxy.copies = [f"http://127.0.0.1:{p}/telegram" for p in ports]
+                    hooks = [(public, p) for p in ports]
+                environment = bot_environment(standin, url, folder / "data")
                 with log_path.open("ab") as log:
-                    process = start_bot(args, bot_environment(standin, url, folder / "data"), log)
+                    processes = [start_bot(args, environment, log, hook) for hook in hooks]
                     try:
                         return await _drive(
-                            args, standin, timeline, process, codes, url, rng, deadline
+                            args, standin, timeline, processes, codes, url, rng, deadline
                         )
                     finally:
-                        await stop(process)
-                        if process.returncode not in (0, -signal.SIGTERM):
-                            print(f"bot exited with {process.returncode}; log: {log_path}")
+                        for process in processes:
+                            await stop(process)
+                            if process.returncode not in (0, -signal.SIGTERM):
+                                print(f"bot exited with {process.returncode}; log: {log_path}")
+                        if proxy is not None:
+                            await proxy.close()
         finally:
             await drop()
 
@@ -587,7 +698,7 @@ async def _drive(
     args: argparse.Namespace,
     standin: Any,
     timeline: Timeline,
-    process: subprocess.Popen[bytes],
+    processes: list[subprocess.Popen[bytes]],
     codes: list[str],
     url: str,
     rng: random.Random,
@@ -624,8 +735,9 @@ async def _drive(
     for person in people:
         person.errors = 0
     print(f"answering: {args.people} people at once, think time {args.think} s", flush=True)
-    cpu_before = proc_cpu(process.pid)
-    started_memory = proc_memory(process.pid)  # started and every person registered
+    pids = [process.pid for process in processes]
+    cpu_before = sum(proc_cpu(pid) for pid in pids)
+    started_memory = [proc_memory(pid) for pid in pids]  # started and every person registered
     sessions_before = await database_sessions(url)
     machine_before = machine_cpu()
     self_before = resource.getrusage(resource.RUSAGE_SELF)
@@ -641,11 +753,11 @@ async def _drive(
         )
         wall = time.monotonic() - started
     timeline.recording = False
-    cpu_after = proc_cpu(process.pid)
+    cpu_after = sum(proc_cpu(pid) for pid in pids)
     sessions_after = await database_sessions(url)
     machine_after = machine_cpu()
     self_after = resource.getrusage(resource.RUSAGE_SELF)
-    memory = proc_memory(process.pid)
+    memory = [proc_memory(pid) for pid in pids]
     stored = await count_answers(url)
     full, first, queued, handed_at = timeline.latencies()
     if args.latency_log:
@@ -680,9 +792,20 @@ async def _drive(
         "database_connections_opened": None
         if sessions_before is None or sessions_after is None
         else sessions_after - sessions_before,
-        "bot_peak_rss_mb": round(memory.get("VmHWM", 0) / 1024, 1),
-        "bot_rss_mb": round(memory.get("VmRSS", 0) / 1024, 1),
-        "bot_rss_start_mb": round(started_memory.get("VmRSS", 0) / 1024, 1),
+        # with several copies: all of them (the copies' own figures in "per_copy")
+        "bot_peak_rss_mb": round(sum(m.get("VmHWM", 0) for m in memory) / 1024, 1),
+        "bot_rss_mb": round(sum(m.get("VmRSS", 0) for m in memory) / 1024, 1),
+        "bot_rss_start_mb": round(sum(m.get("VmRSS", 0) for m in started_memory) / 1024, 1),
+        "copies": len(pids),
+        "delivery": "webhook through a round-robin proxy" if args.copies else "getUpdates",
+        "per_copy": [
+            {
+                "cpu_s": round(proc_cpu(pid), 1),
+                "rss_start_mb": round(start.get("VmRSS", 0) / 1024, 1),
+                "peak_rss_mb": round(end.get("VmHWM", 0) / 1024, 1),
+            }
+            for pid, start, end in zip(pids, started_memory, memory, strict=True)
+        ],
         "bench_cpu_percent": round(
             100
             * (
@@ -743,10 +866,27 @@ def main() -> None:
         help="first run the floor (bench/floor_bot.py: the same questions, nothing stored) "
         "with the same people, then tidtam, and report tidtam's cost as a ratio to it",
     )
+    parser.add_argument(
+        "--copies",
+        type=int,
+        default=0,
+        help="run this many copies of the bot behind one webhook address (a round-robin "
+        "proxy in this process) instead of one bot on getUpdates",
+    )
     parser.add_argument("--serve-bot", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--webhook-url", help=argparse.SUPPRESS)
+    parser.add_argument("--webhook-port", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.floor and args.copies:
+        parser.error("--floor runs one bot on getUpdates: not with --copies")
     if args.serve_bot:
-        serve_bot(args.rate_limit, args.profile, args.concurrent_updates)
+        serve_bot(
+            args.rate_limit,
+            args.profile,
+            args.concurrent_updates,
+            args.webhook_url,
+            args.webhook_port,
+        )
         return
     if args.floor:
         result = asyncio.run(run(args))
