@@ -14,7 +14,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.context import Deps, install
+from bot.context import KEY, Deps, install
 from bot.handlers import (
     answering,
     certify,
@@ -30,6 +30,7 @@ from bot.http import AiohttpRequest
 from bot.i18n import t
 from bot.ordering import PerPersonOrder
 from bot.ratelimit import FloodLimiter, Limits
+from tidtam.services import answering as answering_service
 
 log = logging.getLogger("tidtam.bot")
 
@@ -82,6 +83,7 @@ def build_application(
         .base_file_url(settings.telegram_file_url)
         .concurrent_updates(PerPersonOrder(concurrent_updates))
         .post_init(_post_init)
+        .post_stop(_post_stop)
         .request(
             AiohttpRequest(256, connect_timeout=10, read_timeout=30, write_timeout=60)
         )  # aiohttp: a fraction of httpx's CPU per call (bench/bench_http.py)
@@ -131,8 +133,13 @@ def build_application(
     return application
 
 
+COPY_LOCK = "tidtam.copy_lock"  # bot_data: this copy's lock (storage.copies), while it runs
+
+
 async def _post_init(application: Application) -> None:  # type: ignore[type-arg]
-    """Register the command menu, in Thai and in English."""
+    """Announce this copy of the bot; register the command menu, in Thai and in English."""
+    dependencies = application.bot_data[KEY]
+    application.bot_data[COPY_LOCK] = await answering_service.hold_copy(dependencies.services())
     for language in ("th", "en"):
         commands = [BotCommand(c, t(language, f"commands.{c}")) for c in PRIVATE_COMMANDS]
         await application.bot.set_my_commands(
@@ -140,6 +147,13 @@ async def _post_init(application: Application) -> None:  # type: ignore[type-arg
             scope=BotCommandScopeAllPrivateChats(),
             language_code=None if language == "th" else language,
         )
+
+
+async def _post_stop(application: Application) -> None:  # type: ignore[type-arg]
+    """Tell the other copies that this one stopped (it owes no reply any more)."""
+    lock = application.bot_data.pop(COPY_LOCK, None)
+    if lock is not None:
+        await lock.release()
 
 
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]

@@ -88,4 +88,8 @@ async def polling(
             await application.updater.stop()
             await application.stop()
     finally:
-        await application.shutdown()
+        try:
+            if application.post_stop is not None:  # as run_polling does after stopping
+                await application.post_stop(application)
+        finally:
+            await application.shutdown()

@@ -73,4 +73,8 @@ async def webhook(
             await updater.stop()
             await application.stop()
     finally:
-        await application.shutdown()
+        try:
+            if application.post_stop is not None:  # as run_webhook does after stopping
+                await application.post_stop(application)
+        finally:
+            await application.shutdown()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from flows import walk
@@ -125,6 +126,7 @@ async def test_a_reply_another_copy_owes_this_moment_is_not_taken_as_lost(
     """Two copies behind one webhook: the person answered the reply before its copy had
     recorded it delivered, and the answer reached the other copy."""
     one, other = place.deps, replace(place.deps, copy="the-other-copy")
+    running = await answering.hold_copy(one)  # the first copy runs (None on SQLite)
     first = await answering.start(one, REPORTER, update_id=50)
     assert first is not None
     await answering.delivered(one, REPORTER, 50)
@@ -136,6 +138,26 @@ async def test_a_reply_another_copy_owes_this_moment_is_not_taken_as_lost(
     # the same in one copy means its reply never went out: said, and the text not misfiled
     again = await answering.take_text(other, REPORTER, "หมายเหตุ", update_id=53)
     assert again is not None and again.lost_reply and again.saved is None
+    if running is not None:
+        await running.release()
+
+
+async def test_a_reply_owed_by_a_copy_that_stopped_is_lost_at_once_on_postgresql(
+    place: Place, database_url: str
+) -> None:
+    if not database_url.startswith("postgresql"):
+        pytest.skip("on SQLite the wall clock decides (one process)")
+    one, other = place.deps, replace(place.deps, copy="the-other-copy")
+    running = await answering.hold_copy(one)
+    assert running is not None
+    await answering.start(one, REPORTER, update_id=60)
+    await answering.delivered(one, REPORTER, 60)
+    saved = await answering.take_text(one, REPORTER, "12", update_id=61)
+    assert saved is not None and saved.saved is not None
+    await running.release()  # the first copy dies before its reply went out
+    again = await answering.take_text(other, REPORTER, "หมายเหตุ", update_id=62)
+    assert again is not None and again.lost_reply and again.saved is None
+    assert any(isinstance(e, walk.Ask) and e.question_id == "note" for e in again.events)
 
 
 async def test_a_redelivered_update_whose_reply_was_lost_gets_a_reply_of_its_own(

@@ -23,6 +23,7 @@ from sqlalchemy.orm import joinedload
 from flows import walk
 from flows.answers import AnswerValue, FileRef, encode
 from flows.form import Form, Question, QuestionType
+from storage import copies
 from storage.chat_states import (
     ChatContext,
     already_handled,
@@ -391,9 +392,9 @@ Work = Callable[[AsyncSession, ChatContext], Awaitable[Outcome]]
 DOWNLOADING = "downloading"
 
 
-#: A reply owed by another copy of the bot for longer than this is taken as lost in a
-#: crash; younger, it may still be on its way (two webhook copies took the same update,
-#: or the person answered the reply before its copy recorded it delivered).
+#: On SQLite (one process), a reply owed by another copy of the bot for longer than this
+#: is taken as lost in a crash; younger, it may still be on its way. On PostgreSQL the
+#: owing copy is asked instead (:func:`storage.copies.running`).
 OWED_GRACE = timedelta(seconds=5)
 
 
@@ -404,37 +405,55 @@ def _owe(state: ChatState, update_id: int | None, copy: str) -> None:
     state.owed_since = None if update_id is None else datetime.now(UTC)
 
 
-def _owed_long_ago(state: ChatState) -> bool:
-    """Whether the reply has been owed for :data:`OWED_GRACE` or more, by the wall clock
-    (not the use cases' clock: a demo's runs fast)."""
+async def _owing_copy_gone(session: AsyncSession, state: ChatState) -> bool:
+    """Whether the copy that owes the reply stopped without sending it (a crash).
+
+    PostgreSQL says exactly whether that copy still runs: a copy that is only busy (its
+    reply waiting behind a burst of answers) is not taken for dead, however long it
+    takes. Where it cannot say (SQLite), the reply is taken as lost once it has been
+    owed for :data:`OWED_GRACE`, by the wall clock (a demo's own clock runs fast).
+    """
+    alive = None if state.owed_by is None else await copies.running(session, state.owed_by)
+    if alive is not None:
+        return not alive
     since = state.owed_since
     return since is not None and datetime.now(UTC) - since >= OWED_GRACE
 
 
-def _owed_by_a_dead_process(state: ChatState, update_id: int, copy: str) -> bool:
+async def _owed_by_a_dead_process(
+    session: AsyncSession, state: ChatState, update_id: int, copy: str
+) -> bool:
     """Whether ``update_id`` (delivered again) was applied but its reply never went out.
 
-    Only another copy can have died owing it; and if that was long enough ago, it
-    did not merely take the same update at the same time as this one (two webhook
-    copies). When in doubt it is not answered here, but the person's next message is
-    (:func:`_reply_lost`).
+    Only another copy can have died owing it; one that still runs may merely have taken
+    the same update at the same time as this one (two webhook copies). When in doubt it
+    is not answered here, but the person's next message is (:func:`_reply_lost`).
     """
     if state.owed_update_id != update_id or state.owed_by == copy:
         return False
-    return _owed_long_ago(state)
+    return await _owing_copy_gone(session, state)
 
 
-def _reply_lost(state: ChatState, update_id: int | None, copy: str) -> bool:
+async def _reply_lost(
+    session: AsyncSession, state: ChatState, update_id: int | None, copy: str
+) -> bool:
     """Whether an earlier update committed but its reply never went out (a crash).
 
     Owed by this copy, it is lost: this copy handles one person's updates in order, so
     the earlier one's handler has finished without sending. Owed by another copy behind
-    the same webhook address, it may still be on its way: lost only when it is old.
+    the same webhook address, it may still be on its way (the person answered the reply
+    before that copy recorded it delivered): lost only if that copy is gone.
     """
     owed = state.owed_update_id
     if owed is None or owed == update_id:
         return False
-    return state.owed_by in (None, copy) or _owed_long_ago(state)
+    return state.owed_by in (None, copy) or await _owing_copy_gone(session, state)
+
+
+async def hold_copy(deps: ServiceDeps) -> copies.CopyLock | None:
+    """Announce that this copy of the bot runs, until the lock is released: other copies
+    then know that a reply it owes is on its way (see :mod:`storage.copies`)."""
+    return await copies.hold(deps.sessions, deps.copy)
 
 
 async def delivered(
@@ -490,7 +509,7 @@ async def _run(
         state = loaded.state
         if update_id is not None:
             if finished and already_handled(state, update_id):
-                if not _owed_by_a_dead_process(state, update_id, deps.copy):
+                if not await _owed_by_a_dead_process(session, state, update_id, deps.copy):
                     return None  # handled and answered, or being answered: not again
                 # Handled, but the process died before its reply went out and before
                 # Telegram heard it was handled: show where the person is now, once.
@@ -503,7 +522,7 @@ async def _run(
         if state.mode == REVOKED:
             return Outcome("revoked")
         lost = _lost_download(state, update_id)
-        reply_lost = _reply_lost(state, update_id, deps.copy)
+        reply_lost = await _reply_lost(session, state, update_id, deps.copy)
         outcome = await work(session, loaded)
         if lost is not None:
             outcome.lost_file = lost
@@ -609,7 +628,7 @@ async def take_text(
         if active.walk_state.mode != "asking":
             return Outcome("unexpected_text", active.member.language, _report(active, deps))
         asked = active.walk_state.question_id
-        if _reply_lost(state, update_id, deps.copy) and asked is not None:
+        if asked is not None and await _reply_lost(session, state, update_id, deps.copy):
             # The person never saw the question now asked: show it, do not take the text
             # (it may well answer the previous one again).
             return await _step(session, deps, state, active, walk.Edit(asked))
