@@ -108,3 +108,33 @@ async def test_many_chats_at_once_but_each_chat_in_order(standin: FakeTelegram) 
             assert standin.world.updates == []
     finally:
         await runner.cleanup()
+
+
+async def test_a_second_copy_setting_the_same_webhook_cuts_nothing_off(
+    standin: FakeTelegram,
+) -> None:
+    received: list[int] = []
+
+    async def hook(request: web.Request) -> web.Response:
+        body = json.loads(await request.read())
+        await asyncio.sleep(0.3)  # still being posted when the second copy starts
+        received.append(body["update_id"])
+        return web.Response(status=200)
+
+    server = web.Application()
+    server.router.add_post("/hook", hook)
+    runner = web.AppRunner(server)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    url = f"http://127.0.0.1:{runner.addresses[0][1]}/hook"
+    try:
+        async with Bot(TOKEN, base_url=standin.api_url) as bot:
+            assert await bot.set_webhook(url, secret_token="s")
+            await standin.user(first_name="สมศรี").send("หนึ่ง")
+            await asyncio.sleep(0.1)
+            assert await bot.set_webhook(url, secret_token="s")  # the second copy
+            await asyncio.sleep(0.8)
+            assert len(received) == 1  # posted once, not cut off and posted again
+            assert [status for _, status in standin.webhook_deliveries] == [200]
+    finally:
+        await runner.cleanup()

@@ -56,10 +56,18 @@ class Webhook:
     async def set(
         self, world: World, url: str, secret: str | None, max_connections: int | None = None
     ) -> None:
-        """Deliver the world's updates to ``url`` from now on ("" stops)."""
+        """Deliver the world's updates to ``url`` from now on ("" stops).
+
+        The same URL and secret again (a second copy of the bot starting) changes
+        nothing under way: what is being posted is not cut off and posted twice.
+        """
+        connections = max_connections or DEFAULT_CONNECTIONS
+        if url and (url, secret) == (self.url, self.secret) and self.task is not None:
+            self.max_connections = connections
+            return
         await self.stop()
         self.url, self.secret = url, secret
-        self.max_connections = max_connections or DEFAULT_CONNECTIONS
+        self.max_connections = connections
         if url:
             self.task = asyncio.create_task(self._deliver(world))
 
