@@ -92,3 +92,15 @@ def pdf_file_name(unit_code: str) -> str:
     """``PBN-S001.pdf``: the unit's code, any character unsafe in a file name as ``_``."""
     safe = "".join(c if c.isascii() and (c.isalnum() or c in "-_.") else "_" for c in unit_code)
     return f"{safe.strip('.') or 'unit'}.pdf"
+
+
+def render(doc: SubmissionDoc) -> bytes:
+    """The submission's PDF bytes; what the bot's document worker runs.
+
+    Here, in a module that imports no PDF library, so that naming it costs the bot
+    nothing: fpdf2, HarfBuzz and PyThaiNLP are imported by the worker, on its first
+    document.
+    """
+    from reports.submission_pdf import submission_pdf
+
+    return submission_pdf(doc)

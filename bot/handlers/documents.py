@@ -7,8 +7,9 @@
 * :func:`send_unit_pdfs`: the PDF for every reachable reporter and head of a unit,
   called after a report is submitted and after it is certified.
 
-The use cases are in :mod:`tidtam.services.documents`; rendering (fpdf2,
-python-docx) runs in a worker thread, off the bot's event loop.
+The use cases are in :mod:`tidtam.services.documents`. A submission PDF is drawn in
+the bot's document worker process (:mod:`bot.rendering`); the committee report, rarer,
+in a worker thread; both off the bot's event loop.
 """
 
 from __future__ import annotations
@@ -24,24 +25,14 @@ from telegram.ext import ContextTypes
 from bot.context import Deps, deps, user_language
 from bot.delivery import send
 from bot.i18n import t
+from bot.rendering import in_worker
 from bot.replies import Outgoing, Reply, Said
-from reports.submission_doc import SubmissionDoc, pdf_file_name
+from reports.submission_doc import SubmissionDoc, pdf_file_name, render
 from tidtam.core.periods import parse_period
 from tidtam.services import documents
 from tidtam.services.answering import Outcome
 
 log = logging.getLogger("tidtam.bot")
-
-
-def render_pdf(doc: SubmissionDoc) -> bytes:
-    """The submission's PDF bytes (runs in a worker thread).
-
-    fpdf2, HarfBuzz and PyThaiNLP are imported on the first document, not when the
-    bot starts: most of a bot's life is answering questions.
-    """
-    from reports.submission_pdf import submission_pdf
-
-    return submission_pdf(doc)
 
 
 def _caption(language: str, doc: SubmissionDoc) -> str:
@@ -93,7 +84,7 @@ async def unit_pdfs(dependencies: Deps, submission_id: int) -> list[Said]:
     if found is None:
         return []
     doc, people = found
-    content = await asyncio.to_thread(render_pdf, doc)
+    content = await in_worker(render, doc)
     name = pdf_file_name(doc.unit_code)
     return [
         Outgoing(
@@ -117,7 +108,7 @@ async def pdf(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     language = user_language(update, outcome.language, dependencies.settings.language)
     if outcome.code == "ok":
         assert outcome.doc is not None
-        content = await asyncio.to_thread(render_pdf, outcome.doc)
+        content = await in_worker(render, outcome.doc)
         name = pdf_file_name(outcome.doc.unit_code)
         reply = Reply(_caption(language, outcome.doc), document=(name, content))
     elif outcome.code == "not_allowed":

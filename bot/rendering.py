@@ -1,0 +1,63 @@
+"""Documents are drawn in a worker process of their own, not in the bot's.
+
+Drawing a submission PDF costs about a tenth of a second of CPU (HarfBuzz shaping Thai,
+fontTools subsetting the font). In a thread it holds the interpreter's lock most of
+that time, and every answer waits behind it: in the demo, half of the bot's CPU went to
+the PDFs sent on submit and on certification, and the answers slowed with it. In a
+process it runs on another core, and fpdf2, fontTools and PyThaiNLP live in that
+process's memory, not the bot's.
+
+One worker for the whole bot process (every Application in it), started with the first
+document and reused; a worker that died is replaced on the next document.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import multiprocessing
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any, TypeVar
+
+__all__ = ["in_worker"]
+
+T = TypeVar("T")
+
+
+class _Worker:
+    """The lazily started process pool (one process)."""
+
+    def __init__(self) -> None:
+        self.pool: ProcessPoolExecutor | None = None
+
+    def get(self) -> ProcessPoolExecutor:
+        if self.pool is None:
+            # spawn: a fresh interpreter, not a fork of the bot's event loop and threads
+            self.pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+        return self.pool
+
+    def lost(self, pool: ProcessPoolExecutor) -> None:
+        if self.pool is pool:
+            self.pool = None
+            pool.shutdown(wait=False, cancel_futures=True)
+
+
+_WORKER = _Worker()
+
+
+async def in_worker(function: Callable[..., T], *args: Any) -> T:
+    """``function(*args)`` in the document worker; again in a new one if the worker died.
+
+    ``function`` must be importable by name from a module that is light to import (the
+    worker imports it), and take and return plain, picklable data.
+    """
+    loop = asyncio.get_running_loop()
+    call = functools.partial(function, *args)
+    pool = _WORKER.get()
+    try:
+        return await loop.run_in_executor(pool, call)
+    except BrokenProcessPool:
+        _WORKER.lost(pool)
+        return await loop.run_in_executor(_WORKER.get(), call)
