@@ -392,8 +392,8 @@ Work = Callable[[AsyncSession, ChatContext], Awaitable[Outcome]]
 DOWNLOADING = "downloading"
 
 
-#: On SQLite (one process), a reply owed by another copy of the bot for longer than this
-#: is taken as lost in a crash; younger, it may still be on its way. On PostgreSQL the
+#: On SQLite, a redelivered update whose reply another copy owes for longer than this
+#: is answered as lost in a crash; younger, it may still be on its way. On PostgreSQL the
 #: owing copy is asked instead (:func:`storage.copies.running`).
 OWED_GRACE = timedelta(seconds=5)
 
@@ -405,19 +405,13 @@ def _owe(state: ChatState, update_id: int | None, copy: str) -> None:
     state.owed_since = None if update_id is None else datetime.now(UTC)
 
 
-async def _owing_copy_gone(session: AsyncSession, state: ChatState) -> bool:
-    """Whether the copy that owes the reply stopped without sending it (a crash).
+async def _owing_copy_running(session: AsyncSession, state: ChatState) -> bool | None:
+    """Whether the copy that owes the reply still runs (None: cannot tell, on SQLite).
 
-    PostgreSQL says exactly whether that copy still runs: a copy that is only busy (its
-    reply waiting behind a burst of answers) is not taken for dead, however long it
-    takes. Where it cannot say (SQLite), the reply is taken as lost once it has been
-    owed for :data:`OWED_GRACE`, by the wall clock (a demo's own clock runs fast).
+    PostgreSQL says exactly: a copy that is only busy (its reply waiting behind a burst
+    of answers) is not taken for dead, however long it takes.
     """
-    alive = None if state.owed_by is None else await copies.running(session, state.owed_by)
-    if alive is not None:
-        return not alive
-    since = state.owed_since
-    return since is not None and datetime.now(UTC) - since >= OWED_GRACE
+    return None if state.owed_by is None else await copies.running(session, state.owed_by)
 
 
 async def _owed_by_a_dead_process(
@@ -426,12 +420,18 @@ async def _owed_by_a_dead_process(
     """Whether ``update_id`` (delivered again) was applied but its reply never went out.
 
     Only another copy can have died owing it; one that still runs may merely have taken
-    the same update at the same time as this one (two webhook copies). When in doubt it
-    is not answered here, but the person's next message is (:func:`_reply_lost`).
+    the same update at the same time as this one (two webhook copies). Where the
+    database cannot tell (SQLite), the reply is taken as lost once it has been owed for
+    :data:`OWED_GRACE`, by the wall clock (a demo's own clock runs fast). When in doubt
+    it is not answered here, but the person's next message is (:func:`_reply_lost`).
     """
     if state.owed_update_id != update_id or state.owed_by == copy:
         return False
-    return await _owing_copy_gone(session, state)
+    running = await _owing_copy_running(session, state)
+    if running is not None:
+        return not running
+    since = state.owed_since
+    return since is not None and datetime.now(UTC) - since >= OWED_GRACE
 
 
 async def _reply_lost(
@@ -440,14 +440,18 @@ async def _reply_lost(
     """Whether an earlier update committed but its reply never went out (a crash).
 
     Owed by this copy, it is lost: this copy handles one person's updates in order, so
-    the earlier one's handler has finished without sending. Owed by another copy behind
-    the same webhook address, it may still be on its way (the person answered the reply
-    before that copy recorded it delivered): lost only if that copy is gone.
+    the earlier one's handler has finished without sending. Owed by another copy, it is
+    lost if that copy is gone; one that runs (behind the same webhook address) may still
+    be sending it: the person answered the reply before that copy recorded it delivered.
+    SQLite serves one process at a time: another copy's reply there was owed by a
+    process that has since stopped.
     """
     owed = state.owed_update_id
     if owed is None or owed == update_id:
         return False
-    return state.owed_by in (None, copy) or await _owing_copy_gone(session, state)
+    if state.owed_by in (None, copy):
+        return True
+    return not await _owing_copy_running(session, state)
 
 
 async def hold_copy(deps: ServiceDeps) -> copies.CopyLock | None:
