@@ -8,7 +8,9 @@ process it runs on another core, and fpdf2, fontTools and PyThaiNLP live in that
 process's memory, not the bot's.
 
 One worker for the whole bot process (every Application in it), started with the first
-document and reused; a worker that died is replaced on the next document.
+document and reused; a worker that died is replaced on the next document. A daemonic
+process may not start one (Python forbids it): there the document is drawn in a
+thread, as before.
 """
 
 from __future__ import annotations
@@ -53,8 +55,10 @@ async def in_worker(function: Callable[..., T], *args: Any) -> T:
     ``function`` must be importable by name from a module that is light to import (the
     worker imports it), and take and return plain, picklable data.
     """
-    loop = asyncio.get_running_loop()
     call = functools.partial(function, *args)
+    if multiprocessing.current_process().daemon:  # may not start processes: a thread
+        return await asyncio.to_thread(call)
+    loop = asyncio.get_running_loop()
     pool = _WORKER.get()
     try:
         return await loop.run_in_executor(pool, call)

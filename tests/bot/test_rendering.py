@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from concurrent.futures.process import BrokenProcessPool
+from typing import Any
 
 import pytest
 
@@ -18,3 +20,20 @@ async def test_documents_are_drawn_in_another_process_and_a_dead_worker_is_repla
         await in_worker(os._exit, 3)  # it dies (and so does the one that replaces it)
     replacement = await in_worker(os.getpid)
     assert replacement not in (worker, os.getpid())
+
+
+def _draw_in_a_daemon(result: Any) -> None:
+    import asyncio
+
+    result.put(asyncio.run(in_worker(os.getpid)))
+
+
+def test_a_daemonic_process_draws_in_a_thread() -> None:
+    # Python forbids a daemonic process to start children: the worker is not used there
+    context = multiprocessing.get_context("spawn")
+    result = context.Queue()
+    daemon = context.Process(target=_draw_in_a_daemon, args=(result,), daemon=True)
+    daemon.start()
+    drawn_by = result.get(timeout=60)
+    daemon.join(30)
+    assert drawn_by == daemon.pid  # drawn in the daemon itself, not refused

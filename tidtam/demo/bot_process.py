@@ -153,7 +153,9 @@ class BotProcess:
         self._ready = context.Event()
         self._stop = context.Event()
         self.process = context.Process(
-            target=_serve, args=(config, clock, self._ready, self._stop), daemon=True,
+            # not daemonic: the bot draws its documents in a worker process of its own,
+            # which a daemonic process may not start; __aexit__ stops it in any case
+            target=_serve, args=(config, clock, self._ready, self._stop), daemon=False,
             name="tidtam-demo-bot",
         )  # fmt: skip
 
