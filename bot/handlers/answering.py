@@ -249,7 +249,7 @@ def _command(event: walk.Input, *, intro: bool = False) -> Handler:
         )
         if outcome is not None:
             await _reply(update, context, replies_for(update, dependencies, outcome))
-            await documents.send_unit_pdfs(context, _user_id(update), outcome)
+            documents.send_unit_pdfs_later(context, _user_id(update), outcome)
 
     return handler
 
@@ -361,7 +361,7 @@ async def on_press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await _answer_query(query, note)
     if query.message is not None:
         await send(context.bot, dependencies, query.message.chat.id, replies)
-        await documents.send_unit_pdfs(context, query.message.chat.id, outcome)
+        documents.send_unit_pdfs_later(context, query.message.chat.id, outcome)
     await answering.delivered(dependencies.services(), _user_id(update), update.update_id)
 
 

@@ -4,8 +4,8 @@
   officer ``/pdf CODE`` for any unit in their subtree (others are refused).
 * ``/summary``: the committee report (DOCX) of the asker's scope: the province for
   an officer, the subtree for a supervisor.
-* :func:`send_unit_pdfs`: the PDF for every reachable reporter and head of a unit,
-  called after a report is submitted and after it is certified.
+* :func:`send_unit_pdfs_later`: the PDF for every reachable reporter and head of a
+  unit, after a report is submitted and after it is certified, in a task of its own.
 
 The use cases are in :mod:`tidtam.services.documents`. A submission PDF is drawn in
 the bot's document worker process (:mod:`bot.rendering`); the committee report, rarer,
@@ -56,18 +56,30 @@ def _decided(outcome: Outcome) -> int | None:
     return None
 
 
-async def send_unit_pdfs(
+def send_unit_pdfs_later(
     context: ContextTypes.DEFAULT_TYPE, chat_id: int, outcome: Outcome | None
 ) -> None:
-    """After a submit or a certification, send the unit's reporters and head its PDF.
+    """After a submit or a certification, have the unit's PDF sent, without waiting for it.
+
+    Drawing it takes a moment of the document worker (a queue of them, when many
+    reports are submitted at once); the person's next answer, the delivered mark and
+    the certifier's next button need not wait behind it. python-telegram-bot awaits
+    the task when the bot stops.
+    """
+    submission_id = None if outcome is None else _decided(outcome)
+    if submission_id is not None:
+        context.application.create_task(send_unit_pdfs(context, chat_id, submission_id))
+
+
+async def send_unit_pdfs(
+    context: ContextTypes.DEFAULT_TYPE, chat_id: int, submission_id: int
+) -> None:
+    """Send the unit's reporters and head the PDF of its submitted or certified report.
 
     Called once the change is committed, after the replies: the PDF shows the new
     state. A document that cannot be made is logged and left out: it is a copy, and
     the submission or certification stands.
     """
-    submission_id = None if outcome is None else _decided(outcome)
-    if submission_id is None:
-        return
     dependencies = deps(context)
     try:
         said = await unit_pdfs(dependencies, submission_id)

@@ -134,6 +134,7 @@ async def test_unit_asks_its_certifier_to_return_the_report_once_a_day(
     head, teacher, sent = await submitted_to_the_head(standin, province)
     assert sent.button_texts == ["ขอให้ส่งกลับเพื่อแก้ไข"]
     await wait_for(head, "หรือส่งกลับให้แก้ไข")
+    await wait_for(head, "แบบรายงาน")  # the submitted report's PDF follows the request
 
     # later, trying to edit, the locked report offers the same button
     await teacher.send("/report")
