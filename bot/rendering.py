@@ -18,14 +18,33 @@ from __future__ import annotations
 import asyncio
 import functools
 import multiprocessing
+import os
+import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
-__all__ = ["in_worker"]
+__all__ = ["exit_with_parent", "in_worker"]
 
 T = TypeVar("T")
+
+
+def exit_with_parent(parent: int, every: float = 1.0) -> None:
+    """End this process soon after ``parent`` ends (however it ended).
+
+    A worker is told to stop when its parent exits normally, but not when the parent is
+    killed, nor when the parent is itself a multiprocessing child (those leave with
+    ``os._exit``, without exit handlers): the worker would live on, orphaned.
+    """
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(every)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 class _Worker:
@@ -37,7 +56,12 @@ class _Worker:
     def get(self) -> ProcessPoolExecutor:
         if self.pool is None:
             # spawn: a fresh interpreter, not a fork of the bot's event loop and threads
-            self.pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+            self.pool = ProcessPoolExecutor(
+                1,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=exit_with_parent,
+                initargs=(os.getpid(),),
+            )
         return self.pool
 
     def lost(self, pool: ProcessPoolExecutor) -> None:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
+import time
 from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -37,3 +40,35 @@ def test_a_daemonic_process_draws_in_a_thread() -> None:
     drawn_by = result.get(timeout=60)
     daemon.join(30)
     assert drawn_by == daemon.pid  # drawn in the daemon itself, not refused
+
+
+def _start_a_worker_and_wait(result: Any) -> None:
+    import asyncio
+    import time
+
+    result.put(asyncio.run(in_worker(os.getpid)))
+    time.sleep(60)  # killed before this ends
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return Path(f"/proc/{pid}/status").read_text().find("State:\tZ") < 0  # not a zombie
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads /proc")
+def test_the_worker_does_not_outlive_a_killed_bot() -> None:
+    context = multiprocessing.get_context("spawn")
+    result = context.Queue()
+    bot = context.Process(target=_start_a_worker_and_wait, args=(result,))
+    bot.start()
+    worker = result.get(timeout=60)
+    assert _alive(worker)
+    os.kill(bot.pid or 0, signal.SIGKILL)  # no exit handler runs: the worker is orphaned
+    bot.join(10)
+    deadline = time.monotonic() + 10
+    while _alive(worker) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _alive(worker)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import os
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -109,8 +110,11 @@ class BotConfig:
     language: str
 
 
-def _serve(config: BotConfig, clock: VirtualClock, ready: Event, stop: Event) -> None:
+def _serve(config: BotConfig, clock: VirtualClock, ready: Event, stop: Event, parent: int) -> None:
+    from bot.rendering import exit_with_parent
     from bot.runner import use_fast_event_loop
+
+    exit_with_parent(parent)  # the demo killed (not stopped): the bot goes too
 
     use_fast_event_loop()  # as `tidtam run`: uvloop, where it is installed
     loop = asyncio.get_event_loop()
@@ -155,7 +159,7 @@ class BotProcess:
         self.process = context.Process(
             # not daemonic: the bot draws its documents in a worker process of its own,
             # which a daemonic process may not start; __aexit__ stops it in any case
-            target=_serve, args=(config, clock, self._ready, self._stop), daemon=False,
+            target=_serve, args=(config, clock, self._ready, self._stop, os.getpid()), daemon=False,
             name="tidtam-demo-bot",
         )  # fmt: skip
 
