@@ -73,7 +73,7 @@ from benchproc import collector_paused, proc_cpu, proc_memory, stop  # likewise
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "tidtam" / "samples"
 TOKEN = "123456:BENCH-TOKEN"  # a fake token for the stand-in
-WEBHOOK_SECRET = "bench-secret"  # noqa: S105 - the copies' shared webhook secret
+WEBHOOK_SECRET = "bench-secret"  # the copies share it, as tidtam run --webhook copies do
 TARGET_KINDS = ("esa", "school")
 ERROR_TEXT = "ขออภัย ระบบขัดข้อง"  # bot/handlers/errors.py: the update failed
 MAX_ERRORS = 50
