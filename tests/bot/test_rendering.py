@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import os
-import signal
-import time
+import subprocess
+import sys
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -25,50 +23,70 @@ async def test_documents_are_drawn_in_another_process_and_a_dead_worker_is_repla
     assert replacement not in (worker, os.getpid())
 
 
-def _draw_in_a_daemon(result: Any) -> None:
-    import asyncio
+# The two tests below run in a fresh interpreter: a multiprocessing child must be able
+# to find its target, and this test module is not importable by name from one.
+DAEMON = """
+import asyncio, multiprocessing, os
+from bot.rendering import in_worker
 
+def draw(result):
     result.put(asyncio.run(in_worker(os.getpid)))
 
-
-def test_a_daemonic_process_draws_in_a_thread() -> None:
-    # Python forbids a daemonic process to start children: the worker is not used there
-    context = multiprocessing.get_context("spawn")
+if __name__ == "__main__":
+    context = multiprocessing.get_context("fork")
     result = context.Queue()
-    daemon = context.Process(target=_draw_in_a_daemon, args=(result,), daemon=True)
+    daemon = context.Process(target=draw, args=(result,), daemon=True)
     daemon.start()
-    drawn_by = result.get(timeout=60)
+    print(daemon.pid, result.get(timeout=60))
     daemon.join(30)
-    assert drawn_by == daemon.pid  # drawn in the daemon itself, not refused
+"""
 
+KILLED = """
+import asyncio, multiprocessing, os, signal, time
+from bot.rendering import in_worker
 
-def _start_a_worker_and_wait(result: Any) -> None:
-    import asyncio
-    import time
-
+def bot(result):
     result.put(asyncio.run(in_worker(os.getpid)))
     time.sleep(60)  # killed before this ends
 
-
-def _alive(pid: int) -> bool:
+def alive(pid):
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    return Path(f"/proc/{pid}/status").read_text().find("State:\tZ") < 0  # not a zombie
+    return "State:\tZ" not in open(f"/proc/{pid}/status").read()  # not a zombie
+
+if __name__ == "__main__":
+    context = multiprocessing.get_context("fork")
+    result = context.Queue()
+    child = context.Process(target=bot, args=(result,))
+    child.start()
+    worker = result.get(timeout=60)
+    print(alive(worker))
+    os.kill(child.pid, signal.SIGKILL)  # no exit handler runs: the worker is orphaned
+    child.join(10)
+    deadline = time.monotonic() + 10
+    while alive(worker) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    print(alive(worker))
+"""
+
+
+def _run(script: str, tmp_path: Path) -> list[str]:
+    path = tmp_path / "script.py"
+    path.write_text(script, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, str(path)], capture_output=True, text=True, timeout=120, check=True
+    )
+    return done.stdout.split()
+
+
+def test_a_daemonic_process_draws_in_a_thread(tmp_path: Path) -> None:
+    # Python forbids a daemonic process to start children: the worker is not used there
+    daemon, drawn_by = _run(DAEMON, tmp_path)
+    assert drawn_by == daemon  # drawn in the daemon itself, not refused
 
 
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads /proc")
-def test_the_worker_does_not_outlive_a_killed_bot() -> None:
-    context = multiprocessing.get_context("spawn")
-    result = context.Queue()
-    bot = context.Process(target=_start_a_worker_and_wait, args=(result,))
-    bot.start()
-    worker = result.get(timeout=60)
-    assert _alive(worker)
-    os.kill(bot.pid or 0, signal.SIGKILL)  # no exit handler runs: the worker is orphaned
-    bot.join(10)
-    deadline = time.monotonic() + 10
-    while _alive(worker) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert not _alive(worker)
+def test_the_worker_does_not_outlive_a_killed_bot(tmp_path: Path) -> None:
+    assert _run(KILLED, tmp_path) == ["True", "False"]  # alive, then gone with the bot
