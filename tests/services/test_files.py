@@ -148,7 +148,7 @@ async def test_a_reply_owed_by_a_copy_that_stopped_is_lost_at_once_on_postgresql
     place: Place, database_url: str
 ) -> None:
     if not database_url.startswith("postgresql"):
-        pytest.skip("on SQLite the wall clock decides (one process)")
+        pytest.skip("a copy that stops is told by its PostgreSQL lock; SQLite has none")
     one, other = place.deps, replace(place.deps, copy="the-other-copy")
     running = await answering.hold_copy(one)
     assert running is not None
