@@ -2,15 +2,18 @@
 
 Rendering a PDF is CPU-bound Python (shaping, font subsetting), so a round's PDFs
 are split among worker processes, each writing its own files; the parent only hands
-out the documents (plain, picklable data) and counts.
+out the documents (plain, picklable data) and counts. PDFs made already (the bot
+keeps the one it sends on submit and certification: :mod:`storage.submission_pdfs`)
+are copied, not drawn again.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -27,24 +30,40 @@ def _write(docs: Sequence[SubmissionDoc], folder: str) -> int:
 
 
 def write_submission_pdfs(
-    docs: Sequence[SubmissionDoc], folder: Path, *, workers: int | None = None
+    docs: Sequence[SubmissionDoc],
+    folder: Path,
+    *,
+    workers: int | None = None,
+    made: Mapping[str, Path] | None = None,
 ) -> int:
     """Write each document as ``folder/<unit code>.pdf``; how many were written.
 
     ``workers``: processes to use (default: the machine's cores; 1 renders here).
+    ``made``: the PDF already made of a document, by unit code: copied as it is.
     """
     folder.mkdir(exist_ok=True)
+    ready = {doc.unit_code for doc in docs} & (made or {}).keys()
+    for code in ready:
+        shutil.copyfile((made or {})[code], folder / pdf_file_name(code))
+    copied = len(ready)
+    docs = [doc for doc in docs if doc.unit_code not in ready]
+    if not docs:
+        return copied
     workers = max(1, min(workers or os.cpu_count() or 1, len(docs)))
     if workers == 1:
-        return _write(docs, str(folder))
+        return copied + _write(docs, str(folder))
     size = max(1, min(50, len(docs) // (workers * 4) or 1))
     chunks = [docs[i : i + size] for i in range(0, len(docs), size)]
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        return sum(pool.map(_write, chunks, [str(folder)] * len(chunks)))
+        return copied + sum(pool.map(_write, chunks, [str(folder)] * len(chunks)))
 
 
 def zip_submission_pdfs(
-    docs: Sequence[SubmissionDoc], target: Path, *, workers: int | None = None
+    docs: Sequence[SubmissionDoc],
+    target: Path,
+    *,
+    workers: int | None = None,
+    made: Mapping[str, Path] | None = None,
 ) -> int:
     """Write every document into one zip archive ``target``; how many were written.
 
@@ -56,7 +75,7 @@ def zip_submission_pdfs(
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=target.parent, prefix=".pdfs-") as scratch:
         folder = Path(scratch) / "pdfs"
-        written = write_submission_pdfs(docs, folder, workers=workers)
+        written = write_submission_pdfs(docs, folder, workers=workers, made=made)
         partial = Path(scratch) / "archive.zip"
         # PDFs are compressed already: stored as they are, the archive costs no CPU.
         with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_STORED) as archive:

@@ -7,8 +7,9 @@ what only passes documents around (the snapshot, the use cases) stays light.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+import hashlib
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 
 __all__ = [
     "FileEntry",
@@ -17,6 +18,7 @@ __all__ = [
     "Signed",
     "SubmissionDoc",
     "file_size",
+    "fingerprint",
     "pdf_file_name",
 ]
 
@@ -75,6 +77,20 @@ class SubmissionDoc:
     certified: Signed | None = None
     returned: Signed | None = None
     returned_reason: str | None = None
+
+
+_UNDATED = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+def fingerprint(doc: SubmissionDoc) -> str:
+    """A SHA-256 of everything ``doc`` prints but the moment it was made.
+
+    Two documents with the same fingerprint make the same PDF but for the footer's
+    "made on" line, so a PDF kept of one serves for the other
+    (:mod:`storage.submission_pdfs`). Built from the dataclasses' ``repr``: every
+    field, nested rows included, in a fixed order.
+    """
+    return hashlib.sha256(repr(replace(doc, generated_at=_UNDATED)).encode()).hexdigest()
 
 
 def file_size(size: int | None) -> str:

@@ -1,8 +1,9 @@
-"""Sweep the file store: remove files that no attachment refers to.
+"""Sweep the file store: remove files that no attachment or kept PDF refers to.
 
 A file is stored before the transaction that records its attachment commits (storing
 is idempotent), so a crash or a refused transaction can leave a file nobody refers
-to; so can an attachment removed when its answer did not keep it. Such files are
+to; so can an attachment removed when its answer did not keep it, and a submission's
+kept PDF once a newer one replaced it (:mod:`storage.submission_pdfs`). Such files are
 removed once they are older than ``grace`` (a file younger than that may belong to a
 transaction still under way), and so are half-written ``.incoming-`` files a crash
 left behind. ``tidtam files sweep`` runs it; the bot runs it once a day.
@@ -19,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.files import FileStore
-from storage.models import Attachment
+from storage.models import Attachment, SubmissionPdf
 
 GRACE = timedelta(hours=1)
 
@@ -34,14 +35,14 @@ class FileSweep:
 async def sweep_unreferenced_files(
     session: AsyncSession, store: FileStore, now: datetime, *, grace: timedelta = GRACE
 ) -> FileSweep:
-    """Remove stored files that no attachment refers to and that are older than ``grace``.
+    """Remove stored files nothing refers to that are older than ``grace``.
 
     The folder walk runs in a worker thread: a store of many thousand files must not
     hold the bot's event loop (and everyone's replies) while it is read.
     """
     referenced = frozenset(
         (await session.scalars(select(Attachment.storage_key).distinct())).all()
-    )
+    ) | frozenset((await session.scalars(select(SubmissionPdf.storage_key).distinct())).all())
     return await asyncio.to_thread(_sweep_folder, store.root, referenced, now - grace)
 
 

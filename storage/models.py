@@ -222,6 +222,25 @@ class Submission(Base):
     unit: Mapped[Unit] = relationship()
 
 
+class SubmissionPdf(Base):
+    """The newest PDF made of a submission (sent on submit or certification, or asked).
+
+    ``fingerprint`` is :func:`reports.submission_doc.fingerprint` of what it prints:
+    while the submission prints the same, the kept file is its PDF and need not be
+    drawn again (``/pdf``, ``tidtam export --pdf``). The bytes are in the file store.
+    """
+
+    __tablename__ = "submission_pdfs"
+
+    submission_id: Mapped[int] = mapped_column(
+        ForeignKey("submissions.id", ondelete="CASCADE"), primary_key=True
+    )
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    storage_key: Mapped[str] = mapped_column(String(255))
+    size: Mapped[int] = mapped_column(BigInteger)
+    made_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class Answer(Base):
     """One question's answer in a submission; saved the moment it is given."""
 

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 #: The newest migration in ``storage/migrations/versions`` (raise it with each new one).
-HEAD_REVISION: Final = "0005"
+HEAD_REVISION: Final = "0006"
 
 
 def alembic_config(url: str) -> Config:

@@ -8,8 +8,9 @@
   unit, after a report is submitted and after it is certified, in a task of its own.
 
 The use cases are in :mod:`tidtam.services.documents`. A submission PDF is drawn in
-the bot's document worker process (:mod:`bot.rendering`); the committee report, rarer,
-in a worker thread; both off the bot's event loop.
+the bot's document worker process (:mod:`bot.rendering`) and kept: while the report
+prints the same, ``/pdf`` and ``tidtam export --pdf`` hand out the kept file. The
+committee report, rarer, is drawn in a worker thread; both off the bot's event loop.
 """
 
 from __future__ import annotations
@@ -33,6 +34,11 @@ from tidtam.services import documents
 from tidtam.services.answering import Outcome
 
 log = logging.getLogger("tidtam.bot")
+
+
+async def _draw(doc: SubmissionDoc) -> bytes:
+    """Draw the submission's PDF in the document worker."""
+    return await in_worker(render, doc)
 
 
 def _caption(language: str, doc: SubmissionDoc) -> str:
@@ -92,11 +98,12 @@ async def send_unit_pdfs(
 
 async def unit_pdfs(dependencies: Deps, submission_id: int) -> list[Said]:
     """The submission's PDF for each reachable reporter and head of its unit."""
-    found = await documents.unit_copies(dependencies.services(), submission_id)
+    services = dependencies.services()
+    found = await documents.unit_copies(services, submission_id)
     if found is None:
         return []
     doc, people = found
-    content = await in_worker(render, doc)
+    content = await documents.submission_pdf_bytes(services, submission_id, doc, _draw)
     name = pdf_file_name(doc.unit_code)
     return [
         Outgoing(
@@ -116,11 +123,14 @@ async def pdf(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     user, chat = update.effective_user, update.effective_chat
     assert user is not None and chat is not None
     code = (context.args or [""])[0].strip() or None
-    outcome = await documents.unit_pdf(dependencies.services(), user.id, code)
+    services = dependencies.services()
+    outcome = await documents.unit_pdf(services, user.id, code)
     language = user_language(update, outcome.language, dependencies.settings.language)
     if outcome.code == "ok":
-        assert outcome.doc is not None
-        content = await in_worker(render, outcome.doc)
+        assert outcome.doc is not None and outcome.submission_id is not None
+        content = await documents.submission_pdf_bytes(
+            services, outcome.submission_id, outcome.doc, _draw
+        )
         name = pdf_file_name(outcome.doc.unit_code)
         reply = Reply(_caption(language, outcome.doc), document=(name, content))
     elif outcome.code == "not_allowed":

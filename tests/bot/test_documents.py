@@ -83,10 +83,14 @@ async def test_pdf_follows_each_role_scope(
     await teacher.send("/pdf")
     assert "ยังไม่เริ่มทำรายงาน" in (await teacher.wait_reply(timeout=20)).text
     await answer_and_submit(teacher)
-    await document(teacher, "แบบรายงาน")
+    sent = await document(teacher, "แบบรายงาน")
 
     await teacher.send("/pdf")
-    assert SCHOOL in pdf_text(await document(teacher, "แบบรายงาน"))
+    asked = await document(teacher, "แบบรายงาน")
+    assert SCHOOL in pdf_text(asked)
+    # the report prints the same: the PDF sent on submit, kept, not drawn again
+    assert asked.document is not None and sent.document is not None
+    assert asked.document.data == sent.document.data
     await teacher.send(f"/pdf {other.code}")
     refused = (await teacher.wait_reply(timeout=20)).text
     assert refused.startswith("ขออภัย") and refused.count("เฉพาะ") == 1

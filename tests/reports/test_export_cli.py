@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import zipfile
@@ -211,6 +212,38 @@ def test_export_pdf_writes_one_file_per_submitted_unit(
     assert [p.name for p in folder.iterdir()] == [f"{SCHOOL}.pdf"]
     text = bases("".join(page_texts((folder / f"{SCHOOL}.pdf").read_bytes())))
     assert bases("ค่ายลูกเสือ") in text and "250" in text and SCHOOL in text
+
+
+async def test_export_pdf_hands_out_the_pdf_the_bot_kept(
+    cli: Run, submitted: int, tmp_path: Path, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    from zoneinfo import ZoneInfo
+
+    from reports.submission_doc import SubmissionDoc, render
+    from storage.files import FileStore
+    from storage.models import Submission
+    from tidtam.services.deps import ServiceDeps
+    from tidtam.services.documents import round_pdfs, submission_pdf_bytes
+
+    # the command runs its own event loop: in a thread of its own, beside this test's
+    drawn = await asyncio.to_thread(cli, "export", "--round", submitted, "--pdf", tmp_path / "1")
+    assert "(0 as the bot sent them, 1 drawn now)" in drawn.out
+    deps = ServiceDeps(sessions, FileStore(tmp_path / "data" / "files"), ZoneInfo("Asia/Bangkok"))
+    [doc] = (await round_pdfs(deps, submitted)).docs
+    async with sessions() as session:
+        submission_id = await session.scalar(
+            select(Submission.id).where(Submission.round_id == submitted)
+        )
+    assert submission_id is not None
+
+    async def draw(doc: SubmissionDoc) -> bytes:
+        return render(doc)
+
+    kept = await submission_pdf_bytes(deps, submission_id, doc, draw)  # as the bot does
+    result = await asyncio.to_thread(cli, "export", "--round", submitted, "--pdf", tmp_path / "2")
+    assert result.code == 0, result.err
+    assert "(1 as the bot sent them, 0 drawn now)" in result.out
+    assert (tmp_path / "2" / f"{SCHOOL}.pdf").read_bytes() == kept
 
 
 def test_export_pdf_into_one_zip(cli: Run, submitted: int, tmp_path: Path) -> None:

@@ -5,7 +5,9 @@
 ``--format csv`` the Units sheet as UTF-8 CSV with a byte-order mark; ``--files``
 also a zip of the answered files next to it (``FILE-files.zip``); ``--pdf DIR``
 the submission PDF (แบบรายงาน, :mod:`reports.submission_pdf`) of every submitted or
-certified unit into ``DIR``, one file per unit named by its code. Problems are
+certified unit into ``DIR``, one file per unit named by its code (the PDF the bot
+kept when it sent it, while the report prints the same; the others drawn on every
+core: :mod:`storage.submission_pdfs`). Problems are
 found before anything is written: an unknown round, a wrong extension, a folder
 that does not exist or cannot be written.
 """
@@ -155,34 +157,35 @@ def _check_folder(folder: Path) -> None:
         fail(f"--pdf {folder}: cannot write there (permission denied)")
 
 
-def _write_pdfs(docs: list[SubmissionDoc], folder: Path) -> None:
+def _write_pdfs(docs: list[SubmissionDoc], made: dict[str, Path], folder: Path) -> None:
     from reports.pdf_batch import write_submission_pdfs, zip_submission_pdfs
 
     try:
         if folder.suffix.lower() == ".zip":
-            zip_submission_pdfs(docs, folder)
+            zip_submission_pdfs(docs, folder, made=made)
         else:
-            write_submission_pdfs(docs, folder)
+            write_submission_pdfs(docs, folder, made=made)
     except OSError as error:
         fail(f"--pdf {folder}: {error.strerror or error}")
 
 
 async def _export_pdfs(round_id: int, folder: Path) -> None:
     """Write the PDF of every submitted or certified unit of the round into ``folder``."""
-    from datetime import UTC, datetime
-
     from reports.errors import UnknownRound
-    from reports.snapshot import load_submission_docs
+    from storage.files import FileStore
+    from tidtam.services.deps import ServiceDeps
+    from tidtam.services.documents import round_pdfs
 
     settings = load_settings()
-    async with database(settings) as sessions, sessions() as session:
+    async with database(settings) as sessions:
+        deps = ServiceDeps(sessions, FileStore(settings.files_dir), settings.tz)
         try:
-            docs = await load_submission_docs(
-                session, round_id, tz=settings.tz, now=datetime.now(UTC)
-            )
+            found = await round_pdfs(deps, round_id)
         except UnknownRound:
             fail(f"--round: there is no round {round_id}; see `tidtam rounds list`")
-    _write_pdfs(docs, folder)
+    _write_pdfs(found.docs, found.made, folder)
     typer.echo(
-        f"wrote {len(docs)} PDFs to {folder}: round {round_id}, submitted or certified units"
+        f"wrote {len(found.docs)} PDFs to {folder}: round {round_id}, submitted or certified"
+        f" units ({len(found.made)} as the bot sent them, {len(found.docs) - len(found.made)}"
+        " drawn now)"
     )

@@ -9,23 +9,31 @@ No Telegram here: the bot calls these, then renders the outcome in words.
   unit's reachable reporters and head to send it to.
 * :func:`committee_scope`: ``/summary`` — the snapshot of the asker's scope (the
   province for an officer, by agency; the subtree for a supervisor, by unit).
+* :func:`submission_pdf_bytes`: a submission's PDF, the kept one while it prints the
+  same (:mod:`storage.submission_pdfs`), else drawn by the caller's function and kept;
+  :func:`round_pdfs`: every unit's document of a round and the PDFs already made.
 
 Rendering (fpdf2, python-docx) is left to the caller, off the event loop.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from reports.submission_doc import SubmissionDoc
+from reports.submission_doc import SubmissionDoc, fingerprint
 from storage.db import transaction
 from storage.members import members_of_unit, memberships
 from storage.models import Member, Round, Submission, Unit
+from storage.submission_pdfs import keep_pdf, kept_pdf, kept_pdfs_of_round
 from storage.targets import targets_of
 from tidtam.core.vocabulary import Role
 from tidtam.services.certification import Person
@@ -38,11 +46,20 @@ __all__ = [
     "ANSWERING",
     "OVERSEEING",
     "CommitteeOutcome",
+    "Draw",
     "PdfOutcome",
+    "RoundPdfs",
     "committee_scope",
+    "round_pdfs",
+    "submission_pdf_bytes",
     "unit_copies",
     "unit_pdf",
 ]
+
+log = logging.getLogger("tidtam.documents")
+
+#: Draws a document's PDF (the bot: in its document worker process).
+Draw = Callable[[SubmissionDoc], Awaitable[bytes]]
 
 ANSWERING = (Role.REPORTER.value, Role.HEAD.value)
 OVERSEEING = (Role.OFFICER.value, Role.SUPERVISOR.value)
@@ -66,6 +83,7 @@ class PdfOutcome:
     language: str | None = None  # the asker's stored language
     doc: SubmissionDoc | None = None
     params: dict[str, str] = field(default_factory=dict)
+    submission_id: int | None = None  # with ``doc``
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,9 +156,14 @@ async def unit_pdf(deps: ServiceDeps, user_id: int, code: str | None) -> PdfOutc
         docs = await load_submission_docs(
             session, round_.id, unit_ids=[unit.id], tz=deps.tz, now=deps.now()
         )
-    if not docs:
+        submission_id = await session.scalar(
+            select(Submission.id).where(
+                Submission.round_id == round_.id, Submission.unit_id == unit.id
+            )
+        )
+    if not docs or submission_id is None:
         return PdfOutcome("not_started", language, params={"unit": unit.name})
-    return PdfOutcome("ok", language, doc=docs[0])
+    return PdfOutcome("ok", language, doc=docs[0], submission_id=submission_id)
 
 
 async def unit_copies(
@@ -198,3 +221,56 @@ async def committee_scope(deps: ServiceDeps, user_id: int) -> CommitteeOutcome:
         by="agency" if asker.role == Role.OFFICER else "unit",
         targets=targets,
     )
+
+
+async def submission_pdf_bytes(
+    deps: ServiceDeps, submission_id: int, doc: SubmissionDoc, draw: Draw
+) -> bytes:
+    """The PDF of ``doc``: the one kept of the submission if it prints the same, else
+    drawn now by ``draw`` and kept (the newest replaces the one before).
+
+    A kept file missing from the store (a store restored without it) is drawn again.
+    """
+    mark = fingerprint(doc)
+    async with transaction(deps.sessions) as session:
+        key = await kept_pdf(session, submission_id, mark)
+    if key is not None:
+        try:
+            return await asyncio.to_thread(deps.files.read, key)
+        except FileNotFoundError:
+            log.warning("kept PDF %s of submission %s is missing; drawn again", key, submission_id)
+    content = await draw(doc)
+    stored = await asyncio.to_thread(deps.files.put, content)
+    async with transaction(deps.sessions) as session:
+        await keep_pdf(session, submission_id, mark, stored, deps.now())
+    return content
+
+
+@dataclass(frozen=True, slots=True)
+class RoundPdfs:
+    """A round's submission documents, and the PDFs made already, by unit code."""
+
+    docs: list[SubmissionDoc]
+    made: dict[str, Path]
+
+
+async def round_pdfs(deps: ServiceDeps, round_id: int) -> RoundPdfs:
+    """Every submitted or certified unit's document, with the kept PDFs that still fit.
+
+    A kept PDF fits when it prints what the document prints now and its file is in
+    the store; the others are for the caller to draw (``tidtam export --pdf``).
+    Raises :class:`reports.errors.UnknownRound`.
+    """
+    from reports.snapshot import load_submission_docs  # pandas: loaded when first needed
+
+    async with transaction(deps.sessions) as session:
+        docs = await load_submission_docs(session, round_id, tz=deps.tz, now=deps.now())
+        kept = await kept_pdfs_of_round(session, round_id)
+    made: dict[str, Path] = {}
+    for doc in docs:
+        found = kept.get(doc.unit_code)
+        if found is not None and found.fingerprint == fingerprint(doc):
+            path = deps.files.path(found.storage_key)
+            if path.is_file():
+                made[doc.unit_code] = path
+    return RoundPdfs(docs, made)
