@@ -13,7 +13,15 @@ Each measurement runs in a fresh process so that its peak memory is its own:
 * ``pdfs``: :func:`reports.snapshot.load_submission_docs` for *every* unit
   with a submission (all states, so that the number of PDFs is the number of
   units) and :func:`reports.submission_pdf.submission_pdf` for each, written to a
-  temporary folder: what ``tidtam export --pdf`` does, in one process;
+  folder on every core: what ``tidtam export --pdf`` does when no PDF was kept;
+* ``pdfs-kept``: the same export at the end of a round in which the bot kept the
+  PDF it sent each unit on submit or certification (``storage.submission_pdfs``):
+  every unit's report is made submitted first (the round is over: a PDF for every
+  unit, in ``pdfs`` too), the PDFs of ``pdfs`` are kept, as the bot would have (not
+  timed), except
+  ``--stale`` of them (default 10 %: a unit that changed since, or had nobody to
+  send to), which are drawn again; then :func:`tidtam.services.documents.round_pdfs`
+  and the export, timed;
 * ``summary``: ``load_round_snapshot`` with answers, :func:`reports.committee.committee_report`
   and the DOCX saved: what ``tidtam summary --out FILE.docx`` does;
 * ``summary-pdf``: the same report as PDF.
@@ -29,6 +37,7 @@ import asyncio
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -53,10 +62,71 @@ from storage.db import create_engine, session_factory
 from storage.models import Submission
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
-MEASUREMENTS = ("pdfs", "summary", "summary-pdf")
+MEASUREMENTS = ("pdfs", "pdfs-kept", "summary", "summary-pdf")
 
 
-async def measure(url: str, round_id: int, what: str, workers: int) -> dict[str, Any]:
+async def keep_drawn(url: str, round_id: int, work: Path, stale: float) -> int:
+    """Keep the PDFs ``pdfs`` drew, as the bot keeps those it sends (all but ``stale``)."""
+    from reports.submission_doc import fingerprint, pdf_file_name
+    from storage.db import transaction
+    from storage.files import FileStore
+    from storage.models import Unit
+    from storage.submission_pdfs import keep_pdf
+
+    engine = create_engine(url)
+    store = FileStore(work / "files")
+    kept = 0
+    try:
+        async with transaction(session_factory(engine)) as session:
+            ids = dict(
+                (
+                    await session.execute(
+                        select(Unit.code, Submission.id)
+                        .join(Unit, Unit.id == Submission.unit_id)
+                        .where(Submission.round_id == round_id)
+                    )
+                ).all()
+            )
+            docs = await load_submission_docs(
+                session, round_id, unit_ids=None, tz=BANGKOK, now=datetime.now(UTC)
+            )
+            every = round(1 / stale) if stale > 0 else 0
+            for n, doc in enumerate(docs):
+                if every and n % every == 0:
+                    continue
+                stored = store.put((work / "pdfs" / pdf_file_name(doc.unit_code)).read_bytes())
+                await keep_pdf(
+                    session, ids[doc.unit_code], fingerprint(doc), stored, datetime.now(UTC)
+                )
+                kept += 1
+    finally:
+        await engine.dispose()
+    return kept
+
+
+async def all_submitted(url: str, round_id: int) -> int:
+    """Make every report of the round that is not submitted or certified submitted."""
+    from sqlalchemy import update
+
+    from storage.db import transaction
+
+    engine = create_engine(url)
+    try:
+        async with transaction(session_factory(engine)) as session:
+            result = await session.execute(
+                update(Submission)
+                .where(
+                    Submission.round_id == round_id,
+                    Submission.state.not_in(("submitted", "certified")),
+                )
+                .values(state="submitted", submitted_at=datetime.now(UTC))
+            )
+            return int(result.rowcount)  # type: ignore[attr-defined]
+    finally:
+        await engine.dispose()
+
+
+async def measure(url: str, round_id: int, what: str, workers: int, work: Path) -> dict[str, Any]:
     """One measurement in this (fresh) process."""
     engine = create_engine(url)
     sessions = session_factory(engine)
@@ -64,7 +134,24 @@ async def measure(url: str, round_id: int, what: str, workers: int) -> dict[str,
     try:
         started = time.perf_counter()
         with tempfile.TemporaryDirectory() as folder:
-            if what == "pdfs":
+            if what == "pdfs-kept":
+                from storage.files import FileStore
+                from tidtam.services.deps import ServiceDeps
+                from tidtam.services.documents import round_pdfs
+
+                deps = ServiceDeps(sessions, FileStore(work / "files"), BANGKOK)
+                found = await round_pdfs(deps, round_id)
+                loaded = time.perf_counter()
+                written = write_submission_pdfs(
+                    found.docs, Path(folder) / "pdfs", workers=workers, made=found.made
+                )
+                size = sum(p.stat().st_size for p in (Path(folder) / "pdfs").iterdir())
+                detail = (
+                    f"{written:,} PDFs ({len(found.made):,} kept, "
+                    f"{written - len(found.made):,} drawn), {size / 1e6:.1f} MB, "
+                    f"{workers} process(es)"
+                )
+            elif what == "pdfs":
                 async with sessions() as session:
                     unit_ids = list(
                         (
@@ -77,8 +164,8 @@ async def measure(url: str, round_id: int, what: str, workers: int) -> dict[str,
                         session, round_id, unit_ids=unit_ids, tz=BANGKOK, now=now
                     )
                 loaded = time.perf_counter()
-                written = write_submission_pdfs(docs, Path(folder) / "pdfs", workers=workers)
-                size = sum(p.stat().st_size for p in (Path(folder) / "pdfs").iterdir())
+                written = write_submission_pdfs(docs, work / "pdfs", workers=workers)
+                size = sum(p.stat().st_size for p in (work / "pdfs").iterdir())
                 detail = f"{written:,} PDFs, {size / 1e6:.1f} MB, {workers} process(es)"
             else:
                 async with sessions() as session:
@@ -129,11 +216,18 @@ def main() -> None:
     parser.add_argument("--url", help=argparse.SUPPRESS)
     parser.add_argument("--round", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="PDF processes")
+    parser.add_argument("--work", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--stale", type=float, default=0.1, help="share of units whose kept PDF no longer fits"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--reuse", metavar="DATABASE", help="measure on a database kept before")
     args = parser.parse_args()
     if args.measure:
-        print(json.dumps(asyncio.run(measure(args.url, args.round, args.measure, args.workers))))
+        work = Path(args.work)
+        print(
+            json.dumps(asyncio.run(measure(args.url, args.round, args.measure, args.workers, work)))
+        )
         return
     name = args.reuse or asyncio.run(create_database())
     url = f"postgresql+asyncpg://{PG['user']}@{PG['host']}:{PG['port']}/{name}"
@@ -144,9 +238,19 @@ def main() -> None:
             round_id, _ = asyncio.run(generate(url, args.units))
             print(f"generation: {time.perf_counter() - started:.1f} s, database {name}")
         results = []
-        for what in args.only or MEASUREMENTS:
+        wanted = args.only or MEASUREMENTS
+        if "pdfs-kept" in wanted and "pdfs" not in wanted:
+            wanted = ["pdfs", *wanted]  # its PDFs are the ones kept
+        work = Path(tempfile.mkdtemp(prefix="bench-documents-"))
+        if "pdfs-kept" in wanted:
+            changed = asyncio.run(all_submitted(url, round_id))
+            print(f"made {changed:,} more reports submitted: every unit has a PDF", flush=True)
+        for what in wanted:
+            if what == "pdfs-kept":
+                kept = asyncio.run(keep_drawn(url, round_id, work, args.stale))
+                print(f"kept {kept:,} PDFs as the bot would have (not timed)", flush=True)
             command = [sys.executable, __file__, "--measure", what, "--url", url]
-            command += ["--workers", str(args.workers)]
+            command += ["--workers", str(args.workers), "--work", str(work)]
             completed = subprocess.run(
                 [*command, "--round", str(round_id)], capture_output=True, text=True, check=False
             )
@@ -154,6 +258,7 @@ def main() -> None:
                 raise SystemExit(f"{what} failed:\n{completed.stderr}")
             results.append(json.loads(completed.stdout.strip().splitlines()[-1]))
             print(results[-1], flush=True)
+        shutil.rmtree(work, ignore_errors=True)
         print(f"\n{datetime.now(UTC):%Y-%m-%d}, {machine()}, {args.units:,} units\n")
         print(
             "| measurement | load (s) | compute (s) | total (s) | CPU (s) | peak RSS (MB) "

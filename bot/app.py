@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from telegram import BotCommand, BotCommandScopeAllPrivateChats, Update
@@ -30,6 +31,7 @@ from bot.http import AiohttpRequest
 from bot.i18n import t
 from bot.ordering import PerPersonOrder
 from bot.ratelimit import FloodLimiter, Limits
+from bot.rendering import stop_worker
 from tidtam.services import answering as answering_service
 
 log = logging.getLogger("tidtam.bot")
@@ -150,10 +152,12 @@ async def _post_init(application: Application) -> None:  # type: ignore[type-arg
 
 
 async def _post_stop(application: Application) -> None:  # type: ignore[type-arg]
-    """Tell the other copies that this one stopped (it owes no reply any more)."""
+    """Tell the other copies that this one stopped (it owes no reply any more); stop
+    the document worker."""
     lock = application.bot_data.pop(COPY_LOCK, None)
     if lock is not None:
         await lock.release()
+    await asyncio.to_thread(stop_worker)
 
 
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]

@@ -8,7 +8,8 @@ process it runs on another core, and fpdf2, fontTools and PyThaiNLP live in that
 process's memory, not the bot's.
 
 One worker for the whole bot process (every Application in it), started with the first
-document and reused; a worker that died is replaced on the next document. A daemonic
+document and reused; a worker that died is replaced on the next document, and one
+stopped with the bot (:func:`stop_worker`) is started again by the next. A daemonic
 process may not start one (Python forbids it): there the document is drawn in a
 thread, as before.
 """
@@ -26,7 +27,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
-__all__ = ["exit_with_parent", "in_worker"]
+__all__ = ["exit_with_parent", "in_worker", "stop_worker"]
 
 T = TypeVar("T")
 
@@ -71,6 +72,19 @@ class _Worker:
 
 
 _WORKER = _Worker()
+
+
+def stop_worker() -> None:
+    """Stop the document worker once the documents it was given are drawn.
+
+    The bot calls it when it stops. Left to the interpreter's exit, the worker would
+    be stopped by concurrent.futures' exit handler, which runs after multiprocessing's:
+    a bot that is itself a multiprocessing child (the demo's) first waits for its
+    children to end, and the worker, never told to, would keep it waiting for ever.
+    """
+    pool, _WORKER.pool = _WORKER.pool, None
+    if pool is not None:
+        pool.shutdown(wait=True)
 
 
 async def in_worker(function: Callable[..., T], *args: Any) -> T:
