@@ -31,7 +31,7 @@ from bot.http import AiohttpRequest
 from bot.i18n import t
 from bot.ordering import PerPersonOrder
 from bot.ratelimit import FloodLimiter, Limits
-from bot.rendering import stop_worker
+from bot.rendering import stop_worker, use_workers
 from tidtam.services import answering as answering_service
 
 log = logging.getLogger("tidtam.bot")
@@ -76,6 +76,7 @@ def build_application(
     ``concurrent_updates``: how many updates are handled at once (benchmarks vary it).
     """
     settings = dependencies.settings
+    use_workers(settings.document_workers)
     if settings.bot_token is None:
         raise ValueError("TIDTAM_BOT_TOKEN is not set")
     builder = (

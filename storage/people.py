@@ -28,6 +28,7 @@ from storage.models import (
     InviteAttempt,
     Member,
     ReminderLedger,
+    SubmissionPdf,
     Unit,
 )
 
@@ -183,10 +184,10 @@ async def forget_person(
 ) -> Forgotten:
     """Remove a person's name and Telegram id everywhere; keep what they did, anonymised.
 
-    Memberships (with the name) and the conversation state are deleted; answers, files
-    and invites keep their content without saying who; the audit log and the reminder
-    ledger name a random reference instead of the person (the same one everywhere, so
-    the trail still reads as one person's).
+    Memberships (with the name), the conversation state and the kept PDFs are deleted;
+    answers, files and invites keep their content without saying who; the audit log and
+    the reminder ledger name a random reference instead of the person (the same one
+    everywhere, so the trail still reads as one person's).
     """
     ref = f"forgotten:{secrets.token_hex(6)}"
     memberships = (
@@ -241,5 +242,9 @@ async def forget_person(
             details["actor"] = ref
         event.details = details
         changed += 1
+    # A kept PDF may print the person's name (who answered, submitted or certified):
+    # every kept PDF goes, to be drawn again when next asked for (the sweep removes the
+    # files). Forgetting is rare; sorting out which PDFs name whom is not worth it.
+    await session.execute(delete(SubmissionPdf))
     audit.record(session, "members.forget", actor=actor, person=ref, memberships=memberships)
     return Forgotten(ref, memberships, answers, files, changed)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.rendering import in_worker
+from bot.rendering import WORKER_NICENESS, in_worker
 
 
 async def test_documents_are_drawn_in_another_process_and_a_dead_worker_is_replaced() -> None:
@@ -23,7 +23,12 @@ async def test_documents_are_drawn_in_another_process_and_a_dead_worker_is_repla
     assert replacement not in (worker, os.getpid())
 
 
-# The two tests below run in a fresh interpreter: a multiprocessing child must be able
+async def test_the_worker_yields_the_cpu_to_the_bot() -> None:
+    own = os.nice(0)
+    assert await in_worker(os.nice, 0) == min(19, own + WORKER_NICENESS)
+
+
+# The tests below run in a fresh interpreter: a multiprocessing child must be able
 # to find its target, and this test module is not importable by name from one.
 DAEMON = """
 import asyncio, multiprocessing, os
@@ -72,6 +77,24 @@ if __name__ == "__main__":
 """
 
 
+STOPPED = """
+import asyncio, multiprocessing, os, time
+from bot.rendering import in_worker, stop_worker
+
+def bot():
+    asyncio.run(in_worker(os.getpid))
+    stop_worker()  # as the bot does when it stops
+
+if __name__ == "__main__":
+    child = multiprocessing.get_context("spawn").Process(target=bot)
+    child.start()
+    child.join(30)
+    print(child.exitcode)
+    if child.is_alive():
+        child.kill()
+"""
+
+
 def _run(script: str, tmp_path: Path) -> list[str]:
     path = tmp_path / "script.py"
     path.write_text(script, encoding="utf-8")
@@ -90,3 +113,9 @@ def test_a_daemonic_process_draws_in_a_thread(tmp_path: Path) -> None:
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads /proc")
 def test_the_worker_does_not_outlive_a_killed_bot(tmp_path: Path) -> None:
     assert _run(KILLED, tmp_path) == ["True", "False"]  # alive, then gone with the bot
+
+
+def test_a_bot_in_a_child_process_ends_once_it_stops_its_worker(tmp_path: Path) -> None:
+    # a multiprocessing child joins its own children at exit before the executor's exit
+    # handler would stop the worker: unless the bot stops it, the child never ends
+    assert _run(STOPPED, tmp_path) == ["0"]

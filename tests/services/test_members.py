@@ -8,7 +8,16 @@ from sqlalchemy import String, cast, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.db import transaction
-from storage.models import Answer, AuditEvent, Base, ChatState, Member, ReminderLedger, Submission
+from storage.models import (
+    Answer,
+    AuditEvent,
+    Base,
+    ChatState,
+    Member,
+    ReminderLedger,
+    Submission,
+    SubmissionPdf,
+)
 from storage.units import unit_by_code
 from tidtam.core.vocabulary import Role
 from tidtam.samples import seed_sample_province
@@ -142,6 +151,14 @@ async def test_forget_leaves_no_trace_of_the_person_but_keeps_the_answers(
 ) -> None:
     ids = await _province(sessions)
     await members.revoke(sessions, ids[TEACHER], now=NOW, actor=HEAD)  # an audit trail
+    async with transaction(sessions) as session:  # a PDF kept that prints the name
+        submission_id = await session.scalar(select(Answer.submission_id))
+        assert submission_id is not None
+        session.add(
+            SubmissionPdf(
+                submission_id=submission_id, fingerprint="0" * 64, storage_key="aa/bb/c", size=1
+            )
+        )
     forgotten = await members.forget(sessions, TEACHER)
     assert forgotten.answers == 1 and forgotten.audit_events == 1
     async with sessions() as session:
@@ -161,6 +178,7 @@ async def test_forget_leaves_no_trace_of_the_person_but_keeps_the_answers(
                 )
                 assert found == 0, f"{table.name}.{column.name} still names the person"
         assert await session.scalar(select(func.count(Answer.id))) == 1
+        assert await session.scalar(select(func.count()).select_from(SubmissionPdf)) == 0
         actors = (
             await session.scalars(
                 select(AuditEvent.details).where(AuditEvent.action == "members.revoke")

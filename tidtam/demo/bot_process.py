@@ -95,6 +95,10 @@ def bot_settings(
         telegram_file_url=file_url,
         timezone=timezone,
         language=language,
+        # The demo plays two weeks of a province in two minutes: the PDFs sent on
+        # every submit and certification queue up; a second worker drains them on
+        # the second core once the people are done.
+        document_workers=2,
     )
 
 
