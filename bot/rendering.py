@@ -16,7 +16,7 @@ thread, as before.
 The worker runs at a lower priority (``nice`` +10): when the CPU is short, answers go
 first and a PDF, sent in a task of its own, arrives a little later. More than one
 worker (``TIDTAM_DOCUMENT_WORKERS``, :func:`use_workers`) drains a queue of documents
-faster on a machine with idle cores, each for about 80 MB.
+faster on a machine with idle cores, each holding about 150 MB.
 """
 
 from __future__ import annotations

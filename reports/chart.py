@@ -23,7 +23,6 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 from functools import cache
-from pathlib import Path
 from typing import Final
 
 import pandas as pd
@@ -32,6 +31,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
+from reports.fonts import FONT_FILES
 from reports.labels import OTHERS_TH, OVERDUE_TH, STATE_TH, short_name
 
 __all__ = [
@@ -44,8 +44,6 @@ __all__ = [
     "status_figure",
 ]
 
-FONTS_DIR: Final = Path(__file__).resolve().parent / "fonts"
-FONT_FILES: Final = (FONTS_DIR / "Laksaman.ttf", FONTS_DIR / "Laksaman-Bold.ttf")
 FONT_FAMILY: Final = "Laksaman"
 LABEL_LIMIT: Final = 38
 

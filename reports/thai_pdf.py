@@ -22,7 +22,7 @@ from typing import Final
 
 from fpdf import FPDF
 
-from reports.chart import FONT_FILES
+from reports.fonts import FONT_FILES
 from reports.thai_text import NBSP, words, wrap
 from tidtam.core.thai import format_date_th_long
 

@@ -51,7 +51,7 @@ class Settings(BaseSettings):
     webhook_port: int = Field(default=8080, ge=1, le=65535)
     webhook_max_connections: int = Field(default=40, ge=1, le=100)
     # Processes that draw the submission PDFs, at a lower priority than the answers
-    # (bot.rendering). One is enough for a province; each costs about 80 MB.
+    # (bot.rendering). One is enough for a province; each holds about 150 MB.
     document_workers: int = Field(default=1, ge=1, le=16)
 
     @field_validator("webhook_secret")

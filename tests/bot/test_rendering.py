@@ -119,3 +119,17 @@ def test_a_bot_in_a_child_process_ends_once_it_stops_its_worker(tmp_path: Path) 
     # a multiprocessing child joins its own children at exit before the executor's exit
     # handler would stop the worker: unless the bot stops it, the child never ends
     assert _run(STOPPED, tmp_path) == ["0"]
+
+
+LIGHT = """
+import sys
+from reports.submission_doc import render
+import reports.submission_pdf
+print(*sorted(m for m in ("matplotlib", "pandas", "docx", "openpyxl") if m in sys.modules))
+print("done")
+"""
+
+
+def test_the_worker_draws_a_pdf_without_the_chart_and_table_libraries(tmp_path: Path) -> None:
+    # each worker holds what it imported for its life: matplotlib and pandas were 60 MB
+    assert _run(LIGHT, tmp_path) == ["done"]

@@ -165,7 +165,7 @@ def demo_command(
     ] = None,
     speed: Annotated[
         float,
-        typer.Option("--speed", min=0.1, max=10.0, help="how many people act at once (x64)"),
+        typer.Option("--speed", min=0.1, max=10.0, help="how many people act at once (x32)"),
     ] = 1.0,
     seed: Annotated[int, typer.Option("--seed", help="the same seed plays the same round")] = 1,
     lang: Annotated[

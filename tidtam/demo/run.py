@@ -75,7 +75,7 @@ __all__ = [
 ]
 
 TARGET_KINDS = ("esa", "school")
-CONCURRENCY = 64
+CONCURRENCY = 32
 SWEEP_AT = dt.time(9, 0)
 WORK_STARTS, WORK_ENDS = dt.time(10, 0), dt.time(17, 0)
 
