@@ -60,6 +60,7 @@ from reports.pdf_batch import write_submission_pdfs
 from reports.snapshot import load_round_snapshot, load_submission_docs
 from storage.db import create_engine, session_factory
 from storage.models import Submission
+from tidtam.core.vocabulary import DONE_STATES, SubmissionState
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 MEASUREMENTS = ("pdfs", "pdfs-kept", "summary", "summary-pdf")
@@ -117,9 +118,9 @@ async def all_submitted(url: str, round_id: int) -> int:
                 update(Submission)
                 .where(
                     Submission.round_id == round_id,
-                    Submission.state.not_in(("submitted", "certified")),
+                    Submission.state.not_in([s.value for s in DONE_STATES]),
                 )
-                .values(state="submitted", submitted_at=datetime.now(UTC))
+                .values(state=SubmissionState.SUBMITTED.value, submitted_at=datetime.now(UTC))
             )
             return int(result.rowcount)  # type: ignore[attr-defined]
     finally:

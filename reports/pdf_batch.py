@@ -42,11 +42,13 @@ def write_submission_pdfs(
     ``made``: the PDF already made of a document, by unit code: copied as it is.
     """
     folder.mkdir(exist_ok=True)
-    ready = {doc.unit_code for doc in docs} & (made or {}).keys()
-    for code in ready:
-        shutil.copyfile((made or {})[code], folder / pdf_file_name(code))
-    copied = len(ready)
-    docs = [doc for doc in docs if doc.unit_code not in ready]
+    made = made or {}
+    copied = 0
+    for doc in docs:
+        if doc.unit_code in made:
+            shutil.copyfile(made[doc.unit_code], folder / pdf_file_name(doc.unit_code))
+            copied += 1
+    docs = [doc for doc in docs if doc.unit_code not in made]
     if not docs:
         return copied
     workers = max(1, min(workers or os.cpu_count() or 1, len(docs)))

@@ -40,9 +40,8 @@ async def sweep_unreferenced_files(
     The folder walk runs in a worker thread: a store of many thousand files must not
     hold the bot's event loop (and everyone's replies) while it is read.
     """
-    referenced = frozenset(
-        (await session.scalars(select(Attachment.storage_key).distinct())).all()
-    ) | frozenset((await session.scalars(select(SubmissionPdf.storage_key).distinct())).all())
+    keys = select(Attachment.storage_key).union(select(SubmissionPdf.storage_key))
+    referenced = frozenset((await session.scalars(keys)).all())
     return await asyncio.to_thread(_sweep_folder, store.root, referenced, now - grace)
 
 
