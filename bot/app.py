@@ -153,8 +153,9 @@ async def _post_init(application: Application) -> None:  # type: ignore[type-arg
 
 
 async def _post_stop(application: Application) -> None:  # type: ignore[type-arg]
-    """Tell the other copies that this one stopped (it owes no reply any more); stop
-    the document worker."""
+    """Record the replies that went out; tell the other copies that this one stopped
+    (it owes no reply any more); stop the document worker."""
+    await application.bot_data[KEY].deliveries.close()
     lock = application.bot_data.pop(COPY_LOCK, None)
     if lock is not None:
         await lock.release()

@@ -14,6 +14,7 @@ from telegram.ext import Application, ContextTypes
 from bot.i18n import language_of
 from storage.files import FileStore
 from storage.models import Member
+from tidtam.services.deliveries import DeliveryMarks
 from tidtam.services.deps import ServiceDeps, new_copy_id
 from tidtam.settings import Settings
 
@@ -35,6 +36,11 @@ class Deps:
     clock: Callable[[], datetime] = field(default=_utcnow)
     # This copy of the bot (one Application): see ServiceDeps.copy.
     copy: str = field(default_factory=new_copy_id)
+    # This copy's replies gone out, written in batches (tidtam.services.deliveries).
+    deliveries: DeliveryMarks = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.deliveries = DeliveryMarks(self.sessions)
 
     @property
     def download_limit(self) -> int:
@@ -54,6 +60,7 @@ class Deps:
             download_limit=self.download_limit,
             clock=self.clock,
             copy=self.copy,
+            deliveries=self.deliveries,
         )
 
 

@@ -9,7 +9,9 @@ writes to the bot can be reached again, and only then is that written.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from sqlalchemy import BigInteger, bindparam, case, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -136,3 +138,20 @@ async def mark_delivered(
             "buttons": buttons_message_id,
         },
     )
+
+
+class Delivered(NamedTuple):
+    """One person's reply gone out: the update it answered, the message with buttons."""
+
+    person: int
+    update_id: int | None
+    buttons: int | None
+
+
+async def mark_delivered_many(session: AsyncSession, marks: Sequence[Delivered]) -> None:
+    """:func:`mark_delivered` for many people: the same UPDATE executed once for all
+    (the driver's executemany), as a copy of the bot writes its replies in batches."""
+    if not marks:
+        return
+    connection = await session.connection()
+    await connection.execute(_DELIVERED, [m._asdict() for m in marks])

@@ -13,7 +13,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
-from typing import Literal
+from typing import Literal, TypeVar
 
 import filetype
 from sqlalchemy import delete
@@ -55,11 +55,14 @@ from tidtam.core.vocabulary import (
 )
 from tidtam.services import certification, registration
 from tidtam.services.certification import Decision, Refused, SubmitNotice
+from tidtam.services.deliveries import Mark
 from tidtam.services.deps import ServiceDeps
 from tidtam.services.loading import form_and_answers, load_submission
 from tidtam.services.registration import AWAITING_CODE  # the chat mode asking for a code
 
 ANSWERING = tuple(role.value for role in ANSWERING_ROLES)
+
+T = TypeVar("T")
 
 # ------------------------------------------------------------------ inputs and results
 
@@ -467,6 +470,9 @@ async def delivered(
     which message now carries the live buttons (``buttons_message``), if the reply had any."""
     if update_id is None and buttons_message is None:
         return
+    if deps.deliveries is not None:  # written with others in a moment
+        deps.deliveries.note(user_id, update_id, buttons_message)
+        return
 
     async def once(session: AsyncSession) -> None:
         await mark_delivered(session, user_id, update_id, buttons_message)
@@ -477,12 +483,32 @@ async def delivered(
 async def take_live_buttons(deps: ServiceDeps, user_id: int) -> int | None:
     """The message whose buttons are still live (forgotten once taken), for /cancel."""
 
-    async def once(session: AsyncSession) -> int | None:
+    async def once(session: AsyncSession, mark: Mark | None) -> int | None:
         state = await load_chat_state(session, user_id)
+        if mark is not None:
+            mark.apply(state)
         live, state.buttons_message_id = state.buttons_message_id, None
         return live
 
-    return await in_transaction(deps.sessions, once)
+    return await _claimed(deps, user_id, once)
+
+
+async def _claimed(
+    deps: ServiceDeps, user_id: int, work: Callable[[AsyncSession, Mark | None], Awaitable[T]]
+) -> T:
+    """``work`` in one transaction, with the person's reply noted but not yet written
+    (:mod:`tidtam.services.deliveries`) handed to it to apply to the state it loads."""
+    marks = deps.deliveries
+    if marks is None:
+        return await in_transaction(deps.sessions, lambda session: work(session, None))
+    mark = await marks.claim(user_id)
+    applied: Mark | None = None
+    try:
+        result = await in_transaction(deps.sessions, lambda session: work(session, mark))
+        applied = mark
+        return result
+    finally:
+        marks.release(user_id, applied)
 
 
 def _lost_download(state: ChatState, update_id: int | None) -> str | None:
@@ -508,9 +534,11 @@ async def _run(
     fetched, and a redelivered update must fetch it again).
     """
 
-    async def once(session: AsyncSession) -> Outcome | None:
+    async def once(session: AsyncSession, mark: Mark | None) -> Outcome | None:
         loaded = await load_chat_context(session, user_id)
         state = loaded.state
+        if mark is not None:
+            mark.apply(state)
         if update_id is not None:
             if finished and already_handled(state, update_id):
                 if not await _owed_by_a_dead_process(session, state, update_id, deps.copy):
@@ -537,7 +565,7 @@ async def _run(
             _owe(state, None, deps.copy)
         return outcome
 
-    return await in_transaction(deps.sessions, once)
+    return await _claimed(deps, user_id, once)
 
 
 async def _owed_again(session: AsyncSession, deps: ServiceDeps, loaded: ChatContext) -> Outcome:

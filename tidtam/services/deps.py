@@ -10,6 +10,7 @@ from datetime import UTC, datetime, tzinfo
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.files import FileStore
+from tidtam.services.deliveries import DeliveryMarks
 
 
 def _utcnow() -> datetime:
@@ -38,6 +39,9 @@ class ServiceDeps:
     # Which copy of the bot this is: one person's updates are handled in order within a
     # copy (bot.ordering), not across copies behind one webhook address.
     copy: str = THIS_PROCESS
+    # The copy's replies gone out, written in batches; None: each written at once (the
+    # CLI, a test), as :func:`tidtam.services.answering.delivered` does without it.
+    deliveries: DeliveryMarks | None = None
 
     def now(self) -> datetime:
         return self.clock()
