@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import event, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from storage.chat_states import load_chat_context
+from storage.chat_states import load_chat_context, write_chat_state
 from storage.db import transaction
 from storage.members import mark_unreachable
 from storage.models import ChatState, Member, Unit
@@ -76,3 +76,44 @@ async def test_writing_again_makes_every_membership_reachable(
             )
         ).all()
     assert [tuple(r) for r in rows] == [(True, None), (True, None)]
+
+
+async def test_a_loaded_state_is_written_by_one_update_and_forgotten(
+    sessions: async_sessionmaker[AsyncSession], engine: AsyncEngine
+) -> None:
+    await a_person_with_two_memberships(sessions)
+    now = datetime(2024, 1, 15, 3, 0, tzinfo=UTC)
+    async with transaction(sessions) as session:
+        state = (await load_chat_context(session, PERSON)).state
+        state.mode, state.question_id, state.data = "walk", "q2", {"walk": {"mode": "asking"}}
+        state.last_update_id, state.owed_update_id, state.owed_by = 9, 9, "copy-a"
+        with statements(engine) as seen:
+            await write_chat_state(session, state, now)
+            await session.flush()  # nothing left for the unit of work
+        assert state not in session
+    assert seen == ["UPDATE"]
+    async with sessions() as session:
+        stored = await session.get(ChatState, PERSON)
+        assert stored is not None
+        assert (stored.mode, stored.question_id, stored.data) == (
+            "walk",
+            "q2",
+            {"walk": {"mode": "asking"}},
+        )
+        assert (stored.last_update_id, stored.owed_update_id, stored.owed_by) == (9, 9, "copy-a")
+        written = stored.updated_at
+        assert (written if written.tzinfo else written.replace(tzinfo=UTC)) == now
+
+
+async def test_a_new_state_is_left_to_the_flush(
+    sessions: async_sessionmaker[AsyncSession], engine: AsyncEngine
+) -> None:
+    async with transaction(sessions) as session:
+        state = (await load_chat_context(session, PERSON + 1)).state
+        state.mode = "awaiting_code"
+        with statements(engine) as seen:
+            await write_chat_state(session, state, datetime.now(UTC))
+        assert seen == [] and state in session
+    async with sessions() as session:
+        stored = await session.get(ChatState, PERSON + 1)
+        assert stored is not None and stored.mode == "awaiting_code"

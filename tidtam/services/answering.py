@@ -30,6 +30,7 @@ from storage.chat_states import (
     load_chat_context,
     load_chat_state,
     mark_delivered,
+    write_chat_state,
 )
 from storage.db import in_transaction
 from storage.forms import cached_form
@@ -563,6 +564,7 @@ async def _run(
             _owe(state, update_id, deps.copy)
         elif reply_lost:
             _owe(state, None, deps.copy)
+        await write_chat_state(session, state, datetime.now(UTC))
         return outcome
 
     return await _claimed(deps, user_id, once)
