@@ -109,8 +109,8 @@ async def test_a_new_state_is_left_to_the_flush(
     sessions: async_sessionmaker[AsyncSession], engine: AsyncEngine
 ) -> None:
     async with transaction(sessions) as session:
-        state = (await load_chat_context(session, PERSON + 1)).state
-        state.mode = "awaiting_code"
+        state = ChatState(telegram_user_id=PERSON + 1, mode="awaiting_code", data={})
+        session.add(state)  # not inserted yet
         with statements(engine) as seen:
             await write_chat_state(session, state, datetime.now(UTC))
         assert seen == [] and state in session
