@@ -9,6 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -161,3 +162,35 @@ async def test_a_failed_batch_keeps_its_notes(place: Place, tmp_path: Path) -> N
     finally:
         await marks.close()  # cannot write either: logged, nothing raised
         await gone.dispose()
+
+
+async def test_two_batches_at_once_each_write_their_own(place: Place) -> None:
+    deps, marks = batched(place)
+    await answering.start(deps, REPORTER, update_id=1)
+    await answering.start(deps, HEAD, update_id=2)
+    marks.note(REPORTER, 1, 31)
+    first = asyncio.create_task(marks.write_now())
+    await asyncio.sleep(0)  # the first batch is writing
+    marks.note(HEAD, 2, 32)
+    second = asyncio.create_task(marks.write_now())
+    assert await first and await second
+    assert marks.waiting == 0
+    assert (await stored_state(place)).buttons_message_id == 31
+    assert (await stored_state(place, HEAD)).buttons_message_id == 32
+
+
+async def test_an_update_cancelled_while_waiting_holds_nothing_back(place: Place) -> None:
+    deps, marks = batched(place)
+    await answering.start(deps, REPORTER, update_id=1)
+    marks.note(REPORTER, 1, 41)
+    writing = asyncio.create_task(marks.write_now())
+    await asyncio.sleep(0)
+    waiting = asyncio.create_task(marks.claim(REPORTER))
+    await asyncio.sleep(0)
+    waiting.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await waiting
+    assert await writing
+    marks.note(REPORTER, None, 42)  # a later reply: not held back by the cancelled update
+    assert await marks.write_now() and marks.waiting == 0
+    assert (await stored_state(place)).buttons_message_id == 42

@@ -69,8 +69,8 @@ class DeliveryMarks:
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
         self._pending: dict[int, Mark] = {}
-        self._writing: dict[int, Mark] = {}
-        self._written: asyncio.Event | None = None  # set when the batch under way ends
+        # who is in a batch being written, and the event its end sets
+        self._writing: dict[int, asyncio.Event] = {}
         self._claimed: Counter[int] = Counter()
         self._task: asyncio.Task[None] | None = None
         self._closed = False
@@ -94,8 +94,12 @@ class DeliveryMarks:
         Pair with :meth:`release`.
         """
         self._claimed[person] += 1
-        while person in self._writing and self._written is not None:
-            await self._written.wait()
+        try:
+            while (written := self._writing.get(person)) is not None:
+                await written.wait()
+        except BaseException:  # cancelled while waiting: no release will follow
+            self.release(person, None)
+            raise
         return self._pending.get(person)
 
     def release(self, person: int, applied: Mark | None) -> None:
@@ -133,9 +137,10 @@ class DeliveryMarks:
         batch = {p: m for p, m in self._pending.items() if p not in self._claimed}
         if not batch:
             return True
+        written = asyncio.Event()
         for person in batch:
             del self._pending[person]
-        self._writing, self._written = batch, asyncio.Event()
+            self._writing[person] = written
         rows = [Delivered(p, m.update_id, m.buttons) for p, m in sorted(batch.items())]
 
         async def once(session: AsyncSession) -> None:
@@ -153,8 +158,9 @@ class DeliveryMarks:
                 self._pending[person] = mark if newer is None else mark.then(newer)
             return False
         finally:
-            self._writing, written = {}, self._written
-            self._written = None
+            for person in batch:
+                if self._writing.get(person) is written:
+                    del self._writing[person]
             written.set()
 
     async def close(self) -> None:
@@ -164,5 +170,7 @@ class DeliveryMarks:
         self._claimed.clear()
         if self._task is not None:
             await self._task
+        for written in set(self._writing.values()):  # a batch someone else began
+            await written.wait()
         if self._pending and not await self.write_now():
             log.error("%d replies not recorded as delivered at stop", len(self._pending))
