@@ -126,19 +126,13 @@ async def mark_delivered(
 ) -> None:
     """The reply to ``update_id`` went out (and ``buttons_message_id`` carries buttons).
 
-    One UPDATE and no read first: it runs after every answering update. The owed
-    reply is cleared only if it is still this update's (a newer one may owe its own).
+    One UPDATE and no read first. The owed reply is cleared only if it is still this
+    update's (a newer one may owe its own). The bot writes its marks in batches
+    (:func:`mark_delivered_many`); this is the one-at-a-time path of the CLI and tests.
     """
     if update_id is None and buttons_message_id is None:
         return
-    await session.execute(
-        _DELIVERED,
-        {
-            "person": telegram_user_id,
-            "update_id": update_id,
-            "buttons": buttons_message_id,
-        },
-    )
+    await mark_delivered_many(session, [Delivered(telegram_user_id, update_id, buttons_message_id)])
 
 
 class Delivered(NamedTuple):
@@ -158,8 +152,19 @@ async def mark_delivered_many(session: AsyncSession, marks: Sequence[Delivered])
     await connection.execute(_DELIVERED, [m._asdict() for m in marks])
 
 
-_WRITTEN = ("member_id", "submission_id", "mode", "question_id", "data", "last_update_id")
-_OWED = ("owed_update_id", "owed_by", "owed_since", "buttons_message_id")
+#: What an update may change in a person's state (``updated_at`` is the moment written).
+_STATE_COLUMNS = (
+    "member_id",
+    "submission_id",
+    "mode",
+    "question_id",
+    "data",
+    "last_update_id",
+    "owed_update_id",
+    "owed_by",
+    "owed_since",
+    "buttons_message_id",
+)
 
 # Built once, like _DELIVERED: every answering update ends with it.
 _WRITE = (
@@ -168,7 +173,7 @@ _WRITE = (
     .values(
         {
             name: bindparam(f"new_{name}", type_=ChatState.__table__.c[name].type)
-            for name in (*_WRITTEN, *_OWED, "updated_at")
+            for name in (*_STATE_COLUMNS, "updated_at")
         }
     )
     .execution_options(synchronize_session=False)
@@ -184,7 +189,7 @@ async def write_chat_state(session: AsyncSession, state: ChatState, now: datetim
     """
     if not inspect(state).persistent:
         return
-    params = {f"new_{name}": getattr(state, name) for name in (*_WRITTEN, *_OWED)}
+    params = {f"new_{name}": getattr(state, name) for name in _STATE_COLUMNS}
     params["new_updated_at"] = now
     params["person"] = state.telegram_user_id
     connection = await session.connection()

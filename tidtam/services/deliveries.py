@@ -73,7 +73,6 @@ class DeliveryMarks:
         self._writing: dict[int, asyncio.Event] = {}
         self._claimed: Counter[int] = Counter()
         self._task: asyncio.Task[None] | None = None
-        self._closed = False
         self._stopping = asyncio.Event()
 
     def note(self, person: int, update_id: int | None, buttons: int | None) -> None:
@@ -83,7 +82,7 @@ class DeliveryMarks:
         mark = Mark(update_id, buttons)
         earlier = self._pending.get(person)
         self._pending[person] = mark if earlier is None else earlier.then(mark)
-        if self._task is None and not self._closed:
+        if self._task is None and not self._stopping.is_set():
             self._task = asyncio.get_running_loop().create_task(self._write_batches())
 
     async def claim(self, person: int) -> Mark | None:
@@ -120,7 +119,7 @@ class DeliveryMarks:
             while self._pending:
                 await self._pause(BATCH_WAIT)
                 if not await self.write_now():
-                    if self._closed:
+                    if self._stopping.is_set():
                         return
                     await self._pause(RETRY_WAIT)
         finally:
@@ -165,7 +164,6 @@ class DeliveryMarks:
 
     async def close(self) -> None:
         """Write what is noted (the bot is stopping: no update is handled any more)."""
-        self._closed = True
         self._stopping.set()
         self._claimed.clear()
         if self._task is not None:
