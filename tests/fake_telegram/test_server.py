@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dtm
+import json
 import struct
 import time
 import zlib
@@ -86,6 +87,39 @@ async def test_wrong_token_is_invalid(standin: FakeTelegram) -> None:
         response = await client.post(f"{standin.api_url}999:WRONG/getMe")
     assert response.status_code == 401
     assert response.json() == {"ok": False, "error_code": 401, "description": "Unauthorized"}
+
+
+@pytest.mark.parametrize(
+    "content_type", ["application/json", "Application/JSON; charset=utf-8", "application/json ;"]
+)
+async def test_a_json_body_is_read_whatever_the_header_s_spelling(
+    standin: FakeTelegram, content_type: str
+) -> None:
+    user = standin.user(id=1002, first_name="สมชาย")
+    await user.send("/start")
+    async with httpx.AsyncClient() as client:
+        response = await client.post(
+            f"{standin.api_url}{TOKEN}/sendMessage",
+            content=json.dumps(
+                {"chat_id": 1002, "parse_mode": "HTML", "text": "<b>สวัสดี</b> & x"}
+            ).encode(),
+            headers={"Content-Type": content_type},
+        )
+    assert response.status_code == 200
+    result = response.json()["result"]
+    assert result["text"] == "สวัสดี & x"
+    assert result["entities"] == [{"type": "bold", "offset": 0, "length": 6}]
+
+
+async def test_a_form_body_is_read_as_fields(standin: FakeTelegram) -> None:
+    user = standin.user(id=1003, first_name="สมหญิง")
+    await user.send("/start")
+    async with httpx.AsyncClient() as client:
+        response = await client.post(
+            f"{standin.api_url}{TOKEN}/sendMessage", data={"chat_id": "1003", "text": "ครับ"}
+        )
+    assert response.status_code == 200
+    assert response.json()["result"]["text"] == "ครับ"
 
 
 async def test_command_message_parsed_by_ptb(standin: FakeTelegram, bot: Bot) -> None:

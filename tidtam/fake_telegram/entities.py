@@ -29,6 +29,7 @@ _TAG_ENTITY = {
 }  # fmt: skip
 _NAMED_ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
 _ENTITY_RE = re.compile(r"&(?:#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6})|([a-zA-Z]+));")
+_PLAIN_RE = re.compile(r"[^<&]+")  # a run of text with no tag or entity in it
 _COMMAND_RE = re.compile(r"(?<![\w/@])/[A-Za-z0-9_]{1,64}(?:@[A-Za-z0-9_]{3,32})?(?![\w/@])")
 
 
@@ -180,10 +181,12 @@ def parse_html(text: str) -> tuple[str, list[JSON]]:
                 utf16 += utf16_len(decoded[0])
                 i = decoded[1]
                 continue
-        if char != "<":
-            out.append(char)
-            utf16 += utf16_len(char)
-            i += 1
+        if char != "<":  # text up to the next tag or entity, taken whole
+            plain = _PLAIN_RE.match(text, i + 1)
+            end = plain.end() if plain is not None else i + 1
+            out.append(text[i:end])
+            utf16 += utf16_len(text[i:end])
+            i = end
             continue
         begin = i
         i += 1
