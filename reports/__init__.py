@@ -1,14 +1,18 @@
 """Reports: pandas aggregates, Excel workbooks, charts (docs/design.md §7).
 
-Data flows one way: :mod:`reports.snapshot` reads a round from the database (the only
-module here that uses SQLAlchemy) into a :class:`~reports.snapshot.RoundSnapshot` of
-pandas frames; everything else is pure and works on snapshots.
+Data flows one way: :mod:`reports.snapshot` reads a round from the database into a
+:class:`~reports.snapshot.RoundSnapshot` of pandas frames, and
+:mod:`reports.submission_snapshot` the submissions' documents, without pandas (the
+only two modules here that use SQLAlchemy); everything else is pure and works on
+what they read.
 
 =========================  ==============================================================
 module                     what
 =========================  ==============================================================
 ``reports.snapshot``       ``load_round_snapshot(session, round_id, *, subtree_of=None,
-                           answers=True, now=None)``, ``load_submission_docs(...)``
+                           answers=True, now=None)``
+``reports.submission_``    ``load_submission_docs(session, round_id, *, unit_ids=None,
+``snapshot``               tz, now)``: the documents of submissions (no pandas)
 ``reports.completion``     ``completion(snapshot, by="agency"|"unit"|"district",
                            root_unit_id=None, *, total=False)``, ``unit_status(...)``
 ``reports.aggregates``     ``question_aggregates``, ``choice_aggregates``,

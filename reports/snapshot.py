@@ -24,14 +24,13 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable, Collection, Sequence
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime
 from typing import Any, TypeAlias
 
 import pandas as pd
 from sqlalchemy import Select, Text, case, cast, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from flows.answers import AnswerError, AnswerValue, decode
 from flows.form import Form
 from reports.errors import UnknownRound, UnknownUnit
 from reports.round_snapshot import (
@@ -45,20 +44,12 @@ from reports.round_snapshot import (
     subtree_ids,
     unit_parents,
 )
-from reports.submission_data import (
-    DOCUMENT_STATES,
-    SubmissionFacts,
-    build_doc,
-    unit_facts,
-)
-from reports.submission_doc import SubmissionDoc
 from storage.answer_keys import keys_of
 from storage.forms import form_of
 from storage.members import answering_roles
 from storage.models import (
     Answer,
     Attachment,
-    AuditEvent,
     FormVersion,
     Member,
     Round,
@@ -73,7 +64,6 @@ __all__ = [
     "RoundInfo",
     "RoundSnapshot",
     "load_round_snapshot",
-    "load_submission_docs",
     "subtree_ids",
     "unit_parents",
 ]
@@ -330,122 +320,3 @@ async def _earlier(
             subtree_of,
         ),
     )
-
-
-# ------------------------------------------------------------------ submission documents
-
-
-async def load_submission_docs(
-    session: AsyncSession,
-    round_id: int,
-    *,
-    unit_ids: Sequence[int] | None = None,
-    tz: tzinfo,
-    now: datetime,
-) -> list[SubmissionDoc]:
-    """The documents of the round's submissions, ordered by unit code.
-
-    ``unit_ids``: those units' submissions (a unit without one is left out); ``None``:
-    every submitted or certified one. Raises :class:`~reports.errors.UnknownRound`.
-    """
-    round_ = await round_by_id(session, round_id)
-    if round_ is None:
-        raise UnknownRound(round_id)
-    form = form_of(round_.form_version)
-    chosen = Submission.round_id == round_id
-    if unit_ids is None:
-        chosen = chosen & Submission.state.in_(DOCUMENT_STATES)
-    else:
-        chosen = chosen & Submission.unit_id.in_(list(unit_ids))
-    submissions = (
-        await session.execute(
-            select(Submission.id, Submission.unit_id, Submission.state).where(chosen)
-        )
-    ).all()
-    if not submissions:
-        return []
-    ids = select(Submission.id).where(chosen).scalar_subquery()
-    units = unit_facts(
-        (
-            await session.execute(select(Unit.id, Unit.code, Unit.name, Unit.kind, Unit.parent_id))
-        ).all()
-    )
-    answers: dict[int, dict[str, Any]] = {}
-    last: dict[int, tuple[int | None, datetime]] = {}
-    for sid, qid, value, by, at in (
-        await session.execute(
-            select(
-                Answer.submission_id,
-                Answer.question_id,
-                Answer.value,
-                Answer.answered_by,
-                Answer.answered_at,
-            ).where(Answer.submission_id.in_(ids))
-        )
-    ).all():
-        answers.setdefault(sid, {})[qid] = value
-        if sid not in last or at > last[sid][1]:
-            last[sid] = (by, at)
-    files = {
-        int(aid): (int(size), str(sha))
-        for aid, size, sha in (
-            await session.execute(
-                select(Attachment.id, Attachment.size, Attachment.sha256).where(
-                    Attachment.submission_id.in_(ids)
-                )
-            )
-        ).all()
-    }
-    events: dict[int, dict[str, tuple[int | None, datetime, str | None]]] = {}
-    for sid, actor, at, details in (
-        await session.execute(
-            select(AuditEvent.submission_id, AuditEvent.actor, AuditEvent.at, AuditEvent.details)
-            .where(AuditEvent.action == "submission.state", AuditEvent.submission_id.in_(ids))
-            .order_by(AuditEvent.at, AuditEvent.id)
-        )
-    ).all():
-        after = str((details or {}).get("after", ""))
-        reason = (details or {}).get("reason")
-        events.setdefault(sid, {})[after] = (actor, at, None if reason is None else str(reason))
-    actors = {by for by, _ in last.values() if by is not None} | {
-        e[0] for per in events.values() for e in per.values() if e[0] is not None
-    }
-    names: dict[int, str] = {}
-    if actors:
-        for user_id, name in (
-            await session.execute(
-                select(Member.telegram_user_id, Member.display_name)
-                .where(Member.telegram_user_id.in_(sorted(actors)))
-                .order_by(Member.id)
-            )
-        ).all():
-            if name and int(user_id) not in names:
-                names[int(user_id)] = str(name)
-
-    def who(user_id: int | None) -> str:
-        return "" if user_id is None else names.get(int(user_id), "ไม่ระบุชื่อ")
-
-    docs: list[SubmissionDoc] = []
-    for sid, unit_id, state in submissions:
-        decoded: dict[str, AnswerValue] = {}
-        for qid, value in answers.get(sid, {}).items():
-            if qid in form:
-                try:
-                    decoded[qid] = decode(form.question(qid), value)
-                except AnswerError:
-                    continue  # unreadable stored data counts as no answer
-        by_at = last.get(sid)
-        facts = SubmissionFacts(
-            unit=units[int(unit_id)],
-            state=str(state),
-            answers=decoded,
-            files=files,
-            last_answer=None if by_at is None else (who(by_at[0]), by_at[1]),
-            events={
-                after: (who(actor), at, reason)
-                for after, (actor, at, reason) in events.get(sid, {}).items()
-            },
-        )
-        docs.append(build_doc(form, round_.period, facts, tz=tz, now=now))
-    docs.sort(key=lambda d: d.unit_code)
-    return docs

@@ -1,7 +1,8 @@
 """Storage → :class:`~reports.submission_pdf.SubmissionDoc`: what a submission's PDF prints.
 
-:func:`load_submission_docs` reads, in a handful of bulk queries whatever the number
-of units (so that ``tidtam export --pdf`` of a 2,000-unit round stays quick):
+:func:`reports.submission_snapshot.load_submission_docs` reads, in a handful of bulk
+queries whatever the number of units (so that ``tidtam export --pdf`` of a 2,000-unit
+round stays quick):
 
 * the round and its pinned form;
 * the units (for each unit its agency, the ancestor just under the root, and the
@@ -21,7 +22,7 @@ optional question, files by name with size and SHA-256.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from decimal import Decimal
@@ -197,11 +198,16 @@ def build_doc(
     )
 
 
-def unit_facts(rows: Sequence[Any]) -> dict[int, UnitFacts]:
-    """Every unit with its agency (ancestor under the root) and province (the root)."""
+def unit_facts(rows: Sequence[Any], wanted: Collection[int] | None = None) -> dict[int, UnitFacts]:
+    """Each unit with its agency (ancestor under the root) and province (the root).
+
+    ``rows``: every unit (the tree); ``wanted``: the units whose facts are needed
+    (``None``: all of them), so that one unit's document does not walk the province.
+    """
     raw = {int(r.id): r for r in rows}
     out: dict[int, UnitFacts] = {}
-    for unit_id, row in raw.items():
+    for unit_id in raw if wanted is None else (u for u in wanted if u in raw):
+        row = raw[unit_id]
         chain = [unit_id]
         seen = {unit_id}
         while (parent := raw[chain[-1]].parent_id) is not None and parent in raw:

@@ -3,16 +3,41 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from reports.snapshot import load_submission_docs
+from reports.submission_data import UnitFacts, unit_facts
 from reports.submission_doc import Heading, ItemEntry
 from reports.submission_pdf import submission_pdf
+from reports.submission_snapshot import load_submission_docs
 from tests.reports.conftest import Tiny
 from tests.reports.pdfcheck import bases, page_texts
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 NOW = datetime(2024, 4, 2, 2, 30, tzinfo=UTC)
+
+
+class _Row(NamedTuple):
+    id: int
+    code: str
+    name: str
+    kind: str
+    parent_id: int | None
+
+
+_TREE = [
+    _Row(1, "P", "จังหวัด", "province", None),
+    _Row(2, "A", "เขต 1", "esa", 1),
+    _Row(3, "S", "โรงเรียน", "school", 2),
+    _Row(4, "T", "โรงเรียนอื่น", "school", 2),
+]
+
+
+def test_the_facts_of_the_units_asked_for_are_those_of_the_whole_tree() -> None:
+    whole = unit_facts(_TREE)
+    assert whole[3] == UnitFacts(3, "S", "โรงเรียน", "school", "เขต 1", "จังหวัด")
+    assert unit_facts(_TREE, wanted={3, 99}) == {3: whole[3]}  # 99: no such unit
+    assert unit_facts(_TREE, wanted=()) == {}
 
 
 def _answers(rows: tuple[Heading | ItemEntry, ...]) -> dict[str, str]:

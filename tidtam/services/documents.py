@@ -30,6 +30,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from reports.submission_doc import SubmissionDoc, fingerprint
+from reports.submission_snapshot import load_submission_docs
 from storage.db import transaction
 from storage.members import members_of_unit, memberships
 from storage.models import Member, Round, Submission, Unit
@@ -151,7 +152,6 @@ async def unit_pdf(deps: ServiceDeps, user_id: int, code: str | None) -> PdfOutc
         round_ = await newest_round(session, deps)
         if round_ is None:
             return PdfOutcome("no_round", language)
-        from reports.snapshot import load_submission_docs  # pandas: loaded when first needed
 
         docs = await load_submission_docs(
             session, round_.id, unit_ids=[unit.id], tz=deps.tz, now=deps.now()
@@ -181,7 +181,6 @@ async def unit_copies(
         )
         if not people:
             return None
-        from reports.snapshot import load_submission_docs  # pandas: loaded when first needed
 
         docs = await load_submission_docs(
             session,
@@ -261,7 +260,6 @@ async def round_pdfs(deps: ServiceDeps, round_id: int) -> RoundPdfs:
     the store; the others are for the caller to draw (``tidtam export --pdf``).
     Raises :class:`reports.errors.UnknownRound`.
     """
-    from reports.snapshot import load_submission_docs  # pandas: loaded when first needed
 
     async with transaction(deps.sessions) as session:
         docs = await load_submission_docs(session, round_id, tz=deps.tz, now=deps.now())
