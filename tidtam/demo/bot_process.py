@@ -39,6 +39,10 @@ __all__ = [
 FAKE_TOKEN = "100000:DEMO-not-a-real-token"  # noqa: S105 - the fake Telegram takes any
 VIRTUAL_PER_REAL = 600.0  # virtual seconds per real second while people act
 STARTUP = 120.0  # seconds the bot may take to start (imports on a busy machine)
+#: Seconds the bot may take to stop: it first sends the documents still being drawn
+#: (the last certifications' PDFs). On a busy machine that took over 30 s, and a bot
+#: stopped by force sent none of them.
+SHUTDOWN = 180.0
 _STOPPED = -1.0
 
 
@@ -180,7 +184,7 @@ class BotProcess:
 
     async def _end(self) -> None:
         self._stop.set()
-        await asyncio.to_thread(self.process.join, 30)
+        await asyncio.to_thread(self.process.join, SHUTDOWN)
         if self.process.is_alive():
             self.process.terminate()
             await asyncio.to_thread(self.process.join, 5)
