@@ -11,8 +11,8 @@ module                     what
 =========================  ==============================================================
 ``reports.snapshot``       ``load_round_snapshot(session, round_id, *, subtree_of=None,
                            answers=True, now=None)``
-``reports.submission_``    ``load_submission_docs(session, round_id, *, unit_ids=None,
-``snapshot``               tz, now)``: the documents of submissions (no pandas)
+``reports.submission_snapshot`` ``load_submission_docs(session, round_id, *,
+                           unit_ids=None, tz, now)``: submissions' documents (no pandas)
 ``reports.completion``     ``completion(snapshot, by="agency"|"unit"|"district",
                            root_unit_id=None, *, total=False)``, ``unit_status(...)``
 ``reports.aggregates``     ``question_aggregates``, ``choice_aggregates``,

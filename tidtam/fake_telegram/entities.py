@@ -184,8 +184,9 @@ def parse_html(text: str) -> tuple[str, list[JSON]]:
         if char != "<":  # text up to the next tag or entity, taken whole
             plain = _PLAIN_RE.match(text, i + 1)
             end = plain.end() if plain is not None else i + 1
-            out.append(text[i:end])
-            utf16 += utf16_len(text[i:end])
+            piece = text[i:end]
+            out.append(piece)
+            utf16 += utf16_len(piece)
             i = end
             continue
         begin = i
